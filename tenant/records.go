@@ -1,0 +1,118 @@
+package tenant
+
+import (
+	"math"
+	"time"
+)
+
+// License is the hosted Direct Routing license a service is sold with.
+type License string
+
+// The two licenses of SPEC §2. The string values are what the CLI and JSON use.
+const (
+	LicenseEssentialsPlus License = "essentials-plus"
+	LicensePro            License = "pro"
+)
+
+// Licenses lists every license in the order the wizard offers them.
+var Licenses = []License{LicenseEssentialsPlus, LicensePro}
+
+// Title is the license's name as the provider's portal shows it.
+func (l License) Title() string {
+	switch l {
+	case LicenseEssentialsPlus:
+		return "Hosted Essentials+"
+	case LicensePro:
+		return "Hosted Pro"
+	}
+	return string(l)
+}
+
+// ServiceState says whether a service's credentials have been proven.
+type ServiceState string
+
+const (
+	// StateActive: the App registration was validated when it was saved.
+	StateActive ServiceState = "active"
+	// StatePendingAuth: saved without credentials ("Use known App
+	// registration" unchecked); the customer's admin still has to create them.
+	StatePendingAuth ServiceState = "pending-authentication"
+)
+
+// Title is the state as the screens show it.
+func (s ServiceState) Title() string {
+	if s == StatePendingAuth {
+		return "pending authentication"
+	}
+	return string(s)
+}
+
+// Customer is the provider's customer that owns one or more services.
+type Customer struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// AppRegistration is what the customer's M365 admin hands over: the
+// credentials of an App registration in the customer's tenant.
+type AppRegistration struct {
+	// TenantID is the tenant's GUID as read back from the token's tid claim
+	// (for a pending service: what was typed, possibly a domain).
+	TenantID string `json:"tenantId"`
+	ClientID string `json:"clientId"`
+	// Secret is sealed by the store; it marshals as its hint only.
+	Secret Secret `json:"-"`
+	// AdminUser is the customer admin (UPN) who handed the credentials over.
+	AdminUser string `json:"adminUser,omitempty"`
+	// ManualExpiry is an expiry date typed by the engineer from the Entra
+	// admin center when Graph cannot read it (no Application.Read.All).
+	ManualExpiry *time.Time `json:"manualExpiry,omitempty"`
+}
+
+// Service is one hosted Direct Routing service of a customer.
+type Service struct {
+	Name       string          `json:"name"`
+	FullName   string          `json:"fullName,omitempty"`
+	Customer   string          `json:"customer"`
+	License    License         `json:"license"`
+	Users      int             `json:"users"`
+	M365Domain string          `json:"m365Domain,omitempty"`
+	State      ServiceState    `json:"state"`
+	App        AppRegistration `json:"app"`
+	CreatedAt  time.Time       `json:"createdAt"`
+	UpdatedAt  time.Time       `json:"updatedAt"`
+	// LastValidation is the newest report of the service's history, kept
+	// on the record so lists need no second look-up.
+	LastValidation *ValidationReport `json:"lastValidation,omitempty"`
+}
+
+// SecretExpiry is when the service's client secret expires: the date Graph
+// reported at the last validation, else the one the engineer typed. ok is
+// false when neither is known.
+func (s Service) SecretExpiry() (at time.Time, ok bool) {
+	if r := s.LastValidation; r != nil && r.SecretExpiresAt != nil {
+		return *r.SecretExpiresAt, true
+	}
+	if s.App.ManualExpiry != nil {
+		return *s.App.ManualExpiry, true
+	}
+	return time.Time{}, false
+}
+
+// DaysUntilExpire is the number of whole days from now until the secret
+// expires (negative once expired); nil when the expiry is unknown.
+func (s Service) DaysUntilExpire(now time.Time) *int {
+	at, ok := s.SecretExpiry()
+	if !ok {
+		return nil
+	}
+	d := DaysUntil(now, at)
+	return &d
+}
+
+// DaysUntil counts days from now to at the way the Entra admin center does:
+// a secret expiring later today has 0 days left, one that expired yesterday -1.
+func DaysUntil(now, at time.Time) int {
+	return int(math.Floor(at.Sub(now).Hours() / 24))
+}
