@@ -1,0 +1,95 @@
+package tenant
+
+import "time"
+
+// ServiceInput is everything an engineer types for a new service, exactly
+// as typed. The wizard and `onboard services add` both fill one in and call
+// Parse, so a rule is applied the same way wherever the input comes from.
+type ServiceInput struct {
+	Customer  string
+	Name      string
+	FullName  string
+	License   string
+	Users     string
+	TenantID  string
+	ClientID  string
+	Secret    string
+	AdminUser string
+	// UseKnownApp is the wizard's "Use known App registration" checkbox.
+	// Without it the service is saved pending authentication and the
+	// credentials are not required.
+	UseKnownApp bool
+}
+
+// Parse applies every SPEC §2 rule (all but the uniqueness ones, which the
+// store enforces) and returns the service to validate and save. notes are
+// things the engineer should be told but that are not errors (a trimmed or
+// GUID-shaped secret). The first broken rule is returned as a *RuleError.
+func (in ServiceInput) Parse(now time.Time) (svc Service, notes []string, err error) {
+	customer, err := CleanCustomerName(in.Customer)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	if err := CheckShortName(in.Name); err != nil {
+		return Service{}, nil, err
+	}
+	full, err := CleanFullName(in.FullName)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	lic, err := ParseLicense(in.License)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	users, err := ParseUsers(in.Users)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	svc = Service{
+		Name: in.Name, FullName: full, Customer: customer, License: lic, Users: users,
+		State: StatePendingAuth, CreatedAt: now, UpdatedAt: now,
+	}
+	if !in.UseKnownApp {
+		return svc, nil, nil
+	}
+	tid, _, err := ParseTenantID(in.TenantID)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	cid, err := ParseClientID(in.ClientID)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	secret, notes, err := CleanSecret(in.Secret)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	admin, err := CleanAdminUPN(in.AdminUser)
+	if err != nil {
+		return Service{}, nil, err
+	}
+	svc.App = AppRegistration{TenantID: tid, ClientID: cid, Secret: secret, AdminUser: admin}
+	return svc, notes, nil
+}
+
+// Apply takes a validation report into the service: the tenant ID becomes
+// the GUID read from the token, an empty M365 domain is filled with the
+// tenant's initial domain, and a passing report makes the service active.
+func (s *Service) Apply(r *ValidationReport) {
+	if r == nil {
+		return
+	}
+	s.LastValidation = r
+	if r.TenantID != "" {
+		s.App.TenantID = r.TenantID
+	}
+	if s.M365Domain == "" {
+		s.M365Domain = r.InitialDomain
+	}
+	if r.Passed() {
+		s.State = StateActive
+		if r.SecretExpiresAt != nil {
+			s.App.ManualExpiry = nil
+		}
+	}
+}
