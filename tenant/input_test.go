@@ -1,0 +1,110 @@
+package tenant
+
+import (
+	"testing"
+	"time"
+)
+
+func TestServiceInputParse(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	in := ServiceInput{
+		Customer: " Contoso ", Name: "sbc-01", FullName: " Contoso Teams ", License: "PRO", Users: "25",
+		TenantID: "Contoso.onmicrosoft.com", ClientID: "1B730954-1685-4B74-9BFD-DAC224A7B894",
+		Secret: " Xq8~secretvalue\n", AdminUser: "admin@contoso.onmicrosoft.com", UseKnownApp: true,
+	}
+	svc, notes, err := in.Parse(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.Customer != "Contoso" || svc.Name != "sbc-01" || svc.FullName != "Contoso Teams" || svc.License != LicensePro ||
+		svc.Users != 25 || svc.State != StatePendingAuth || !svc.CreatedAt.Equal(now) {
+		t.Errorf("service = %+v", svc)
+	}
+	if svc.App.TenantID != "contoso.onmicrosoft.com" || svc.App.ClientID != "1b730954-1685-4b74-9bfd-dac224a7b894" ||
+		svc.App.Secret.Reveal() != "Xq8~secretvalue" || svc.App.AdminUser != "admin@contoso.onmicrosoft.com" {
+		t.Errorf("app = %+v", svc.App)
+	}
+	if len(notes) != 1 {
+		t.Errorf("want the trimmed-secret note, got %q", notes)
+	}
+
+	// Without a known App registration the credentials are not needed.
+	pending := ServiceInput{Customer: "Contoso", Name: "sbc-02", License: "pro", Users: "1"}
+	if svc, _, err := pending.Parse(now); err != nil || svc.App.ClientID != "" || svc.State != StatePendingAuth {
+		t.Errorf("pending: %+v %v", svc, err)
+	}
+
+	// Each broken rule is reported, first one first.
+	for _, bad := range []struct {
+		mutate func(*ServiceInput)
+		want   string
+	}{
+		{func(i *ServiceInput) { i.Customer = "" }, "customer name is required"},
+		{func(i *ServiceInput) { i.Name = "a.b" }, "dot"},
+		{func(i *ServiceInput) { i.License = "gold" }, "license must be"},
+		{func(i *ServiceInput) { i.Users = "501" }, "between 1 and 500"},
+		{func(i *ServiceInput) { i.TenantID = ZeroGUID }, "all-zero"},
+		{func(i *ServiceInput) { i.ClientID = "x" }, "Application (Client) ID must be a GUID"},
+		{func(i *ServiceInput) { i.Secret = "" }, "client secret is required"},
+		{func(i *ServiceInput) { i.AdminUser = "root" }, "user principal name"},
+	} {
+		c := in
+		bad.mutate(&c)
+		_, _, err := c.Parse(now)
+		wantRule(t, bad.want, err, bad.want)
+	}
+}
+
+func TestServiceApply(t *testing.T) {
+	exp := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	manual := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	svc := Service{State: StatePendingAuth, App: AppRegistration{TenantID: "contoso.onmicrosoft.com", ManualExpiry: &manual}}
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	if d := svc.DaysUntilExpire(now); d == nil || *d != 5 {
+		t.Fatalf("manual expiry days = %v", d)
+	}
+
+	failed := &ValidationReport{}
+	failed.Add(Check{Name: "Token", Status: StatusFail})
+	svc.Apply(failed)
+	if svc.State != StatePendingAuth || svc.LastValidation != failed {
+		t.Fatalf("a failed report must not activate the service: %+v", svc)
+	}
+
+	r := &ValidationReport{TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", InitialDomain: "contoso.onmicrosoft.com", SecretExpiresAt: &exp}
+	r.Add(Check{Name: "Token", Status: StatusPass})
+	r.Add(Check{Name: "Role", Status: StatusWarn})
+	if r.Status != StatusWarn || !r.Passed() {
+		t.Fatalf("verdict = %s", r.Status)
+	}
+	svc.Apply(r)
+	if svc.State != StateActive || svc.App.TenantID != r.TenantID || svc.M365Domain != "contoso.onmicrosoft.com" || svc.App.ManualExpiry != nil {
+		t.Fatalf("after apply: %+v", svc)
+	}
+	if d := svc.DaysUntilExpire(now); d == nil || *d != 36 {
+		t.Fatalf("days = %v", d)
+	}
+	svc.M365Domain = "contoso.com"
+	svc.Apply(r)
+	if svc.M365Domain != "contoso.com" {
+		t.Error("an M365 domain the engineer chose was overwritten")
+	}
+}
+
+func TestDaysUntil(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		at   time.Time
+		want int
+	}{
+		{now.Add(2 * time.Hour), 0},
+		{now.Add(24 * time.Hour), 1},
+		{now.Add(-time.Hour), -1},
+		{now.Add(-25 * time.Hour), -2},
+		{now.Add(30*24*time.Hour - time.Minute), 29},
+	} {
+		if got := DaysUntil(now, tt.at); got != tt.want {
+			t.Errorf("DaysUntil(%v) = %d, want %d", tt.at.Sub(now), got, tt.want)
+		}
+	}
+}
