@@ -1,0 +1,90 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+
+	"onboard/tenant"
+)
+
+// recordVersion is the "v" field of every JSON value. A value with a higher
+// one was written by a newer onboard.
+const recordVersion = 1
+
+type customerRecord struct {
+	V int `json:"v"`
+	tenant.Customer
+}
+
+// serviceRecord is a service as stored. The secret is not part of the
+// service's JSON (tenant.AppRegistration.Secret is `json:"-"`); only its
+// sealed form is, in a field of its own.
+type serviceRecord struct {
+	V int `json:"v"`
+	tenant.Service
+	Sealed []byte `json:"sealedSecret,omitempty"`
+}
+
+type reportRecord struct {
+	V int `json:"v"`
+	tenant.ValidationReport
+}
+
+func nameKey(name string) []byte { return []byte(tenant.NameKey(name)) }
+
+// ownerKey indexes a service under its customer. Customer names have no
+// control characters, so the 0 byte cannot occur inside the prefix.
+func ownerKey(customerKey, serviceKey []byte) []byte {
+	k := make([]byte, 0, len(customerKey)+1+len(serviceKey))
+	k = append(k, customerKey...)
+	k = append(k, 0)
+	return append(k, serviceKey...)
+}
+
+func ownerPrefix(customerKey []byte) []byte {
+	return append(append([]byte(nil), customerKey...), 0)
+}
+
+func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+func encode(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// decode reads a JSON value; json.Unmarshal copies everything out of data,
+// so the result stays valid after the transaction that owned data ends.
+func (s *Store) decode(what string, data []byte, v any, version *int) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("read %s: the stored value is damaged: %w", what, err)
+	}
+	if *version > recordVersion {
+		return s.newerSchema(uint64(*version))
+	}
+	return nil
+}
+
+func (s *Store) decodeCustomer(data []byte) (tenant.Customer, error) {
+	var r customerRecord
+	err := s.decode("customer", data, &r, &r.V)
+	return r.Customer, err
+}
+
+func (s *Store) decodeService(data []byte) (serviceRecord, error) {
+	var r serviceRecord
+	err := s.decode("service", data, &r, &r.V)
+	return r, err
+}
+
+func (s *Store) decodeReport(data []byte) (tenant.ValidationReport, error) {
+	var r reportRecord
+	err := s.decode("validation report", data, &r, &r.V)
+	return r.ValidationReport, err
+}

@@ -1,0 +1,350 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"onboard/tenant"
+)
+
+// checkService applies the SPEC §2 rules a stored service must meet, and
+// normalises what the rules clean (trimmed full name, license spelling).
+// The short name is checked by the caller: an update may keep an old name.
+func checkService(svc *tenant.Service) error {
+	full, err := tenant.CleanFullName(svc.FullName)
+	if err != nil {
+		return err
+	}
+	svc.FullName = full
+	lic, err := tenant.ParseLicense(string(svc.License))
+	if err != nil {
+		return err
+	}
+	svc.License = lic
+	if err := tenant.CheckUsers(svc.Users); err != nil {
+		return err
+	}
+	switch svc.State {
+	case tenant.StateActive, tenant.StatePendingAuth:
+	default:
+		return fmt.Errorf("service %s: unknown state %q", svc.Name, svc.State)
+	}
+	return nil
+}
+
+// customerOf finds the customer a service is to belong to and returns its
+// name as stored. A missing customer is bad input as well as ErrNotFound.
+func (s *Store) customerOf(tx *bolt.Tx, name string) (string, error) {
+	clean, err := tenant.CleanCustomerName(name)
+	if err != nil {
+		return "", err
+	}
+	c, err := s.getCustomer(tx, clean)
+	if err != nil {
+		return "", ruleKind(ErrNotFound, "customer", "there is no customer named %q: add the customer first", clean)
+	}
+	return c.Name, nil
+}
+
+// CreateService saves a new service. Inside the write transaction it checks
+// the short-name rules, that the short name is unused (ignoring case), that
+// the customer exists (the stored spelling of its name is kept) and the other
+// SPEC §2 rules. The secret, if any, is sealed. A non-nil LastValidation is
+// also the first entry of the service's history. Zero CreatedAt/UpdatedAt
+// are set to now.
+func (s *Store) CreateService(svc tenant.Service) error {
+	if err := tenant.CheckShortName(svc.Name); err != nil {
+		return err
+	}
+	if err := checkService(&svc); err != nil {
+		return err
+	}
+	now := s.stamp()
+	if svc.CreatedAt.IsZero() {
+		svc.CreatedAt = now
+	}
+	if svc.UpdatedAt.IsZero() {
+		svc.UpdatedAt = now
+	}
+	rec := serviceRecord{V: recordVersion, Service: svc}
+	if !svc.App.Secret.IsZero() {
+		sealed, err := s.seal.seal(svc.Name, svc.App.Secret)
+		if err != nil {
+			return err
+		}
+		rec.Sealed = sealed
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return s.createService(tx, rec) })
+}
+
+func (s *Store) createService(tx *bolt.Tx, rec serviceRecord) error {
+	customer, err := s.customerOf(tx, rec.Customer)
+	if err != nil {
+		return err
+	}
+	rec.Customer = customer
+	services := tx.Bucket(bucketServices)
+	key := nameKey(rec.Name)
+	if v := services.Get(key); v != nil {
+		if old, err := s.decodeService(v); err == nil {
+			return serviceExists(old.Name)
+		}
+		return serviceExists(rec.Name)
+	}
+	if rec.LastValidation != nil {
+		if err := s.appendHistory(tx, key, *rec.LastValidation); err != nil {
+			return err
+		}
+	}
+	if err := putJSON(services, key, rec); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketOwners).Put(ownerKey(nameKey(customer), key), nil)
+}
+
+// GetService finds a service by short name, ignoring case, with its secret
+// unsealed.
+func (s *Store) GetService(name string) (tenant.Service, error) {
+	var rec serviceRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		rec, err = s.getService(tx, name)
+		return err
+	})
+	if err != nil {
+		return tenant.Service{}, err
+	}
+	return s.unsealed(rec)
+}
+
+func (s *Store) getService(tx *bolt.Tx, name string) (serviceRecord, error) {
+	v := tx.Bucket(bucketServices).Get(nameKey(strings.TrimSpace(name)))
+	if v == nil {
+		return serviceRecord{}, noService(name)
+	}
+	return s.decodeService(v)
+}
+
+// unsealed returns the service of a record with its secret unsealed.
+func (s *Store) unsealed(rec serviceRecord) (tenant.Service, error) {
+	svc := rec.Service
+	if rec.Sealed != nil {
+		secret, err := s.seal.unseal(svc.Name, rec.Sealed)
+		if err != nil {
+			return tenant.Service{}, err
+		}
+		svc.App.Secret = secret
+	}
+	return svc, nil
+}
+
+func (s *Store) unsealAll(recs []serviceRecord) ([]tenant.Service, error) {
+	out := make([]tenant.Service, len(recs))
+	for i, rec := range recs {
+		svc, err := s.unsealed(rec)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = svc
+	}
+	return out, nil
+}
+
+// ListServices returns every service, sorted by short name ignoring case,
+// secrets unsealed.
+func (s *Store) ListServices() ([]tenant.Service, error) {
+	var recs []serviceRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketServices).ForEach(func(_, v []byte) error {
+			rec, err := s.decodeService(v)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, rec)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.unsealAll(recs)
+}
+
+// UpdateService edits a service in one write transaction: fn gets the
+// stored service (secret unsealed) and changes what it needs — license,
+// users, M365 domain, full name, manual expiry, customer (which must exist),
+// the secret. The short name can change in case only; LastValidation and
+// CreatedAt are kept as stored (history changes only through
+// RecordValidation and ReplaceSecret). An error from fn is returned as is
+// and nothing is written.
+func (s *Store) UpdateService(name string, fn func(*tenant.Service) error) error {
+	now := s.stamp()
+	return s.db.Update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		before, err := s.unsealed(rec)
+		if err != nil {
+			return err
+		}
+		svc := before
+		if err := fn(&svc); err != nil {
+			return err
+		}
+		key := nameKey(before.Name)
+		if !bytes.Equal(nameKey(svc.Name), key) {
+			return &tenant.RuleError{Field: "short name",
+				Rule: fmt.Sprintf("the short name of service %s cannot be changed (only its case)", before.Name)}
+		}
+		if svc.Name != before.Name {
+			if err := tenant.CheckShortName(svc.Name); err != nil {
+				return err
+			}
+		}
+		if err := checkService(&svc); err != nil {
+			return err
+		}
+		// fn may have changed the report through its pointer: keep the
+		// stored one, read afresh.
+		stored, err := s.getService(tx, before.Name)
+		if err != nil {
+			return err
+		}
+		svc.LastValidation, svc.CreatedAt, svc.UpdatedAt = stored.LastValidation, stored.CreatedAt, now
+		owners := tx.Bucket(bucketOwners)
+		if oldCust := nameKey(before.Customer); !bytes.Equal(nameKey(svc.Customer), oldCust) {
+			if svc.Customer, err = s.customerOf(tx, svc.Customer); err != nil {
+				return err
+			}
+			if err := owners.Delete(ownerKey(oldCust, key)); err != nil {
+				return err
+			}
+			if err := owners.Put(ownerKey(nameKey(svc.Customer), key), nil); err != nil {
+				return err
+			}
+		} else {
+			svc.Customer = before.Customer
+		}
+		out := serviceRecord{V: recordVersion, Service: svc, Sealed: rec.Sealed}
+		if svc.App.Secret != before.App.Secret {
+			if out.Sealed, err = s.sealOrNil(svc); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bucketServices), key, out)
+	})
+}
+
+func (s *Store) sealOrNil(svc tenant.Service) ([]byte, error) {
+	if svc.App.Secret.IsZero() {
+		return nil, nil
+	}
+	return s.seal.seal(svc.Name, svc.App.Secret)
+}
+
+// DeleteService removes a service and its whole validation history.
+func (s *Store) DeleteService(name string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		key := nameKey(rec.Name)
+		if err := tx.Bucket(bucketOwners).Delete(ownerKey(nameKey(rec.Customer), key)); err != nil {
+			return err
+		}
+		history := tx.Bucket(bucketHistory)
+		if history.Bucket(key) != nil {
+			if err := history.DeleteBucket(key); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketServices).Delete(key)
+	})
+}
+
+// RecordValidation appends a report to the service's history and folds it
+// into the service (tenant's Service.Apply: LastValidation, tenant GUID, M365
+// domain default, state active on pass), in one transaction.
+func (s *Store) RecordValidation(name string, r tenant.ValidationReport) error {
+	return s.recordValidation(name, nil, r)
+}
+
+// ReplaceSecret stores a new client secret and the report of its validation
+// in one transaction: either both are saved or neither. Call it after the new
+// secret validated; the store does not judge the report.
+func (s *Store) ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error {
+	if secret.IsZero() {
+		return &tenant.RuleError{Field: "client secret", Rule: "the client secret is required"}
+	}
+	return s.recordValidation(name, &secret, r)
+}
+
+func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.ValidationReport) error {
+	now := s.stamp()
+	return s.db.Update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		key := nameKey(rec.Name)
+		if secret != nil {
+			if rec.Sealed, err = s.seal.seal(rec.Name, *secret); err != nil {
+				return err
+			}
+		}
+		if err := s.appendHistory(tx, key, r); err != nil {
+			return err
+		}
+		rec.Apply(&r)
+		rec.UpdatedAt = now
+		rec.V = recordVersion
+		return putJSON(tx.Bucket(bucketServices), key, rec)
+	})
+}
+
+// appendHistory adds a report under the next sequence number of the
+// service's history bucket; big-endian keys keep the cursor in time order.
+func (s *Store) appendHistory(tx *bolt.Tx, serviceKey []byte, r tenant.ValidationReport) error {
+	b, err := tx.Bucket(bucketHistory).CreateBucketIfNotExists(serviceKey)
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putJSON(b, seqKey(seq), reportRecord{V: recordVersion, ValidationReport: r})
+}
+
+// History returns a service's validation reports, newest first.
+func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
+	var out []tenant.ValidationReport
+	err := s.db.View(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		b := tx.Bucket(bucketHistory).Bucket(nameKey(rec.Name))
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			r, err := s.decodeReport(v)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
