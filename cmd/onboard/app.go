@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+// Exit codes of SPEC §5, so scripts and cron jobs can tell a failed
+// validation from a typo in their own command line.
+const (
+	exitOK     = 0
+	exitFailed = 1 // a validation or an operation failed
+	exitUsage  = 2 // bad input or usage, rejected before any network call
+)
+
+// exitError carries the exit code an error should end the process with.
+// Every error a command returns goes through classify, so the code is
+// decided in one place.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usagef is bad input or usage: exit 2.
+func usagef(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// failedf is a validation or operation that failed: exit 1.
+func failedf(format string, args ...any) error {
+	return &exitError{code: exitFailed, err: fmt.Errorf(format, args...)}
+}
+
+// silentFailure ends with exit 1 without a message of its own: the command
+// already said what failed (a report, a list of expiring secrets).
+var silentFailure = &exitError{code: exitFailed, err: errors.New("")}
+
+// classify gives an error from a command its exit code: broken input rules
+// (including uniqueness, which the store judges) are bad input, anything
+// else is a failed operation.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return err
+	}
+	if tenant.IsRuleError(err) || errors.Is(err, store.ErrExists) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return &exitError{code: exitFailed, err: err}
+}
+
+// app is one invocation of onboard: its streams, environment and the
+// resolved global flags.
+type app struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+	now    func() time.Time
+
+	// global flags as given; resolve folds the environment in.
+	dbPath        string
+	cloud         string
+	authorityHost string
+	graphURL      string
+	timeout       time.Duration
+	demo          bool
+
+	cfg tenant.Config
+}
+
+// run is main without the process: tests call it in-process with their
+// own arguments and streams. It returns the exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{
+		ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr,
+		getenv: os.Getenv, now: time.Now,
+	}
+	root := a.rootCommand()
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return exitOK
+	}
+	code := exitUsage // an error cobra raised itself (flags, arguments, unknown command) is usage
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintf(stderr, "onboard: %s\n", msg)
+	}
+	if ee == nil && cmd != nil {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// Environment variables of the global flags (SPEC §5). A flag given on the
+// command line wins over its variable.
+const (
+	envDB            = "ONBOARD_DB"
+	envCloud         = "ONBOARD_CLOUD"
+	envAuthorityHost = "ONBOARD_AUTHORITY_HOST"
+	envGraphURL      = "ONBOARD_GRAPH_URL"
+	envTimeout       = "ONBOARD_TIMEOUT"
+)
+
+// resolve folds the environment into the global flags and checks them, so
+// that bad settings are rejected (exit 2) before the database is opened or
+// the network is touched.
+func (a *app) resolve(cmd *cobra.Command) error {
+	flags := cmd.Flags()
+	fromEnv := func(flag, env string, dst *string) {
+		if !flags.Changed(flag) {
+			if v := a.getenv(env); v != "" {
+				*dst = v
+			}
+		}
+	}
+	fromEnv("db", envDB, &a.dbPath)
+	fromEnv("cloud", envCloud, &a.cloud)
+	fromEnv("authority-host", envAuthorityHost, &a.authorityHost)
+	fromEnv("graph-url", envGraphURL, &a.graphURL)
+	if !flags.Changed("timeout") {
+		if v := a.getenv(envTimeout); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return usagef("%s must be a duration such as 20s or 1m (got %q)", envTimeout, v)
+			}
+			a.timeout = d
+		}
+	}
+	if a.timeout <= 0 {
+		return usagef("the timeout must be a positive duration such as 20s (got %s)", a.timeout)
+	}
+	cloud, err := tenant.ParseCloud(a.cloud)
+	if err != nil {
+		return err
+	}
+	if err := checkHTTPS("--authority-host", envAuthorityHost, a.authorityHost); err != nil {
+		return err
+	}
+	if err := checkHTTPS("--graph-url", envGraphURL, a.graphURL); err != nil {
+		return err
+	}
+	// HTTPClient stays nil: the validator's shared client trusts the
+	// system's roots, SSL_CERT_FILE included, and honours HTTPS_PROXY.
+	a.cfg = tenant.Config{
+		Cloud:         cloud,
+		AuthorityHost: strings.TrimRight(a.authorityHost, "/"),
+		GraphURL:      strings.TrimRight(a.graphURL, "/"),
+		Timeout:       a.timeout,
+		Now:           a.now,
+	}
+	return nil
+}
+
+// checkHTTPS applies the override rule: Entra ID and Graph are only ever
+// spoken to over TLS, whatever they are pointed at.
+func checkHTTPS(flag, env, v string) error {
+	if v == "" {
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return usagef("%s (%s) must be an https:// URL such as https://login.example.com (got %q)", flag, env, v)
+	}
+	return nil
+}
+
+// dbFile is the database path: --db, else ONBOARD_DB, else the user's data
+// directory.
+func (a *app) dbFile() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	p, err := store.DefaultPath()
+	if err != nil {
+		return "", failedf("find the default database path (set --db or %s): %w", envDB, err)
+	}
+	return p, nil
+}
+
+// openStore opens the database and turns the store's failure modes into
+// sentences an engineer can act on.
+func (a *app) openStore() (*store.Store, error) {
+	path, err := a.dbFile()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return nil, storeError(path, err)
+	}
+	return st, nil
+}
+
+// storeError names the database and the way out for the errors the store
+// can raise when it is opened or read.
+func storeError(path string, err error) error {
+	switch {
+	case errors.Is(err, store.ErrInUse):
+		return failedf("the database %s is in use by another onboard process: close the other onboard and try again", path)
+	case errors.Is(err, store.ErrNewerSchema):
+		return failedf("the database %s was written by a newer version of onboard (this is %s): use the newer onboard", path, version())
+	case errors.Is(err, store.ErrCannotUnseal):
+		return failedf("cannot unseal the client secrets in %s: the key (%s, %s or onboard.key beside the database) is not the one they were sealed with", path, "ONBOARD_KEY", "ONBOARD_KEY_FILE")
+	case errors.Is(err, store.ErrKeyPermissions):
+		return failedf("%v", err)
+	}
+	return failedf("open the database %s: %w", path, err)
+}
+
+func (a *app) validator() (*tenant.Validator, error) {
+	v, err := tenant.NewValidator(a.cfg)
+	if err != nil {
+		return nil, failedf("set up validation: %w", err)
+	}
+	return v, nil
+}
+
+// action wraps a command's work: the global flags are resolved first and
+// the error it returns gets its exit code.
+func (a *app) action(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := a.resolve(cmd); err != nil {
+			return classify(err)
+		}
+		return classify(fn(cmd, args))
+	}
+}

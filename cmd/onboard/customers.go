@@ -1,0 +1,117 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"onboard/tenant"
+)
+
+func (a *app) customersCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "customers",
+		Short: "Add and list customers",
+		Example: `  onboard customers add "Contoso Ltd"
+  onboard customers list --json`,
+		Args: cobra.NoArgs,
+	}
+	c.AddCommand(a.customersAddCommand(), a.customersListCommand())
+	return c
+}
+
+func (a *app) customersAddCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "add NAME",
+		Short:   "Add a customer (1–200 characters, unique ignoring case)",
+		Example: `  onboard customers add "Contoso Ltd"`,
+		Args:    exactArgs(1, "the customer name (quote it if it has spaces)"),
+		RunE: a.action(func(cmd *cobra.Command, args []string) error {
+			name, err := tenant.CleanCustomerName(args[0])
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			c, err := st.CreateCustomer(name)
+			if err != nil {
+				if tenant.IsRuleError(err) {
+					return err
+				}
+				return fmt.Errorf("add customer %q: %w", name, err)
+			}
+			fmt.Fprintf(a.stdout, "Added customer %s.\n", c.Name)
+			return nil
+		}),
+	}
+}
+
+// customerView is a customer in `customers list --json`.
+type customerView struct {
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"createdAt"`
+	Services  int       `json:"services"`
+}
+
+func (a *app) customersListCommand() *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "list",
+		Short: "List customers and how many services each has",
+		Example: `  onboard customers list
+  onboard customers list --json | jq -r '.[].name'`,
+		Args: cobra.NoArgs,
+		RunE: a.action(func(cmd *cobra.Command, args []string) error {
+			st, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			customers, err := st.ListCustomers()
+			if err != nil {
+				return fmt.Errorf("list customers: %w", err)
+			}
+			services, err := st.ListServices()
+			if err != nil {
+				return fmt.Errorf("list services: %w", err)
+			}
+			count := map[string]int{}
+			for _, s := range services {
+				count[tenant.NameKey(s.Customer)]++
+			}
+			views := make([]customerView, 0, len(customers))
+			for _, c := range customers {
+				views = append(views, customerView{Name: c.Name, CreatedAt: c.CreatedAt, Services: count[tenant.NameKey(c.Name)]})
+			}
+			if asJSON {
+				return writeJSON(a.stdout, views)
+			}
+			if len(views) == 0 {
+				fmt.Fprintln(a.stdout, "No customers yet: add one with `onboard customers add NAME`.")
+				return nil
+			}
+			tw := table(a.stdout)
+			fmt.Fprintln(tw, "NAME\tSERVICES\tCREATED")
+			for _, v := range views {
+				fmt.Fprintf(tw, "%s\t%d\t%s\n", v.Name, v.Services, v.CreatedAt.Local().Format(dateFormat))
+			}
+			return tw.Flush()
+		}),
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return c
+}
+
+// exactArgs is cobra.ExactArgs with a sentence saying what the argument is.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("%s takes exactly %d argument: %s (got %d)", cmd.CommandPath(), n, what, len(args))
+		}
+		return nil
+	}
+}

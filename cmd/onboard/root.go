@@ -1,0 +1,67 @@
+package main
+
+import (
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// buildVersion is set at link time:
+//
+//	go build -ldflags "-X main.buildVersion=v1.2.3" ./cmd/onboard
+var buildVersion string
+
+// version is the link-time version, else the module version recorded in
+// the build (go install onboard/cmd/onboard@v1.2.3), else "dev".
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const defaultTimeout = 20 * time.Second
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "onboard",
+		Short: "Onboard a customer's Microsoft 365 tenant onto hosted Teams Direct Routing",
+		Long: `onboard checks the App registration credentials a customer's Microsoft 365
+admin hands over (Tenant ID, Application ID, client secret), keeps every
+service and validation in a local database, and watches for client secrets
+about to expire.
+
+Without a command it opens the interactive wizard; every screen action also
+has a command below, for scripts, cron jobs and monitoring.
+
+Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.`,
+		Example: `  onboard                       # the wizard
+  onboard --demo                # the wizard on a throw-away database and simulated tenants
+  onboard services list
+  onboard validate --all --json`,
+		Version:       version(),
+		Args:          cobra.NoArgs,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		RunE:          a.action(a.runTUI),
+	}
+	root.SetVersionTemplate("onboard {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usagef("%v", err)
+	})
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.dbPath, "db", "", "database file (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
+	pf.StringVar(&a.cloud, "cloud", "global", "Microsoft cloud: global, usgov, usdod or china (env "+envCloud+")")
+	pf.StringVar(&a.authorityHost, "authority-host", "", "Entra ID authority host override, an https:// URL (env "+envAuthorityHost+")")
+	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
+	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
+	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
+
+	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand())
+	return root
+}

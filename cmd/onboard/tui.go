@@ -1,0 +1,90 @@
+package main
+
+import (
+	"crypto/rand"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"onboard/store"
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+	"onboard/wizard"
+)
+
+// runTUI is `onboard` without a command: the wizard on the real database,
+// or with --demo on a throw-away one against the simulated directory.
+func (a *app) runTUI(cmd *cobra.Command, args []string) error {
+	if a.demo {
+		return a.runDemo()
+	}
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := a.validator()
+	if err != nil {
+		return err
+	}
+	return a.runWizard(wizard.Options{Store: st, Validator: v})
+}
+
+// runDemo builds everything --demo needs and removes it on the way out:
+// a temporary database sealed with a random key that is never written
+// down, and the simulated Entra ID and Graph on loopback.
+func (a *app) runDemo() error {
+	dir, err := os.MkdirTemp("", "onboard-demo-")
+	if err != nil {
+		return failedf("create the demo's temporary directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return failedf("make the demo database key: %w", err)
+	}
+	path := filepath.Join(dir, "onboard.db")
+	st, err := store.Open(path, store.Options{Key: key})
+	if err != nil {
+		return storeError(path, err)
+	}
+	defer st.Close()
+
+	now := a.now()
+	srv, err := entrasim.Start(entrasim.Demo(now))
+	if err != nil {
+		return failedf("start the simulated directory: %w", err)
+	}
+	defer srv.Close()
+	v, err := tenant.NewValidator(tenant.Config{
+		AuthorityHost: srv.AuthorityHost(),
+		GraphURL:      srv.GraphURL(),
+		HTTPClient:    srv.Client(),
+		Timeout:       a.cfg.Timeout,
+		Now:           a.now,
+	})
+	if err != nil {
+		return failedf("set up validation against the simulated directory: %w", err)
+	}
+	return a.runWizard(wizard.Options{Store: st, Validator: v, Demo: entrasim.DemoTenants(now)})
+}
+
+func (a *app) runWizard(opts wizard.Options) error {
+	opts.Now = a.now
+	opts.Accessible = accessible(a.getenv)
+	opts.Input = a.stdin
+	opts.Output = a.stdout
+	if err := wizard.Run(a.ctx, opts); err != nil {
+		return failedf("wizard: %w", err)
+	}
+	return nil
+}
+
+// accessible is the plain, screen-reader friendly mode: asked for with
+// ACCESSIBLE=1, or implied by a terminal that cannot draw (TERM=dumb).
+func accessible(getenv func(string) string) bool {
+	v := getenv("ACCESSIBLE")
+	return (v != "" && v != "0" && v != "false") || getenv("TERM") == "dumb"
+}

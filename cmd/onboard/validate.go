@@ -1,0 +1,250 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"onboard/tenant"
+)
+
+const (
+	defaultConcurrency = 16
+	maxConcurrency     = 256
+)
+
+func (a *app) validateCommand() *cobra.Command {
+	var (
+		all         bool
+		concurrency int
+		asJSON      bool
+	)
+	c := &cobra.Command{
+		Use:   "validate NAME... | --all",
+		Short: "Re-run Validate Authentication for services and record every report",
+		Long: `Re-run Validate Authentication (token, tenant facts, secret expiry, roles,
+permissions, admin user) for the named services or for all of them, and
+record each report in the service's history. Exits 1 if any validation
+failed. Ctrl+C stops starting new validations; the reports already
+recorded are kept. Progress goes to stderr when it is a terminal.`,
+		Example: `  onboard validate CONTOSO01 FABRIKAM02
+  onboard validate --all --concurrency 32 --json > reports.json`,
+		RunE: a.action(func(cmd *cobra.Command, args []string) error {
+			switch {
+			case all && len(args) > 0:
+				return usagef("give service names or --all, not both")
+			case !all && len(args) == 0:
+				return usagef("name the services to validate, or pass --all")
+			case concurrency < 1 || concurrency > maxConcurrency:
+				return usagef("--concurrency must be between 1 and %d (got %d)", maxConcurrency, concurrency)
+			}
+			return a.validate(args, all, concurrency, asJSON)
+		}),
+	}
+	f := c.Flags()
+	f.BoolVar(&all, "all", false, "validate every service that has credentials")
+	f.IntVar(&concurrency, "concurrency", defaultConcurrency, "validations in flight at once")
+	f.BoolVar(&asJSON, "json", false, "print the validated services as JSON")
+	return c
+}
+
+// result is one finished validation, kept for the summary.
+type result struct {
+	svc    tenant.Service
+	report *tenant.ValidationReport
+}
+
+func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) error {
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	// Resolve every name before the first network call: a typo is exit 2
+	// with nothing validated.
+	var services []tenant.Service
+	if all {
+		list, err := st.ListServices()
+		if err != nil {
+			return listError(err)
+		}
+		var pending []string
+		for _, s := range list {
+			if hasCredentials(s) {
+				services = append(services, s)
+			} else {
+				pending = append(pending, s.Name)
+			}
+		}
+		if len(pending) > 0 {
+			fmt.Fprintf(a.stderr, "onboard: skipped %d service(s) pending authentication (no App registration yet): %s\n", len(pending), strings.Join(pending, ", "))
+		}
+	} else {
+		seen := map[string]bool{}
+		for _, n := range names {
+			s, err := getService(st, n)
+			if err != nil {
+				return err
+			}
+			if seen[tenant.NameKey(s.Name)] {
+				continue
+			}
+			seen[tenant.NameKey(s.Name)] = true
+			if !hasCredentials(s) {
+				return usagef("service %s is pending authentication: it has no App registration credentials to validate yet", s.Name)
+			}
+			services = append(services, s)
+		}
+	}
+	if len(services) == 0 {
+		if !asJSON {
+			fmt.Fprintln(a.stdout, "No services with credentials to validate.")
+			return nil
+		}
+		return writeJSON(a.stdout, []serviceView{})
+	}
+
+	v, err := a.validator()
+	if err != nil {
+		return err
+	}
+
+	// Reports are recorded by one writer so that a slow disk never holds
+	// up the validations; every report handed to it is written before
+	// the command returns, interrupted or not.
+	queue := make(chan result, len(services))
+	var (
+		wg        sync.WaitGroup
+		recorded  []result
+		recordErr []error
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for r := range queue {
+			if err := st.RecordValidation(r.svc.Name, *r.report); err != nil {
+				recordErr = append(recordErr, fmt.Errorf("record the report of %s: %w", r.svc.Name, err))
+				continue
+			}
+			r.svc.Apply(r.report)
+			recorded = append(recorded, r)
+		}
+	}()
+
+	prog := newProgress(a.stderr, len(services), a.now)
+	v.ValidateMany(a.ctx, services, concurrency, func(s tenant.Service, r *tenant.ValidationReport) {
+		prog.step()
+		// A validation cut short by ctrl+c failed because it was
+		// stopped, not because of the credentials: keeping it would put
+		// a false failure in the history.
+		if a.ctx.Err() != nil && !r.Passed() {
+			return
+		}
+		queue <- result{svc: s, report: r}
+	})
+	close(queue)
+	wg.Wait()
+	prog.finish()
+
+	sort.Slice(recorded, func(i, j int) bool { return recorded[i].svc.Name < recorded[j].svc.Name })
+	failed := 0
+	for _, r := range recorded {
+		if r.report.Status == tenant.StatusFail {
+			failed++
+		}
+	}
+	now := a.now()
+	if asJSON {
+		views := make([]serviceView, 0, len(recorded))
+		for _, r := range recorded {
+			views = append(views, viewOf(r.svc, now))
+		}
+		if err := writeJSON(a.stdout, views); err != nil {
+			return err
+		}
+	} else if len(recorded) > 0 {
+		tw := table(a.stdout)
+		fmt.Fprintln(tw, "NAME\tSTATUS\tTENANT\tDAYS LEFT\tSUMMARY")
+		for _, r := range recorded {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.svc.Name, r.report.Status, orDash(r.report.TenantName), daysLeft(r.svc, now), summary(r.report))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	for _, err := range recordErr {
+		fmt.Fprintf(a.stderr, "onboard: %v\n", err)
+	}
+	switch {
+	case a.ctx.Err() != nil:
+		return failedf("interrupted: %d of %d validations recorded, %d not run or cut short", len(recorded), len(services), len(services)-len(recorded))
+	case len(recordErr) > 0:
+		return failedf("%d report(s) could not be recorded", len(recordErr))
+	case failed > 0:
+		return failedf("%d of %d validations failed", failed, len(services))
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a terminal a person is watching.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// progress is the done/total, rate and ETA line of a bulk validation. It
+// draws only on a terminal: a log file or a pipe gets the result alone.
+type progress struct {
+	w     io.Writer
+	total int
+	done  int
+	now   func() time.Time
+	start time.Time
+	drawn time.Time
+}
+
+func newProgress(w io.Writer, total int, now func() time.Time) *progress {
+	p := &progress{total: total, now: now, start: now()}
+	if isTerminal(w) {
+		p.w = w
+	}
+	return p
+}
+
+func (p *progress) step() {
+	p.done++
+	if p.w == nil {
+		return
+	}
+	t := p.now()
+	if t.Sub(p.drawn) < 100*time.Millisecond && p.done < p.total {
+		return
+	}
+	p.drawn = t
+	fmt.Fprintf(p.w, "\r\033[K%s", progressLine(p.done, p.total, t.Sub(p.start)))
+}
+
+func (p *progress) finish() {
+	if p.w != nil && p.done > 0 {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// progressLine is "validated 120/500 · 31.2/s · ETA 12s".
+func progressLine(done, total int, elapsed time.Duration) string {
+	line := fmt.Sprintf("validated %d/%d", done, total)
+	if done == 0 || elapsed <= 0 {
+		return line
+	}
+	rate := float64(done) / elapsed.Seconds()
+	eta := time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("%s · %.1f/s · ETA %s", line, rate, eta)
+}
