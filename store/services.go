@@ -56,11 +56,22 @@ func (s *Store) customerOf(tx *bolt.Tx, name string) (string, error) {
 // also the first entry of the service's history. Zero CreatedAt/UpdatedAt
 // are set to now.
 func (s *Store) CreateService(svc tenant.Service) error {
-	if err := tenant.CheckShortName(svc.Name); err != nil {
+	rec, err := s.newServiceRecord(svc)
+	if err != nil {
 		return err
 	}
+	return s.db.Update(func(tx *bolt.Tx) error { return s.createService(tx, rec) })
+}
+
+// newServiceRecord does the part of CreateService that needs no
+// transaction (rules, time stamps, sealing), so the write transaction stays
+// short.
+func (s *Store) newServiceRecord(svc tenant.Service) (serviceRecord, error) {
+	if err := tenant.CheckShortName(svc.Name); err != nil {
+		return serviceRecord{}, err
+	}
 	if err := checkService(&svc); err != nil {
-		return err
+		return serviceRecord{}, err
 	}
 	now := s.stamp()
 	if svc.CreatedAt.IsZero() {
@@ -69,15 +80,11 @@ func (s *Store) CreateService(svc tenant.Service) error {
 	if svc.UpdatedAt.IsZero() {
 		svc.UpdatedAt = now
 	}
-	rec := serviceRecord{V: recordVersion, Service: svc}
-	if !svc.App.Secret.IsZero() {
-		sealed, err := s.seal.seal(svc.Name, svc.App.Secret)
-		if err != nil {
-			return err
-		}
-		rec.Sealed = sealed
+	sealed, err := s.sealOrNil(svc)
+	if err != nil {
+		return serviceRecord{}, err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error { return s.createService(tx, rec) })
+	return serviceRecord{V: recordVersion, Service: svc, Sealed: sealed}, nil
 }
 
 func (s *Store) createService(tx *bolt.Tx, rec serviceRecord) error {
