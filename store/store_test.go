@@ -518,7 +518,7 @@ func TestUpdateService(t *testing.T) {
 		svc.FullName = "  Renamed full name "
 		svc.App.ManualExpiry = &expiry
 		svc.LastValidation.Status = tenant.StatusFail // ignored: history is append-only
-		svc.CreatedAt = time.Time{}                  // ignored
+		svc.CreatedAt = time.Time{}                   // ignored
 		return nil
 	})
 	if err != nil {
