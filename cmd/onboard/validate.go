@@ -55,8 +55,8 @@ recorded are kept. Progress goes to stderr when it is a terminal.`,
 	return c
 }
 
-// result is one finished validation, kept for the summary.
-type result struct {
+// finished is one validation, kept for the summary.
+type finished struct {
 	svc    tenant.Service
 	report *tenant.ValidationReport
 }
@@ -120,10 +120,10 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	// Reports are recorded by one writer so that a slow disk never holds
 	// up the validations; every report handed to it is written before
 	// the command returns, interrupted or not.
-	queue := make(chan result, len(services))
+	queue := make(chan finished, len(services))
 	var (
 		wg        sync.WaitGroup
-		recorded  []result
+		recorded  []finished
 		recordErr []error
 	)
 	wg.Add(1)
@@ -148,7 +148,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		if a.ctx.Err() != nil && !r.Passed() {
 			return
 		}
-		queue <- result{svc: s, report: r}
+		queue <- finished{svc: s, report: r}
 	})
 	close(queue)
 	wg.Wait()

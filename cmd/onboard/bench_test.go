@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkValidateAll500 is issue 5's bulk measurement: 500 services in
+// 500 tenants, `onboard validate --all --concurrency 32` as a child
+// process against the simulated directory with 100 ms latency on every
+// request. Targets: under 8 s (three round trips per first validation make
+// the floor 500/32 × 0.3 s ≈ 4.7 s) and under 100 MB of resident memory.
+//
+//	go test -run '^$' -bench ValidateAll500 -benchtime 1x ./cmd/onboard
+func BenchmarkValidateAll500(b *testing.B) {
+	const n = 500
+	d, fx := bulkDirectory(n, time.Now())
+	w := newWorld(b, d)
+	w.seedBulk(b, fx)
+	w.srv.SetLatency(100 * time.Millisecond)
+
+	var total time.Duration
+	var maxRSS int64
+	b.ResetTimer()
+	for range b.N {
+		cmd := exec.Command(binPath, "validate", "--all", "--concurrency", "32")
+		cmd.Env = w.env()
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		start := time.Now()
+		err := cmd.Run()
+		total += time.Since(start)
+		if err != nil {
+			b.Fatalf("validate --all: %v\n%s", err, stderr.String())
+		}
+		if got := bytes.Count(stdout.Bytes(), []byte(" pass ")); got != n {
+			b.Fatalf("%d of %d validations passed:\n%s", got, n, stdout.String())
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+			maxRSS = ru.Maxrss // kilobytes on Linux
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/validate-all")
+	b.ReportMetric(float64(maxRSS)/1024, "MB-maxrss")
+	b.ReportMetric(float64(w.srv.Count("token"))/float64(b.N), "tokens/run")
+}

@@ -1,0 +1,418 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+func TestVersionHelpAndCompletion(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	if r := w.must(t, 0, "", "--version"); strings.TrimSpace(r.stdout) != "onboard "+testVersion {
+		t.Errorf("--version printed %q", r.stdout)
+	}
+	r := w.must(t, 0, "", "--help")
+	for _, want := range []string{"customers", "services", "validate", "expiring", "completion", "--db", "--cloud", "--authority-host", "--graph-url", "--timeout", "--demo", "Examples:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--help lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Every command's help has an example.
+	for _, cmd := range [][]string{
+		{"customers"}, {"customers", "add"}, {"customers", "list"},
+		{"services"}, {"services", "add"}, {"services", "list"}, {"services", "show"}, {"services", "delete"},
+		{"validate"}, {"expiring"},
+	} {
+		r := w.must(t, 0, "", append(cmd, "--help")...)
+		if !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "onboard "+cmd[0]) {
+			t.Errorf("onboard %s --help has no example:\n%s", strings.Join(cmd, " "), r.stdout)
+		}
+	}
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		if r := w.must(t, 0, "", "completion", sh); !strings.Contains(r.stdout, "onboard") {
+			t.Errorf("completion %s printed nothing useful", sh)
+		}
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	cases := []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"unknown command", nil, []string{"frobnicate"}, "unknown command"},
+		{"unknown flag", nil, []string{"services", "list", "--colour"}, "unknown flag"},
+		{"customers add without name", nil, []string{"customers", "add"}, "exactly 1 argument"},
+		{"show without name", nil, []string{"services", "show"}, "exactly 1 argument"},
+		{"validate nothing", nil, []string{"validate"}, "--all"},
+		{"validate names and all", nil, []string{"validate", "--all", "X1X"}, "not both"},
+		{"concurrency zero", nil, []string{"validate", "--all", "--concurrency", "0"}, "--concurrency must be between 1 and"},
+		{"concurrency not a number", nil, []string{"validate", "--all", "--concurrency", "many"}, "invalid argument"},
+		{"within negative", nil, []string{"expiring", "--within", "-1"}, "--within must be zero or more"},
+		{"within not a number", nil, []string{"expiring", "--within", "soon"}, "invalid argument"},
+		{"secret not from stdin", nil, []string{"services", "add", "--customer", "Contoso Ltd", "--name", "ABC"}, "--client-secret-stdin"},
+		{"secret as a flag", nil, []string{"services", "add", "--client-secret", "x"}, "unknown flag"},
+		{"http authority", nil, []string{"--authority-host", "http://login.example.com", "services", "list"}, "--authority-host (ONBOARD_AUTHORITY_HOST) must be an https:// URL"},
+		{"http graph from env", []string{"ONBOARD_GRAPH_URL=http://graph.example.com"}, []string{"services", "list"}, "--graph-url (ONBOARD_GRAPH_URL) must be an https:// URL"},
+		{"graph not a URL", nil, []string{"--graph-url", "graph.example.com", "services", "list"}, "must be an https:// URL"},
+		{"bad cloud flag", nil, []string{"--cloud", "mars", "services", "list"}, "the cloud must be one of global, usgov, usdod or china"},
+		{"bad cloud env", []string{"ONBOARD_CLOUD=moon"}, []string{"services", "list"}, "the cloud must be one of"},
+		{"bad timeout env", []string{"ONBOARD_TIMEOUT=soon"}, []string{"services", "list"}, "ONBOARD_TIMEOUT must be a duration"},
+		{"bad timeout flag", nil, []string{"--timeout", "-5s", "services", "list"}, "positive duration"},
+		{"show unknown service", nil, []string{"services", "show", "NOPE"}, `there is no service named "NOPE"`},
+		{"delete unknown service", nil, []string{"services", "delete", "NOPE"}, `there is no service named "NOPE"`},
+		{"validate unknown service", nil, []string{"validate", "NOPE"}, `there is no service named "NOPE"`},
+	}
+	before := w.dbBytes(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := w.run(t, "", c.env, c.args...)
+			if r.code != 2 {
+				t.Fatalf("want exit 2, got\n%s", r)
+			}
+			if !strings.Contains(r.stderr, c.want) || !strings.HasPrefix(r.stderr, "onboard: ") {
+				t.Errorf("stderr should start with 'onboard: ' and say %q:\n%s", c.want, r.stderr)
+			}
+			if r.stdout != "" {
+				t.Errorf("nothing should go to stdout on a usage error:\n%s", r.stdout)
+			}
+		})
+	}
+	if string(before) != string(w.dbBytes(t)) {
+		t.Error("a rejected command changed the database")
+	}
+	if n := w.networkCalls(); n != 0 {
+		t.Errorf("usage errors made %d requests to the directory", n)
+	}
+}
+
+func TestFlagWinsOverEnv(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	// A broken variable is ignored when the flag is given.
+	r := w.run(t, "", []string{"ONBOARD_GRAPH_URL=http://nope", "ONBOARD_DB=/nonexistent/dir/x.db"},
+		"--graph-url", w.srv.GraphURL(), "--db", w.db, "customers", "add", "Contoso Ltd")
+	if r.code != 0 {
+		t.Fatalf("flags should win over broken variables:\n%s", r)
+	}
+	if !fileExists(w.db) {
+		t.Fatal("--db was not used")
+	}
+	// And the variable is used without the flag: the database moves.
+	other := w.dir + "/other.db"
+	w.run(t, "", []string{"ONBOARD_DB=" + other}, "customers", "add", "Fabrikam")
+	if !fileExists(other) {
+		t.Fatal("ONBOARD_DB was not used")
+	}
+}
+
+func TestDefaultDatabasePath(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	env := []string{"ONBOARD_DB="} // empty: fall back to the data directory
+	if r := w.run(t, "", env, "customers", "add", "Contoso Ltd"); r.code != 0 {
+		t.Fatal(r)
+	}
+	if p := w.dir + "/xdg/onboard/onboard.db"; !fileExists(p) {
+		t.Fatalf("no database at %s", p)
+	}
+	env = append(env, "XDG_DATA_HOME=")
+	if r := w.run(t, "", env, "customers", "add", "Contoso Ltd"); r.code != 0 {
+		t.Fatal(r)
+	}
+	if p := w.dir + "/home/.local/share/onboard/onboard.db"; !fileExists(p) {
+		t.Fatalf("no database at %s", p)
+	}
+}
+
+func TestCustomers(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	if r := w.must(t, 0, "", "customers", "list"); !strings.Contains(r.stdout, "No customers yet") {
+		t.Errorf("empty list: %q", r.stdout)
+	}
+	w.must(t, 0, "", "customers", "add", "  Contoso Ltd ")
+	w.must(t, 0, "", "customers", "add", "Fabrikam")
+	r := w.must(t, 0, "", "customers", "list")
+	if !strings.Contains(r.stdout, "NAME") || !strings.Contains(r.stdout, "Contoso Ltd") || !strings.Contains(r.stdout, "Fabrikam") {
+		t.Errorf("list:\n%s", r.stdout)
+	}
+	var list []map[string]any
+	r = w.must(t, 0, "", "customers", "list", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatalf("customers list --json: %v\n%s", err, r.stdout)
+	}
+	if len(list) != 2 || list[0]["name"] != "Contoso Ltd" || list[0]["services"] != 0.0 || list[0]["createdAt"] == nil {
+		t.Errorf("customers list --json: %v", list)
+	}
+}
+
+func TestAddValidateShowDelete(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+
+	r := w.must(t, 0, fxHealthy.secret+"\n", addArgs("Contoso Ltd", "CONTOSO01", fxHealthy, "--full-name", "Contoso Direct Routing")...)
+	if !strings.Contains(r.stdout, "Created service CONTOSO01") || !strings.Contains(r.stdout, "Hk7****") {
+		t.Errorf("add output:\n%s", r)
+	}
+
+	r = w.must(t, 0, "", "services", "list")
+	for _, want := range []string{"CONTOSO01", "Contoso Ltd", "pro", "25", "active", "pass", "200"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("services list lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = w.must(t, 0, "", "services", "show", "contoso01", "--json")
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatalf("show --json: %v\n%s", err, r.stdout)
+	}
+	want := map[string]any{
+		"name": "CONTOSO01", "customer": "Contoso Ltd", "fullName": "Contoso Direct Routing", "license": "pro",
+		"users": 25.0, "tenantId": fxHealthy.tenantID, "clientId": fxHealthy.clientID, "secretHint": "Hk7****",
+		"adminUser": fxHealthy.admin, "m365Domain": fxHealthy.domain, "state": "active",
+	}
+	for k, x := range want {
+		if v[k] != x {
+			t.Errorf("show --json %s = %v, want %v", k, v[k], x)
+		}
+	}
+	lv, _ := v["lastValidation"].(map[string]any)
+	if lv == nil {
+		t.Fatalf("no lastValidation: %v", v)
+	}
+	for _, k := range []string{"status", "at", "tenantName", "secretExpiresAt", "daysUntilExpire", "roles", "permissions", "checks", "aadsts", "correlationId"} {
+		if _, ok := lv[k]; !ok {
+			t.Errorf("lastValidation lacks %q: %v", k, lv)
+		}
+	}
+	if lv["status"] != "pass" || lv["daysUntilExpire"] != 200.0 || lv["tenantName"] != "Contoso" {
+		t.Errorf("lastValidation: %v", lv)
+	}
+	checks, _ := lv["checks"].([]any)
+	if len(checks) == 0 {
+		t.Fatal("no checks")
+	}
+	for _, k := range []string{"name", "status", "detail", "fix"} {
+		if _, ok := checks[0].(map[string]any)[k]; !ok {
+			t.Errorf("check lacks %q: %v", k, checks[0])
+		}
+	}
+
+	r = w.must(t, 0, "", "services", "show", "CONTOSO01")
+	for _, want := range []string{"Tenant ID", fxHealthy.tenantID, "Client secret", "Hk7****", "Days until expire", "200", "Teams Administrator"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("services show lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	r = w.must(t, 0, "", "validate", "CONTOSO01", "--json")
+	var vs []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &vs); err != nil || len(vs) != 1 {
+		t.Fatalf("validate --json: %v\n%s", err, r.stdout)
+	}
+	w.withStore(t, func(st *store.Store) {
+		h, err := st.History("CONTOSO01")
+		if err != nil || len(h) != 2 {
+			t.Errorf("history after add + validate: %d reports, %v", len(h), err)
+		}
+	})
+
+	r = w.must(t, 0, "", "customers", "list")
+	if !strings.Contains(r.stdout, "Contoso Ltd  1") {
+		t.Errorf("customer's service count:\n%s", r.stdout)
+	}
+
+	w.must(t, 0, "", "services", "delete", "contoso01")
+	if r := w.must(t, 0, "", "services", "list", "--json"); strings.TrimSpace(r.stdout) != "[]" {
+		t.Errorf("after delete: %s", r.stdout)
+	}
+	w.must(t, 2, "", "services", "delete", "CONTOSO01")
+}
+
+func TestAddWarningSavesAndFailureSavesNothing(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Northwind")
+
+	// A warning (no Application.Read.All: expiry unknown) still saves.
+	r := w.must(t, 0, fxNoExpiry.secret+"\n", append(addArgs("Northwind", "NW01", fxNoExpiry), "--json", "--m365-domain", "northwind.example.com")...)
+	var v map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	lv := v["lastValidation"].(map[string]any)
+	if lv["status"] != "warn" || lv["daysUntilExpire"] != nil || v["m365Domain"] != "northwind.example.com" {
+		t.Errorf("warned service: %v", v)
+	}
+
+	// A wrong secret: exit 1, the report on stderr, nothing saved.
+	before := w.dbBytes(t)
+	calls := w.networkCalls()
+	r = w.must(t, 1, "Nw5~Wrong.Secret.Value\n", addArgs("Northwind", "NW02", fxNoExpiry)...)
+	if !strings.Contains(r.stderr, "7000215") || !strings.Contains(r.stderr, "was not saved") {
+		t.Errorf("failed validation should print the report (AADSTS7000215):\n%s", r)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout on failure: %q", r.stdout)
+	}
+	if w.networkCalls() == calls {
+		t.Error("the failed add made no validation requests")
+	}
+	if string(before) != string(w.dbBytes(t)) {
+		t.Error("a failed validation changed the database")
+	}
+	w.must(t, 2, "", "services", "show", "NW02")
+}
+
+func TestValidateAllRecordsEveryReportAndExit1OnFailure(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD1", fxHealthy, fxHealthy.secret)
+	w.seedService(t, "Contoso Ltd", "GOOD2", fxHealthy, fxHealthy.secret)
+	w.seedService(t, "Fabrikam", "SOON", fxExpiring, fxExpiring.secret)
+	w.withStore(t, func(st *store.Store) {
+		// Saved pending authentication: nothing to validate.
+		if err := st.CreateService(tenant.Service{Name: "PENDING", Customer: "Fabrikam", License: tenant.LicensePro, Users: 1, State: tenant.StatePendingAuth}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	r := w.must(t, 0, "", "validate", "--all", "--concurrency", "2")
+	for _, want := range []string{"GOOD1", "GOOD2", "SOON", "pass", "warn"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("validate --all lacks %q:\n%s", want, r)
+		}
+	}
+	if !strings.Contains(r.stderr, "PENDING") {
+		t.Errorf("the pending service should be named as skipped:\n%s", r.stderr)
+	}
+	w.must(t, 2, "", "validate", "PENDING")
+
+	// Credentials that stopped working: exit 1, and the failure recorded.
+	w.seedService(t, "Fabrikam", "BROKEN", fxExpiring, "Fb2~Rotated.Away.Secret")
+	r = w.must(t, 1, "", "validate", "--all", "--json")
+	var vs []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &vs); err != nil || len(vs) != 4 {
+		t.Fatalf("validate --all --json: %v\n%s", err, r)
+	}
+	if !strings.Contains(r.stderr, "1 of 4 validations failed") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+	w.withStore(t, func(st *store.Store) {
+		for name, n := range map[string]int{"GOOD1": 2, "GOOD2": 2, "SOON": 2, "BROKEN": 1, "PENDING": 0} {
+			h, err := st.History(name)
+			if err != nil || len(h) != n {
+				t.Errorf("%s: %d reports recorded, want %d (%v)", name, len(h), n, err)
+			}
+		}
+		s, _ := st.GetService("BROKEN")
+		if s.LastValidation == nil || s.LastValidation.Status != tenant.StatusFail || s.LastValidation.AADSTS == "" {
+			t.Errorf("BROKEN's last validation: %+v", s.LastValidation)
+		}
+	})
+	w.must(t, 1, "", "validate", "BROKEN", "good1")
+	w.must(t, 0, "", "validate", "GOOD1", "good1")
+}
+
+func TestExpiring(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	if r := w.must(t, 0, "", "expiring"); !strings.Contains(r.stdout, "No client secret expires within 30 days") {
+		t.Errorf("empty database: %s", r.stdout)
+	}
+	w.seedService(t, "Contoso Ltd", "GOOD", fxHealthy, fxHealthy.secret)
+	w.seedService(t, "Fabrikam", "SOON", fxExpiring, fxExpiring.secret)
+	w.seedService(t, "Northwind", "UNKNOWN", fxNoExpiry, fxNoExpiry.secret)
+	w.must(t, 0, "", "validate", "--all")
+
+	r := w.must(t, 1, "", "expiring")
+	exp, unk, _ := strings.Cut(r.stdout, "expiry unknown")
+	if !strings.Contains(exp, "SOON") || strings.Contains(exp, "GOOD") || strings.Contains(exp, "UNKNOWN") {
+		t.Errorf("expiring section:\n%s", r.stdout)
+	}
+	if !strings.Contains(unk, "UNKNOWN") || strings.Contains(unk, "SOON") {
+		t.Errorf("unknown section:\n%s", r.stdout)
+	}
+
+	r = w.must(t, 1, "", "expiring", "--within", "5", "--json")
+	var v struct {
+		Within   int              `json:"within"`
+		Expiring []map[string]any `json:"expiring"`
+		Unknown  []map[string]any `json:"unknown"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Within != 5 || len(v.Expiring) != 0 || len(v.Unknown) != 1 || v.Unknown[0]["name"] != "UNKNOWN" {
+		t.Errorf("expiring --within 5 --json: %+v", v)
+	}
+	r = w.must(t, 1, "", "expiring", "--within", "365", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Expiring) != 2 || v.Expiring[0]["name"] != "SOON" || v.Expiring[1]["name"] != "GOOD" {
+		t.Errorf("soonest first: %+v", v.Expiring)
+	}
+	if d := v.Expiring[0]["lastValidation"].(map[string]any)["daysUntilExpire"]; d != 10.0 {
+		t.Errorf("SOON daysUntilExpire = %v, want 10", d)
+	}
+
+	w.must(t, 0, "", "services", "delete", "SOON")
+	w.must(t, 0, "", "services", "delete", "UNKNOWN")
+	w.must(t, 0, "", "expiring")
+}
+
+func TestStoreErrorsAreExplained(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD", fxHealthy, fxHealthy.secret)
+
+	// Another onboard holds the database.
+	st, err := store.Open(w.db, store.Options{Key: w.key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := w.run(t, "", nil, "services", "list")
+	st.Close()
+	if r.code != 1 || !strings.Contains(r.stderr, "in use by another onboard process") {
+		t.Errorf("locked database:\n%s", r)
+	}
+
+	// The wrong key.
+	other := strings.Repeat("A", 43) + "="
+	r = w.run(t, "", []string{"ONBOARD_KEY=" + other}, "services", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, "cannot unseal") {
+		t.Errorf("wrong key:\n%s", r)
+	}
+
+	// A key file others can read.
+	keyFile := w.dir + "/loose.key"
+	if err := os.WriteFile(keyFile, []byte(strings.Repeat("A", 43)+"=\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = w.run(t, "", []string{"ONBOARD_KEY=", "ONBOARD_KEY_FILE=" + keyFile}, "customers", "list")
+	if r.code != 1 || !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("loose key file:\n%s", r)
+	}
+}
+
+// TestSystemTrustIsUsed shows the binary trusts what SSL_CERT_FILE adds
+// and nothing else: without it, the simulated directory's certificate is
+// refused and validation fails.
+func TestSystemTrustIsUsed(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD", fxHealthy, fxHealthy.secret)
+	empty := w.dir + "/empty.pem"
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := w.run(t, "", []string{"SSL_CERT_FILE=" + empty, "SSL_CERT_DIR=" + w.dir}, "validate", "GOOD")
+	if r.code != 1 {
+		t.Errorf("an untrusted endpoint should fail validation:\n%s", r)
+	}
+	w.must(t, 0, "", "validate", "GOOD")
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"onboard/tenant"
+)
+
+func TestProgressLine(t *testing.T) {
+	for _, c := range []struct {
+		done, total int
+		elapsed     time.Duration
+		want        string
+	}{
+		{0, 500, 0, "validated 0/500"},
+		{100, 500, 10 * time.Second, "validated 100/500 · 10.0/s · ETA 40s"},
+		{500, 500, 5 * time.Second, "validated 500/500 · 100.0/s · ETA 0s"},
+	} {
+		if got := progressLine(c.done, c.total, c.elapsed); got != c.want {
+			t.Errorf("progressLine(%d, %d, %v) = %q, want %q", c.done, c.total, c.elapsed, got, c.want)
+		}
+	}
+}
+
+func TestProgressIsSilentWhenNotATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, 3, time.Now)
+	p.step()
+	p.step()
+	p.step()
+	p.finish()
+	if buf.Len() != 0 {
+		t.Errorf("progress written to a non-terminal: %q", buf.String())
+	}
+}
+
+func TestAccessible(t *testing.T) {
+	for env, want := range map[string]bool{
+		"":                         false,
+		"ACCESSIBLE=1":             true,
+		"ACCESSIBLE=0":             false,
+		"TERM=dumb":                true,
+		"TERM=xterm-256color":      false,
+		"ACCESSIBLE=1 TERM=xterm":  true,
+		"ACCESSIBLE=false TERM=vt": false,
+	} {
+		vars := map[string]string{}
+		for _, kv := range strings.Fields(env) {
+			k, v, _ := strings.Cut(kv, "=")
+			vars[k] = v
+		}
+		if got := accessible(func(k string) string { return vars[k] }); got != want {
+			t.Errorf("accessible(%q) = %v, want %v", env, got, want)
+		}
+	}
+}
+
+func TestCheckHTTPS(t *testing.T) {
+	for u, ok := range map[string]bool{
+		"":                                    true,
+		"https://login.microsoftonline.us":    true,
+		"https://127.0.0.1:8443":              true,
+		"https://proxy.example.com/entra/":    true,
+		"http://login.microsoftonline.com":    false,
+		"login.microsoftonline.com":           false,
+		"https://":                            false,
+		"https://user:pw@login.example.com":   false,
+		"ftp://x":                             false,
+		"https://login.example.com/?tenant=x": false,
+	} {
+		err := checkHTTPS("--authority-host", envAuthorityHost, u)
+		if (err == nil) != ok {
+			t.Errorf("checkHTTPS(%q) = %v, want ok=%v", u, err, ok)
+		}
+		if err != nil && classify(err).(*exitError).code != exitUsage {
+			t.Errorf("checkHTTPS(%q) is not a usage error", u)
+		}
+	}
+}
+
+// TestServiceViewJSON pins SPEC §5's field names and shows the secret
+// appears only as its hint, and daysUntilExpire is counted from now.
+func TestServiceViewJSON(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	exp := now.Add(45*24*time.Hour + time.Hour)
+	stale := 90
+	s := tenant.Service{
+		Name: "CONTOSO01", Customer: "Contoso", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
+		App: tenant.AppRegistration{TenantID: "t", ClientID: "c", Secret: tenant.NewSecret("abcSecretValue123"), AdminUser: "a@b.com"},
+		LastValidation: &tenant.ValidationReport{
+			Status: tenant.StatusWarn, At: now, SecretExpiresAt: &exp, DaysUntilExpire: &stale,
+			Checks: []tenant.Check{{Name: "Token", Status: tenant.StatusPass, Detail: "ok"}},
+		},
+	}
+	b, err := json.Marshal(viewOf(s, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("SecretValue")) {
+		t.Fatalf("secret in JSON: %s", b)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	keys := []string{"name", "customer", "fullName", "license", "users", "tenantId", "clientId", "secretHint", "adminUser", "m365Domain", "createdAt", "lastValidation", "state"}
+	if len(m) != len(keys) {
+		t.Errorf("JSON has %d fields, want %d: %s", len(m), len(keys), b)
+	}
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	lv := m["lastValidation"].(map[string]any)
+	if m["secretHint"] != "abc****" || lv["daysUntilExpire"] != 45.0 {
+		t.Errorf("secretHint %v, daysUntilExpire %v (want abc****, 45 recomputed)", m["secretHint"], lv["daysUntilExpire"])
+	}
+	if lv["roles"] == nil || lv["permissions"] == nil {
+		t.Errorf("roles and permissions should be [] not null: %s", b)
+	}
+	s.LastValidation.SecretExpiresAt = nil
+	b, _ = json.Marshal(viewOf(s, now))
+	if !bytes.Contains(b, []byte(`"daysUntilExpire":null`)) {
+		t.Errorf("unknown expiry should be null: %s", b)
+	}
+}
+
+// TestRunInProcess calls run as main does: version and usage exit codes
+// without a child process.
+func TestRunInProcess(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"onboard", "--version"}, strings.NewReader(""), &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "onboard ") {
+		t.Errorf("--version: %d %q %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"onboard", "validate", "--bogus"}, strings.NewReader(""), &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), "onboard: unknown flag: --bogus") {
+		t.Errorf("bad flag: %d %q", code, errb.String())
+	}
+}
