@@ -94,6 +94,12 @@ type app struct {
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first ctrl+c asks for a clean stop; once it has, the default
+	// handling is back, so a second one ends the process at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	a := &app{
 		ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr,
 		getenv: os.Getenv, now: time.Now,
@@ -234,8 +240,8 @@ func storeError(path string, err error) error {
 		return failedf("the database %s was written by a newer version of onboard (this is %s): use the newer onboard", path, version())
 	case errors.Is(err, store.ErrCannotUnseal):
 		return failedf("cannot unseal the client secrets in %s: the key (%s, %s or onboard.key beside the database) is not the one they were sealed with", path, "ONBOARD_KEY", "ONBOARD_KEY_FILE")
-	case errors.Is(err, store.ErrKeyPermissions):
-		return failedf("%v", err)
+	case errors.Is(err, store.ErrKeyPermissions), errors.Is(err, store.ErrBadKey):
+		return failedf("%w", err) // the store's message names the file or variable and the fix
 	}
 	return failedf("open the database %s: %w", path, err)
 }
