@@ -1,0 +1,505 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/term"
+
+	"onboard/tenant"
+)
+
+// The accessible mode (ACCESSIBLE=1 or TERM=dumb): no alternate screen and
+// no redrawing, only huh's accessible prompts, one line after another, so a
+// screen reader reads everything in order. It covers what the full-screen
+// wizard does, through the same rules (tenant), validator and writes (ops.go).
+
+// errInputClosed ends the accessible session when the input ends.
+var errInputClosed = errors.New("input closed")
+
+// lineReader hands huh's prompts one line per Read: huh makes a new
+// bufio.Scanner for every prompt, which would swallow the lines after the
+// first when input is piped. It reads byte by byte, so nothing is buffered
+// that a later password prompt on the terminal would miss.
+type lineReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n := 0
+	var b [1]byte
+	for n < len(p) {
+		k, err := l.r.Read(b[:])
+		if k == 1 {
+			p[n] = b[0]
+			n++
+			if b[0] == '\n' {
+				return n, nil
+			}
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				l.eof = true
+			}
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+type accessible struct {
+	c   *common
+	ctx context.Context
+	in  *lineReader
+	raw io.Reader
+	out io.Writer
+}
+
+func runAccessible(ctx context.Context, opts Options) error {
+	a := &accessible{c: newCommon(opts), ctx: ctx, in: &lineReader{r: opts.Input}, raw: opts.Input, out: opts.Output}
+	a.c.width = 80
+	a.say("onboard: onboard a customer's Microsoft 365 tenant onto hosted Teams Direct Routing.")
+	if len(opts.Demo) > 0 {
+		a.say("")
+		a.say("Demo tenants (sample data from the built-in simulated directory; these secrets are not real and are shown only here):")
+		for _, d := range opts.Demo {
+			a.say(fmt.Sprintf("- %s. %s. Tenant ID %s, Application ID %s, secret %s, admin %s.", d.Label, d.Outcome, d.TenantID, d.ClientID, d.Secret, orDash(d.AdminUPN)))
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		choice, err := a.choose("Main menu", []option{
+			{label: "Add service", value: "add"},
+			{label: "Services", value: "services"},
+			{label: "Customers", value: "customers"},
+			{label: "Secret expiry", value: "expiry"},
+			{label: "Quit", value: "quit"},
+		})
+		if err != nil {
+			return a.end(err)
+		}
+		switch choice {
+		case "add":
+			err = a.addService()
+		case "services":
+			err = a.services()
+		case "customers":
+			err = a.customers()
+		case "expiry":
+			err = a.expiry()
+		case "quit":
+			return nil
+		}
+		if err != nil {
+			return a.end(err)
+		}
+	}
+}
+
+// end turns the end of the input into a normal end of the session.
+func (a *accessible) end(err error) error {
+	if errors.Is(err, errInputClosed) {
+		return nil
+	}
+	return err
+}
+
+func (a *accessible) say(line string) { _, _ = fmt.Fprintln(a.out, line) }
+
+func (a *accessible) closed() error {
+	if a.in.eof {
+		return errInputClosed
+	}
+	return a.ctx.Err()
+}
+
+// choose asks for one of opts by number.
+func (a *accessible) choose(title string, opts []option) (string, error) {
+	var v string
+	hopts := make([]huh.Option[string], len(opts))
+	for i, o := range opts {
+		label := o.label
+		if o.desc != "" {
+			label += " (" + o.desc + ")"
+		}
+		hopts[i] = huh.NewOption(label, o.value)
+	}
+	sel := huh.NewSelect[string]().Title(title).Options(hopts...).Value(&v)
+	a.say("")
+	if err := sel.RunAccessible(a.out, a.in); err != nil {
+		return "", err
+	}
+	if err := a.closed(); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
+// ask reads a line checked by check (a rule message blocks, a note is said).
+func (a *accessible) ask(title, value string, check func(string) (string, bool)) (string, error) {
+	v := value
+	in := huh.NewInput().Title(title).Value(&v).Validate(func(s string) error {
+		if check == nil {
+			return nil
+		}
+		msg, bad := check(s)
+		if bad {
+			return errors.New(msg)
+		}
+		return nil
+	})
+	if err := in.RunAccessible(a.out, a.in); err != nil {
+		return "", err
+	}
+	if err := a.closed(); err != nil {
+		return "", err
+	}
+	if check != nil {
+		if msg, _ := check(v); msg != "" {
+			a.say(msg)
+		}
+	}
+	return v, nil
+}
+
+// askSecret reads the client secret without echo on a terminal; piped
+// input has no echo to hide.
+func (a *accessible) askSecret(title string) (string, error) {
+	if f, ok := a.raw.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		var v string
+		in := huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&v).Validate(func(s string) error {
+			if msg, bad := checkSecret(s); bad {
+				return errors.New(msg)
+			}
+			return nil
+		})
+		if err := in.RunAccessible(a.out, f); err != nil {
+			return "", err
+		}
+		if msg, _ := checkSecret(v); msg != "" {
+			a.say(msg)
+		}
+		return v, nil
+	}
+	a.say("(the secret is not echoed back)")
+	v, err := a.ask(title, "", checkSecret)
+	return v, err
+}
+
+func (a *accessible) confirm(title string, def bool) (bool, error) {
+	v := def
+	c := huh.NewConfirm().Title(title).Value(&v)
+	if err := c.RunAccessible(a.out, a.in); err != nil {
+		return false, err
+	}
+	return v, a.closed()
+}
+
+func (a *accessible) addService() error {
+	in := tenant.ServiceInput{}
+	customers, err := a.c.store.ListCustomers()
+	if err != nil {
+		return fmt.Errorf("read customers: %w", err)
+	}
+	opts := []option{{label: "New customer…", value: newCustomerValue}}
+	for _, c := range customers {
+		opts = append(opts, option{label: c.Name, value: c.Name})
+	}
+	a.say("Service type: Direct Routing.")
+	choice, err := a.choose("Customer", opts)
+	if err != nil {
+		return err
+	}
+	newCustomer := choice == newCustomerValue
+	if newCustomer {
+		f := &addFlow{customers: customers}
+		if choice, err = a.ask("New customer name", "", f.checkCustomerName); err != nil {
+			return err
+		}
+	}
+	in.Customer = choice
+	taken := map[string]bool{}
+	svcs, err := a.c.store.ListServices()
+	if err != nil {
+		return fmt.Errorf("read services: %w", err)
+	}
+	for _, s := range svcs {
+		taken[tenant.NameKey(s.Name)] = true
+	}
+	f := &addFlow{takenNames: taken}
+	if in.Name, err = a.ask("Short name (3–15 characters, unique)", "", f.checkShortName); err != nil {
+		return err
+	}
+	if in.FullName, err = a.ask("Full name (optional)", "", func(v string) (string, bool) {
+		if _, err := tenant.CleanFullName(v); err != nil {
+			return err.Error(), true
+		}
+		return "", false
+	}); err != nil {
+		return err
+	}
+	lic := make([]option, len(tenant.Licenses))
+	for i, l := range tenant.Licenses {
+		lic[i] = option{label: l.Title(), value: string(l)}
+	}
+	if in.License, err = a.choose("License type", lic); err != nil {
+		return err
+	}
+	if in.Users, err = a.ask("Number of licensed users (1–500)", "", checkUsers); err != nil {
+		return err
+	}
+	if in.UseKnownApp, err = a.confirm("Use known App registration? (the admin handed over Tenant ID, Application ID and a client secret)", true); err != nil {
+		return err
+	}
+	var report *tenant.ValidationReport
+	domain := ""
+	if in.UseKnownApp {
+		for {
+			if in.TenantID, err = a.ask("Tenant ID (GUID or domain)", in.TenantID, checkTenantID); err != nil {
+				return err
+			}
+			if in.ClientID, err = a.ask("Application (Client) ID", in.ClientID, checkClientID); err != nil {
+				return err
+			}
+			if in.Secret, err = a.askSecret("Client secret (its Value)"); err != nil {
+				return err
+			}
+			if in.AdminUser, err = a.ask("Customer admin UPN (optional)", in.AdminUser, checkAdmin); err != nil {
+				return err
+			}
+			svc, _, err := in.Parse(a.c.now())
+			if err != nil {
+				a.say(err.Error())
+				continue
+			}
+			report = a.validate(tenant.Credentials{TenantID: svc.App.TenantID, ClientID: svc.App.ClientID, Secret: svc.App.Secret, AdminUPN: svc.App.AdminUser})
+			if report.Passed() {
+				break
+			}
+			next, err := a.choose("Validation failed; nothing was saved", []option{
+				{label: "Edit credentials", value: "edit"}, {label: "Cancel onboarding", value: "cancel"}})
+			if err != nil || next == "cancel" {
+				return err
+			}
+		}
+		if domain, err = a.ask("M365 domain", report.InitialDomain, checkDomain); err != nil {
+			return err
+		}
+		a.say("Tenant ID (from the token): " + report.TenantID)
+	}
+	ok, err := a.confirm(fmt.Sprintf("Create service %s for %s?", in.Name, in.Customer), true)
+	if err != nil || !ok {
+		a.say("Nothing was saved.")
+		return err
+	}
+	svc, err := createService(a.c.store, a.c.now(), in, newCustomer, domain, report)
+	if err != nil {
+		a.say("Could not create the service: " + err.Error())
+		return nil
+	}
+	if svc.State == tenant.StatePendingAuth {
+		a.say(fmt.Sprintf("Service %s saved, pending authentication. Send this to the customer's admin:", svc.Name))
+		a.say(adminInstructions(svc.Name))
+		return nil
+	}
+	a.say(fmt.Sprintf("Service %s created.", svc.Name))
+	return a.servicePage(svc.Name)
+}
+
+// validate runs a validation, saying each check as it completes.
+func (a *accessible) validate(creds tenant.Credentials) *tenant.ValidationReport {
+	a.say("Validating…")
+	r := a.c.validator.Validate(a.ctx, creds, func(c tenant.Check) {
+		a.say(fmt.Sprintf("%s %s: %s", c.Status.Symbol(), c.Name, c.Detail))
+		if c.Fix != "" && c.Status != tenant.StatusPass {
+			a.say("  Fix: " + c.Fix)
+		}
+	})
+	a.say("Result: " + plainVerdict(r) + ".")
+	if r.Passed() {
+		days, _ := daysText(a.c.styles, r.DaysUntilExpire)
+		a.say(fmt.Sprintf("Tenant %s, initial domain %s, secret expires %s (%s).", orDash(r.TenantName), orDash(r.InitialDomain), dateText(r.SecretExpiresAt), days))
+	} else if r.AADSTS != "" {
+		a.say(fmt.Sprintf("AADSTS%s, correlation ID %s.", strings.TrimPrefix(r.AADSTS, "AADSTS"), orDash(r.CorrelationID)))
+	}
+	return r
+}
+
+func (a *accessible) services() error {
+	svcs, err := a.c.store.ListServices()
+	if err != nil {
+		return fmt.Errorf("read services: %w", err)
+	}
+	if len(svcs) == 0 {
+		a.say("No services yet.")
+		return nil
+	}
+	opts := []option{{label: "Back", value: ""}}
+	for _, s := range svcs {
+		days, _ := daysText(a.c.styles, s.DaysUntilExpire(a.c.now()))
+		verdict := "never validated"
+		if s.LastValidation != nil {
+			verdict = plainVerdict(s.LastValidation)
+		}
+		opts = append(opts, option{label: s.Name, desc: fmt.Sprintf("%s, %s, %d users, %s, secret %s", s.Customer, s.License.Title(), s.Users, verdict, days), value: s.Name})
+	}
+	name, err := a.choose("Services", opts)
+	if err != nil || name == "" {
+		return err
+	}
+	return a.servicePage(name)
+}
+
+func (a *accessible) servicePage(name string) error {
+	for {
+		svc, err := a.c.store.GetService(name)
+		if err != nil {
+			return fmt.Errorf("read service %s: %w", name, err)
+		}
+		r := svc.LastValidation
+		days, _ := daysText(a.c.styles, svc.DaysUntilExpire(a.c.now()))
+		a.say("")
+		a.say(fmt.Sprintf("Service %s of %s, %s, %s, %d users.", svc.Name, svc.Customer, svc.State.Title(), svc.License.Title(), svc.Users))
+		a.say("User Name: " + orDash(svc.App.AdminUser))
+		a.say("Tenant ID: " + orDash(svc.App.TenantID))
+		a.say("Application ID: " + orDash(svc.App.ClientID))
+		a.say("Client secret: " + orDash(svc.App.Secret.Masked()))
+		a.say("Days until expire: " + days)
+		if r != nil {
+			a.say("Entra roles: " + orDash(strings.Join(r.Roles, ", ")))
+			a.say("Graph permissions: " + orDash(strings.Join(r.Permissions, ", ")))
+			a.say("Last validation: " + plainVerdict(r) + " at " + r.At.UTC().Format("2006-01-02 15:04") + " UTC.")
+		}
+		opts := []option{{label: "Back", value: "back"}}
+		if svc.State != tenant.StatePendingAuth {
+			opts = append(opts, option{label: "Validate Authentication", value: "validate"}, option{label: "Update client secret", value: "secret"})
+		} else {
+			opts = append(opts, option{label: "Add credentials", value: "secret"})
+		}
+		choice, err := a.choose("Action", opts)
+		if err != nil || choice == "back" {
+			return err
+		}
+		switch choice {
+		case "validate":
+			rep := a.validate(tenant.CredentialsOf(svc))
+			if err := a.c.store.RecordValidation(svc.Name, *rep); err != nil {
+				a.say("Could not record the validation: " + err.Error())
+			}
+		case "secret":
+			creds := tenant.CredentialsOf(svc)
+			var app *tenant.AppRegistration
+			if svc.State == tenant.StatePendingAuth {
+				app = &tenant.AppRegistration{}
+				if app.TenantID, err = a.ask("Tenant ID", svc.App.TenantID, checkTenantID); err != nil {
+					return err
+				}
+				if app.ClientID, err = a.ask("Application (Client) ID", svc.App.ClientID, checkClientID); err != nil {
+					return err
+				}
+				if app.AdminUser, err = a.ask("Customer admin UPN (optional)", svc.App.AdminUser, checkAdmin); err != nil {
+					return err
+				}
+				app.TenantID, _, _ = tenant.ParseTenantID(app.TenantID)
+				app.ClientID, _ = tenant.ParseClientID(app.ClientID)
+				app.AdminUser, _ = tenant.CleanAdminUPN(app.AdminUser)
+				creds.TenantID, creds.ClientID, creds.AdminUPN = app.TenantID, app.ClientID, app.AdminUser
+			}
+			raw, err := a.askSecret("New client secret (its Value)")
+			if err != nil {
+				return err
+			}
+			secret, _, err := tenant.CleanSecret(raw)
+			if err != nil {
+				a.say(err.Error())
+				continue
+			}
+			creds.Secret = secret
+			rep := a.validate(creds)
+			if err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); err != nil {
+				a.say("The stored secret was not changed: " + err.Error())
+			} else {
+				a.say("Client secret replaced.")
+			}
+		}
+	}
+}
+
+func (a *accessible) customers() error {
+	cs, err := a.c.store.ListCustomers()
+	if err != nil {
+		return fmt.Errorf("read customers: %w", err)
+	}
+	a.say(fmt.Sprintf("%d customers:", len(cs)))
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+		a.say("- " + c.Name)
+	}
+	choice, err := a.choose("Customers", []option{{label: "Back", value: "back"}, {label: "Add a customer", value: "add"}})
+	if err != nil || choice == "back" {
+		return err
+	}
+	s := &customersScreen{names: names}
+	name, err := a.ask("Customer name", "", s.checkName(""))
+	if err != nil {
+		return err
+	}
+	if _, err := a.c.store.CreateCustomer(name); err != nil {
+		a.say("Could not add the customer: " + err.Error())
+		return nil
+	}
+	a.say("Customer " + strings.TrimSpace(name) + " added.")
+	return nil
+}
+
+func (a *accessible) expiry() error {
+	svcs, err := a.c.store.ListServices()
+	if err != nil {
+		return fmt.Errorf("read services: %w", err)
+	}
+	now := a.c.now()
+	sort.SliceStable(svcs, func(i, j int) bool {
+		x, y := svcs[i].DaysUntilExpire(now), svcs[j].DaysUntilExpire(now)
+		if x == nil || y == nil {
+			return x != nil && y == nil
+		}
+		return *x < *y
+	})
+	for _, s := range svcs {
+		days, _ := daysText(a.c.styles, s.DaysUntilExpire(now))
+		a.say(fmt.Sprintf("- %s (%s): secret %s", s.Name, s.Customer, days))
+	}
+	ok, err := a.confirm("Validate all services now?", false)
+	if err != nil || !ok {
+		return err
+	}
+	var todo []tenant.Service
+	for _, s := range svcs {
+		if s.State != tenant.StatePendingAuth {
+			todo = append(todo, s)
+		}
+	}
+	done := 0
+	a.c.validator.ValidateMany(a.ctx, todo, validateAllConcurrency, func(s tenant.Service, r *tenant.ValidationReport) {
+		if a.ctx.Err() != nil {
+			return
+		}
+		done++
+		if err := a.c.store.RecordValidation(s.Name, *r); err != nil {
+			a.say(fmt.Sprintf("%d/%d %s: could not record: %v", done, len(todo), s.Name, err))
+			return
+		}
+		a.say(fmt.Sprintf("%d/%d %s: %s", done, len(todo), s.Name, plainVerdict(r)))
+	})
+	return nil
+}

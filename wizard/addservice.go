@@ -1,0 +1,307 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+// The Add service flow (SPEC §1, seed steps 1–11). Each step's update and
+// view live in their own file; this file holds what the steps share: the
+// typed values, the back stack and the routing. Nothing is written to the
+// store before Create service on the summary step.
+
+type addStep int
+
+const (
+	stepType addStep = iota
+	stepCustomer
+	stepNewCustomer
+	stepTenant
+	stepName
+	stepLicense
+	stepUsers
+	stepKnownApp
+	stepCredentials
+	stepValidating
+	stepResult
+	stepM365
+	stepSummary
+	stepPending
+)
+
+var stepTitles = map[addStep]string{
+	stepType:        "Service type",
+	stepCustomer:    "Customer",
+	stepNewCustomer: "New customer",
+	stepTenant:      "Tenant",
+	stepName:        "Short name",
+	stepLicense:     "License type",
+	stepUsers:       "Licensed users",
+	stepKnownApp:    "App registration",
+	stepCredentials: "Credentials",
+	stepValidating:  "Validating",
+	stepResult:      "Validation result",
+	stepM365:        "Microsoft 365 settings",
+	stepSummary:     "Summary",
+	stepPending:     "Instructions for the customer's admin",
+}
+
+// addFlow is the Add service wizard.
+type addFlow struct {
+	c    *common
+	step addStep
+	back []addStep // steps to return to with Esc
+
+	// in holds everything typed so far, exactly as typed.
+	in          tenant.ServiceInput
+	newCustomer bool
+	customers   []tenant.Customer
+	takenNames  map[string]bool // NameKey of every existing service
+	loadErr     string
+
+	typeStep  *picker
+	custStep  *picker
+	newCust   *form
+	tenants   *picker
+	reusable  map[string]tenant.AppRegistration
+	prefilled bool // the credentials came from a reused App registration
+	nameForm  *form
+	licenses  *picker
+	usersForm *form
+	knownForm *form
+	credForm  *form
+	demoNext  int // the demo tenant ctrl+d fills in next
+	credNote  string
+
+	job     *job
+	spin    spinner.Model
+	checks  []tenant.Check
+	report  *tenant.ValidationReport
+	actions *picker
+	scroll  int
+
+	m365Form  *form
+	createErr string
+	created   string // the saved service's name
+}
+
+func newAddFlow(c *common, demo int) *addFlow {
+	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}}
+	f.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))
+	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
+	f.loadCustomers()
+	f.takenNames = map[string]bool{}
+	if svcs, err := c.store.ListServices(); err == nil {
+		for _, s := range svcs {
+			f.takenNames[tenant.NameKey(s.Name)] = true
+		}
+	} else {
+		f.loadErr = fmt.Sprintf("could not read the services: %v", err)
+	}
+	f.nameForm = newNameForm(f)
+	f.licenses = newLicensePicker(c)
+	f.usersForm = newUsersForm(f)
+	f.knownForm = newKnownAppForm(c)
+	f.credForm = newCredentialsForm(f)
+	f.demoNext = 0
+	if demo >= 0 && demo < len(c.demo) {
+		f.fillDemo(demo)
+	}
+	return f
+}
+
+func (f *addFlow) title() string { return "Add service › " + stepTitles[f.step] }
+func (f *addFlow) busy() bool    { return f.step == stepValidating }
+func (f *addFlow) stop()         { f.job.stop() }
+
+// goTo moves on to step, remembering where Esc returns to. The validating
+// step is never returned to: Esc from the result goes to the credentials.
+func (f *addFlow) goTo(step addStep) tea.Cmd {
+	if f.step != stepValidating && f.step != stepPending {
+		f.back = append(f.back, f.step)
+	}
+	f.step = step
+	f.scroll = 0
+	return nil
+}
+
+// goBack returns one step, or leaves the flow from its first step.
+func (f *addFlow) goBack() tea.Cmd {
+	if len(f.back) == 0 {
+		return navigate(stateMenu)
+	}
+	f.step = f.back[len(f.back)-1]
+	f.back = f.back[:len(f.back)-1]
+	f.scroll = 0
+	return nil
+}
+
+func (f *addFlow) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if f.step != stepValidating {
+			return nil
+		}
+		var cmd tea.Cmd
+		f.spin, cmd = f.spin.Update(msg)
+		return cmd
+	case checkMsg:
+		if f.job == nil || msg.run != f.job.run || f.step != stepValidating {
+			return nil
+		}
+		f.checks = append(f.checks, msg.check)
+		return f.job.next()
+	case reportMsg:
+		if f.job == nil || msg.run != f.job.run || f.step != stepValidating {
+			return nil
+		}
+		return f.finishValidation(msg.report)
+	case tea.KeyMsg:
+		return f.updateKey(msg)
+	}
+	return nil
+}
+
+func (f *addFlow) updateKey(msg tea.KeyMsg) tea.Cmd {
+	k := f.c.keys
+	if f.step == stepValidating {
+		if key.Matches(msg, k.Back, k.Cancel) {
+			f.cancelValidation()
+		}
+		return nil
+	}
+	if key.Matches(msg, k.Back) && f.step != stepPending {
+		if f.step == stepCustomer && f.custStep.clearFilter() {
+			return nil
+		}
+		return f.goBack()
+	}
+	switch f.step {
+	case stepType:
+		return f.updateType(msg)
+	case stepCustomer:
+		return f.updateCustomer(msg)
+	case stepNewCustomer:
+		return f.updateNewCustomer(msg)
+	case stepTenant:
+		return f.updateTenant(msg)
+	case stepName:
+		return f.updateName(msg)
+	case stepLicense:
+		return f.updateLicense(msg)
+	case stepUsers:
+		return f.updateUsers(msg)
+	case stepKnownApp:
+		return f.updateKnownApp(msg)
+	case stepCredentials:
+		return f.updateCredentials(msg)
+	case stepResult:
+		return f.updateResult(msg)
+	case stepM365:
+		return f.updateM365(msg)
+	case stepSummary:
+		return f.updateSummary(msg)
+	case stepPending:
+		return f.updatePending(msg)
+	}
+	return nil
+}
+
+func (f *addFlow) view() string {
+	var body string
+	switch f.step {
+	case stepType:
+		body = f.viewType()
+	case stepCustomer:
+		body = f.viewCustomer()
+	case stepNewCustomer:
+		body = f.viewNewCustomer()
+	case stepTenant:
+		body = f.viewTenant()
+	case stepName:
+		body = f.viewName()
+	case stepLicense:
+		body = f.viewLicense()
+	case stepUsers:
+		body = f.viewUsers()
+	case stepKnownApp:
+		body = f.viewKnownApp()
+	case stepCredentials:
+		body = f.viewCredentials()
+	case stepValidating:
+		body = validatingView(f.c, f.spin, f.checks, "Validating the credentials with Entra ID and Microsoft Graph…")
+	case stepResult:
+		body = f.viewResult()
+	case stepM365:
+		body = f.viewM365()
+	case stepSummary:
+		body = f.viewSummary()
+	case stepPending:
+		body = f.viewPending()
+	}
+	if f.loadErr != "" {
+		body = f.c.styles.Error.Render(f.loadErr) + "\n\n" + body
+	}
+	return body
+}
+
+func (f *addFlow) bindings() []key.Binding {
+	k := f.c.keys
+	back, quit := k.Back, withHelp(k.Cancel, "quit")
+	switch f.step {
+	case stepType, stepTenant, stepLicense:
+		return []key.Binding{k.Up, k.Down, withHelp(k.Enter, "next"), back, quit}
+	case stepCustomer:
+		return []key.Binding{k.Filter, k.Up, k.Down, withHelp(k.Enter, "next"), back, quit}
+	case stepNewCustomer, stepName, stepUsers, stepM365:
+		return []key.Binding{k.NextFld, withHelp(k.Enter, "next"), back, quit}
+	case stepKnownApp:
+		return []key.Binding{k.Toggle, withHelp(k.Enter, "next"), back, quit}
+	case stepCredentials:
+		b := []key.Binding{k.NextFld, withHelp(k.Enter, "next / validate"), back}
+		if len(f.c.demo) > 0 {
+			b = append(b, k.DemoFill)
+		}
+		return append(b, quit)
+	case stepValidating:
+		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
+	case stepResult:
+		return []key.Binding{k.Up, k.Down, k.Enter, k.PageDown, k.PageUp, withHelp(k.Back, "edit credentials")}
+	case stepSummary:
+		return []key.Binding{withHelp(k.Enter, "create service"), back, quit}
+	case stepPending:
+		return []key.Binding{withHelp(k.Enter, "open service page")}
+	}
+	return []key.Binding{back}
+}
+
+// create saves the new customer (if any) and the service: the only write
+// of the whole flow.
+func (f *addFlow) create() tea.Cmd {
+	domain := ""
+	if f.m365Form != nil {
+		domain = f.m365Form.fields[0].value()
+	}
+	svc, err := createService(f.c.store, f.c.now(), f.in, f.newCustomer, domain, f.report)
+	if err != nil {
+		f.createErr = err.Error()
+		if errors.Is(err, store.ErrExists) {
+			f.takenNames[tenant.NameKey(f.in.Name)] = true
+		}
+		return nil
+	}
+	f.created = svc.Name
+	if !f.in.UseKnownApp {
+		f.goTo(stepPending)
+		f.back = nil
+		return nil
+	}
+	return openService(svc.Name, stateMenu)
+}

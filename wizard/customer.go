@@ -1,0 +1,96 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// Seed step 2: choose the relevant customer, or create one. A new customer
+// is only remembered here; the store gets it at Create service.
+
+const newCustomerValue = "\x00new"
+
+func (f *addFlow) loadCustomers() {
+	cs, err := f.c.store.ListCustomers()
+	if err != nil {
+		f.loadErr = fmt.Sprintf("could not read the customers: %v", err)
+	}
+	f.customers = cs
+	opts := []option{{label: "New customer…", value: newCustomerValue, always: true}}
+	for _, c := range cs {
+		opts = append(opts, option{label: c.Name, value: c.Name})
+	}
+	f.custStep = newPicker(f.c, true, opts...)
+	if len(cs) > 0 {
+		f.custStep.cursor = 1
+	}
+	f.newCust = newForm(f.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, f.checkCustomerName))
+}
+
+func (f *addFlow) checkCustomerName(v string) (string, bool) {
+	name, err := tenant.CleanCustomerName(v)
+	if err != nil {
+		return err.Error(), true
+	}
+	for _, c := range f.customers {
+		if tenant.NameKey(c.Name) == tenant.NameKey(name) {
+			return fmt.Sprintf("customer %q already exists (names are unique, ignoring case): choose it from the list", c.Name), true
+		}
+	}
+	return "", false
+}
+
+func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyEnter {
+		f.custStep.update(msg)
+		return nil
+	}
+	o, ok := f.custStep.selected()
+	if !ok {
+		return nil
+	}
+	if o.value == newCustomerValue {
+		// What was typed into the filter is most likely the new name.
+		if q := strings.TrimSpace(f.custStep.filter.Value()); q != "" && f.newCust.fields[0].input.Value() == "" {
+			f.newCust.fields[0].setValue(q)
+			f.newCust.fields[0].touched = true
+		}
+		return f.goTo(stepNewCustomer)
+	}
+	f.in.Customer = o.value
+	f.newCustomer = false
+	return f.afterCustomer()
+}
+
+func (f *addFlow) updateNewCustomer(msg tea.KeyMsg) tea.Cmd {
+	if !f.newCust.update(msg) {
+		return nil
+	}
+	name, _ := tenant.CleanCustomerName(f.newCust.fields[0].value())
+	f.in.Customer = name
+	f.newCustomer = true
+	return f.afterCustomer()
+}
+
+// afterCustomer offers the customer's App registrations for reuse, or goes
+// straight to the short name when there is none to reuse.
+func (f *addFlow) afterCustomer() tea.Cmd {
+	f.loadTenants()
+	if len(f.reusable) == 0 {
+		f.usePrefill(nil)
+		return f.goTo(stepName)
+	}
+	return f.goTo(stepTenant)
+}
+
+func (f *addFlow) viewCustomer() string {
+	return "Choose the customer the service is for.\n\n" + f.custStep.view(f.c.bodyHeight()-2)
+}
+
+func (f *addFlow) viewNewCustomer() string {
+	return "The customer is created together with the service.\n\n" + f.newCust.view()
+}

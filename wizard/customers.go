@@ -1,0 +1,226 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+// The Customers screen: list, add, rename and delete. A customer that still
+// has services cannot be deleted, and the screen says why.
+
+type customersMode int
+
+const (
+	customersList customersMode = iota
+	customersAdd
+	customersRename
+	customersDelete
+)
+
+type customersScreen struct {
+	c      *common
+	list   *picker
+	counts map[string]int // services per customer (NameKey)
+	names  []string
+	mode   customersMode
+	form   *form
+	target string // the customer being renamed or deleted
+	flash  string
+	bad    bool
+}
+
+func newCustomersScreen(c *common) *customersScreen {
+	s := &customersScreen{c: c}
+	s.load()
+	return s
+}
+
+func (s *customersScreen) load() {
+	cs, err := s.c.store.ListCustomers()
+	if err != nil {
+		s.flash, s.bad = fmt.Sprintf("could not read the customers: %v", err), true
+	}
+	s.counts = map[string]int{}
+	if svcs, err := s.c.store.ListServices(); err == nil {
+		for _, svc := range svcs {
+			s.counts[tenant.NameKey(svc.Customer)]++
+		}
+	}
+	s.names = s.names[:0]
+	opts := make([]option, len(cs))
+	for i, cu := range cs {
+		n := s.counts[tenant.NameKey(cu.Name)]
+		desc := fmt.Sprintf("%d services", n)
+		if n == 1 {
+			desc = "1 service"
+		}
+		opts[i] = option{label: cu.Name, desc: desc, value: cu.Name}
+		s.names = append(s.names, cu.Name)
+	}
+	cur := 0
+	if s.list != nil {
+		cur = s.list.cursor
+	}
+	s.list = newPicker(s.c, false, opts...)
+	s.list.cursor = min(cur, max(len(opts)-1, 0))
+}
+
+func (s *customersScreen) title() string {
+	switch s.mode {
+	case customersAdd:
+		return "Customers › Add"
+	case customersRename:
+		return "Customers › Rename " + s.target
+	}
+	return "Customers"
+}
+
+func (s *customersScreen) busy() bool { return false }
+func (s *customersScreen) stop()      {}
+
+func (s *customersScreen) bindings() []key.Binding {
+	k := s.c.keys
+	switch s.mode {
+	case customersAdd, customersRename:
+		return []key.Binding{withHelp(k.Enter, "save"), withHelp(k.Back, "cancel")}
+	case customersDelete:
+		return []key.Binding{withHelp(k.Yes, "delete"), withHelp(k.No, "keep")}
+	}
+	return []key.Binding{k.Up, k.Down, withHelp(k.Add, "add"), k.Rename, k.Delete, k.Back}
+}
+
+// checkName applies the customer-name rules and uniqueness; except is the
+// customer being renamed (a change of case only is allowed).
+func (s *customersScreen) checkName(except string) func(string) (string, bool) {
+	return func(v string) (string, bool) {
+		name, err := tenant.CleanCustomerName(v)
+		if err != nil {
+			return err.Error(), true
+		}
+		for _, n := range s.names {
+			if tenant.NameKey(n) == tenant.NameKey(name) && tenant.NameKey(n) != tenant.NameKey(except) {
+				return fmt.Sprintf("customer %q already exists (names are unique, ignoring case)", n), true
+			}
+		}
+		return "", false
+	}
+}
+
+func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	k := s.c.keys
+	switch s.mode {
+	case customersAdd, customersRename:
+		if key.Matches(km, k.Back) {
+			s.mode = customersList
+			return nil
+		}
+		if s.form.update(km) {
+			s.save()
+		}
+		return nil
+	case customersDelete:
+		switch {
+		case key.Matches(km, k.Yes):
+			s.mode = customersList
+			if err := s.c.store.DeleteCustomer(s.target); err != nil {
+				s.flash, s.bad = deleteCustomerError(s.target, err), true
+				return nil
+			}
+			s.flash, s.bad = fmt.Sprintf("Customer %s deleted.", s.target), false
+			s.load()
+		case key.Matches(km, k.No, k.Back):
+			s.mode = customersList
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(km, k.Back):
+		return navigate(stateMenu)
+	case key.Matches(km, k.Add):
+		s.mode = customersAdd
+		s.flash = ""
+		s.form = newForm(s.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, s.checkName("")))
+	case key.Matches(km, k.Rename):
+		if o, ok := s.list.selected(); ok {
+			s.mode, s.target, s.flash = customersRename, o.value, ""
+			s.form = newForm(s.c, textField("New name", "services follow the new name", o.value, tenant.CustomerNameMax, s.checkName(o.value)))
+		}
+	case key.Matches(km, k.Delete):
+		if o, ok := s.list.selected(); ok {
+			// The store decides (ErrCustomerHasServices), in its transaction.
+			s.target, s.flash = o.value, ""
+			s.mode = customersDelete
+		}
+	default:
+		s.list.update(km)
+	}
+	return nil
+}
+
+// deleteCustomerError explains why a customer was not deleted.
+func deleteCustomerError(name string, err error) string {
+	if errors.Is(err, store.ErrCustomerHasServices) {
+		return fmt.Sprintf("Customer %s still has services, so it cannot be deleted: delete or move its services first.", name)
+	}
+	return fmt.Sprintf("could not delete customer %s: %v", name, err)
+}
+
+func (s *customersScreen) save() {
+	name, _ := tenant.CleanCustomerName(s.form.fields[0].value())
+	var err error
+	if s.mode == customersAdd {
+		_, err = s.c.store.CreateCustomer(name)
+	} else {
+		err = s.c.store.RenameCustomer(s.target, name)
+	}
+	if err != nil {
+		s.flash, s.bad = err.Error(), true
+		return
+	}
+	if s.mode == customersAdd {
+		s.flash = fmt.Sprintf("Customer %s added.", name)
+	} else {
+		s.flash = fmt.Sprintf("Customer %s renamed to %s.", s.target, name)
+	}
+	s.bad = false
+	s.mode = customersList
+	s.load()
+	s.list.selectValue(name)
+}
+
+func (s *customersScreen) view() string {
+	st := s.c.styles
+	var b strings.Builder
+	if s.flash != "" {
+		style := st.Success
+		if s.bad {
+			style = st.Error
+		}
+		b.WriteString(wrap(style.Render(s.flash), s.c.width) + "\n\n")
+	}
+	switch s.mode {
+	case customersAdd, customersRename:
+		b.WriteString(s.form.view())
+		return b.String()
+	case customersDelete:
+		b.WriteString(st.Warning.Render(fmt.Sprintf("Delete customer %s? (y/n)", s.target)))
+		return b.String()
+	}
+	if len(s.names) == 0 {
+		b.WriteString(st.Faint.Render("No customers yet: press a to add one, or add a service."))
+		return b.String()
+	}
+	b.WriteString(s.list.view(s.c.bodyHeight() - strings.Count(b.String(), "\n") - 1))
+	return b.String()
+}

@@ -1,0 +1,75 @@
+package wizard
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// demoScreen is --demo's first screen: the simulated directory's sample
+// tenants with their credentials, so a newcomer can try every outcome. It
+// is the one place a secret is shown, because these are sample values.
+type demoScreen struct {
+	c    *common
+	list *picker
+}
+
+func newDemoScreen(c *common) *demoScreen {
+	opts := make([]option, len(c.demo))
+	for i, d := range c.demo {
+		opts[i] = option{label: d.Label, value: d.Label}
+	}
+	return &demoScreen{c: c, list: newPicker(c, false, opts...)}
+}
+
+func (d *demoScreen) title() string { return "Demo tenants" }
+func (d *demoScreen) busy() bool    { return false }
+func (d *demoScreen) stop()         {}
+
+func (d *demoScreen) bindings() []key.Binding {
+	k := d.c.keys
+	return []key.Binding{k.Up, k.Down, withHelp(k.Enter, "main menu"),
+		withHelp(k.Add, "add service with these"), k.Quit}
+}
+
+func (d *demoScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	k := d.c.keys
+	switch {
+	case key.Matches(km, k.Quit):
+		return quit
+	case key.Matches(km, k.Enter), key.Matches(km, k.Back):
+		return navigate(stateMenu)
+	case key.Matches(km, k.Add):
+		i := d.list.cursor
+		return func() tea.Msg { return navMsg{to: stateAdd, demo: i} }
+	}
+	d.list.update(km)
+	return nil
+}
+
+func (d *demoScreen) view() string {
+	s := d.c.styles
+	var b strings.Builder
+	b.WriteString(wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width))
+	b.WriteString("\n\n")
+	listH := min(len(d.c.demo), max(d.c.bodyHeight()-11, 3))
+	b.WriteString(d.list.view(listH))
+	if len(d.c.demo) == 0 {
+		return b.String()
+	}
+	t := d.c.demo[d.list.cursor]
+	b.WriteString("\n\n")
+	b.WriteString(facts(s, [][2]string{
+		{"Outcome", t.Outcome},
+		{"Tenant ID", t.TenantID},
+		{"Application ID", t.ClientID},
+		{"Client secret", t.Secret + s.Faint.Render("  (demo value)")},
+		{"Admin (UPN)", orDash(t.AdminUPN)},
+	}, d.c.width))
+	return b.String()
+}

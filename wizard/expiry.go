@@ -1,0 +1,263 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// The Secret expiry screen: every service by days until its secret
+// expires (unknown last), coloured by urgency, and Validate all with a
+// progress bar that can be cancelled.
+
+// validateAllConcurrency bounds the validations in flight: enough to hide
+// round trips, few enough not to be throttled by Entra ID.
+const validateAllConcurrency = 8
+
+type expiryRow struct {
+	svc  tenant.Service
+	days *int
+}
+
+type manyProgressMsg struct {
+	run    int
+	name   string
+	status tenant.Status
+	err    error
+}
+
+type manyDoneMsg struct{ run int }
+
+type expiryScreen struct {
+	c      *common
+	rows   []expiryRow
+	cursor int
+	offset int
+	err    string
+
+	job      *job
+	total    int
+	done     int
+	counts   map[tenant.Status]int
+	failed   []string // errors recording results
+	barWidth int
+	summary  string
+	bad      bool
+}
+
+func newExpiryScreen(c *common) *expiryScreen {
+	e := &expiryScreen{c: c}
+	e.load()
+	return e
+}
+
+func (e *expiryScreen) load() {
+	svcs, err := e.c.store.ListServices()
+	if err != nil {
+		e.err = fmt.Sprintf("could not read the services: %v", err)
+	}
+	now := e.c.now()
+	e.rows = make([]expiryRow, len(svcs))
+	for i, s := range svcs {
+		e.rows[i] = expiryRow{svc: s, days: s.DaysUntilExpire(now)}
+	}
+	sort.SliceStable(e.rows, func(i, j int) bool {
+		a, b := e.rows[i].days, e.rows[j].days
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case *a != *b:
+			return *a < *b
+		}
+		return tenant.NameKey(e.rows[i].svc.Name) < tenant.NameKey(e.rows[j].svc.Name)
+	})
+	e.cursor = min(e.cursor, max(len(e.rows)-1, 0))
+}
+
+func (e *expiryScreen) title() string { return "Secret expiry" }
+func (e *expiryScreen) busy() bool    { return e.job != nil }
+func (e *expiryScreen) stop()         { e.job.stop() }
+
+func (e *expiryScreen) bindings() []key.Binding {
+	k := e.c.keys
+	if e.job != nil {
+		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
+	}
+	return []key.Binding{k.Up, k.Down, k.Open, k.ValidateAll, k.Back}
+}
+
+func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case manyProgressMsg:
+		if e.job == nil || msg.run != e.job.run {
+			return nil
+		}
+		e.done++
+		if msg.err != nil {
+			e.failed = append(e.failed, fmt.Sprintf("%s: %v", msg.name, msg.err))
+		} else {
+			e.counts[msg.status]++
+		}
+		return e.job.next()
+	case manyDoneMsg:
+		if e.job == nil || msg.run != e.job.run {
+			return nil
+		}
+		e.job = nil
+		e.finish(false)
+		return nil
+	case tea.KeyMsg:
+		k := e.c.keys
+		if e.job != nil {
+			if key.Matches(msg, k.Back, k.Cancel) {
+				e.job.stop()
+				e.job = nil
+				e.finish(true)
+			}
+			return nil
+		}
+		h := e.listHeight()
+		switch {
+		case key.Matches(msg, k.Back):
+			return navigate(stateMenu)
+		case key.Matches(msg, k.Up):
+			e.cursor = max(e.cursor-1, 0)
+		case key.Matches(msg, k.Down):
+			e.cursor = min(e.cursor+1, max(len(e.rows)-1, 0))
+		case key.Matches(msg, k.PageDown):
+			e.cursor = min(e.cursor+h, max(len(e.rows)-1, 0))
+		case key.Matches(msg, k.PageUp):
+			e.cursor = max(e.cursor-h, 0)
+		case key.Matches(msg, k.Open):
+			if len(e.rows) > 0 {
+				return openService(e.rows[e.cursor].svc.Name, stateExpiry)
+			}
+		case key.Matches(msg, k.ValidateAll):
+			return e.validateAll()
+		}
+	}
+	return nil
+}
+
+// validateAll re-validates every service that has credentials, recording
+// each report as it arrives, so a cancel keeps what was already done.
+func (e *expiryScreen) validateAll() tea.Cmd {
+	var svcs []tenant.Service
+	for _, r := range e.rows {
+		if r.svc.State != tenant.StatePendingAuth {
+			svcs = append(svcs, r.svc)
+		}
+	}
+	e.summary, e.failed = "", nil
+	e.counts = map[tenant.Status]int{}
+	e.total, e.done = len(svcs), 0
+	if len(svcs) == 0 {
+		e.summary, e.bad = "No service has credentials to validate.", true
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &job{run: nextRun(), cancel: cancel, ch: make(chan tea.Msg, 64)}
+	st, v := e.c.store, e.c.validator
+	go func() {
+		defer close(j.ch)
+		send := func(m tea.Msg) {
+			select {
+			case j.ch <- m:
+			case <-ctx.Done():
+			}
+		}
+		v.ValidateMany(ctx, svcs, validateAllConcurrency, func(s tenant.Service, r *tenant.ValidationReport) {
+			if ctx.Err() != nil {
+				return // cut short by the cancel: not a verdict on the credentials
+			}
+			err := st.RecordValidation(s.Name, *r)
+			send(manyProgressMsg{run: j.run, name: s.Name, status: r.Status, err: err})
+		})
+		send(manyDoneMsg{run: j.run})
+	}()
+	e.job = j
+	return j.next()
+}
+
+func (e *expiryScreen) finish(cancelled bool) {
+	parts := []string{fmt.Sprintf("%d pass", e.counts[tenant.StatusPass]), fmt.Sprintf("%d warn", e.counts[tenant.StatusWarn]), fmt.Sprintf("%d fail", e.counts[tenant.StatusFail])}
+	e.summary = fmt.Sprintf("Validated %d of %d services: %s.", e.done, e.total, strings.Join(parts, ", "))
+	if cancelled {
+		e.summary = "Cancelled. " + e.summary + " The results so far are recorded."
+	}
+	e.bad = cancelled || e.counts[tenant.StatusFail] > 0 || len(e.failed) > 0
+	if len(e.failed) > 0 {
+		e.summary += " Could not record: " + strings.Join(e.failed, "; ")
+	}
+	e.load()
+}
+
+func (e *expiryScreen) listHeight() int { return max(e.c.bodyHeight()-5, 1) }
+
+func (e *expiryScreen) view() string {
+	s := e.c.styles
+	var b strings.Builder
+	if e.err != "" {
+		b.WriteString(s.Error.Render(e.err) + "\n")
+	}
+	switch {
+	case e.job != nil:
+		pct := 0.0
+		if e.total > 0 {
+			pct = float64(e.done) / float64(e.total)
+		}
+		b.WriteString(progressBar(s, pct, min(max(e.c.width-30, 10), 60)) + fmt.Sprintf("  %d/%d  (esc cancels)", e.done, e.total) + "\n")
+	case e.summary != "":
+		st := s.Success
+		if e.bad {
+			st = s.Warning
+		}
+		b.WriteString(truncate(st.Render(e.summary), e.c.width) + "\n")
+	default:
+		b.WriteString(s.Faint.Render("Press v to re-validate every service with credentials.") + "\n")
+	}
+	b.WriteString("\n")
+	nameW := 15
+	custW := max(e.c.width-nameW-12-18-12-6, 8)
+	b.WriteString(s.TableHead.Render("  "+pad("Name", nameW)+" "+pad("Customer", custW)+" "+pad("Expires", 12)+" "+pad("Days left", 18)+" "+pad("Verdict", 12)) + "\n")
+	if len(e.rows) == 0 {
+		b.WriteString(s.Faint.Render("  no services yet"))
+		return b.String()
+	}
+	h := e.listHeight()
+	if e.cursor < e.offset {
+		e.offset = e.cursor
+	}
+	if e.cursor >= e.offset+h {
+		e.offset = e.cursor - h + 1
+	}
+	for i := e.offset; i < min(e.offset+h, len(e.rows)); i++ {
+		r := e.rows[i]
+		name := pad(r.svc.Name, nameW)
+		if i == e.cursor {
+			name = s.Selected.Render("> " + name)
+		} else {
+			name = "  " + name
+		}
+		expires := "unknown"
+		if at, ok := r.svc.SecretExpiry(); ok {
+			expires = at.UTC().Format("2006-01-02")
+		}
+		days, st := daysText(s, r.days)
+		if r.svc.State == tenant.StatePendingAuth {
+			days, st = "pending auth", s.Faint
+		}
+		verdict := s.Faint.Render(pad("never", 12))
+		if lv := r.svc.LastValidation; lv != nil {
+			verdict = statusStyle(s, lv.Status).Render(pad(lv.Status.Symbol()+" "+string(lv.Status), 12))
+		}
+		b.WriteString(name + " " + pad(r.svc.Customer, custW) + " " + pad(expires, 12) + " " + st.Render(pad(days, 18)) + " " + verdict + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,54 @@
+package wizard
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// Seed steps 5 and 6: the license type and the number of licensed users.
+
+func newLicensePicker(c *common) *picker {
+	opts := make([]option, len(tenant.Licenses))
+	for i, l := range tenant.Licenses {
+		opts[i] = option{label: l.Title(), desc: string(l), value: string(l)}
+	}
+	return newPicker(c, false, opts...)
+}
+
+func (f *addFlow) updateLicense(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyEnter {
+		f.licenses.update(msg)
+		return nil
+	}
+	o, _ := f.licenses.selected()
+	f.in.License = o.value
+	return f.goTo(stepUsers)
+}
+
+func (f *addFlow) viewLicense() string {
+	return "Which license is the service sold with?\n\n" + f.licenses.view(4)
+}
+
+func newUsersForm(f *addFlow) *form {
+	return newForm(f.c, textField("Licensed users", "a whole number, 1–500", "", 6, checkUsers))
+}
+
+func checkUsers(v string) (string, bool) {
+	if _, err := tenant.ParseUsers(v); err != nil {
+		return err.Error(), true
+	}
+	return "", false
+}
+
+func (f *addFlow) updateUsers(msg tea.KeyMsg) tea.Cmd {
+	if !f.usersForm.update(msg) {
+		return nil
+	}
+	f.in.Users = f.usersForm.fields[0].value()
+	return f.goTo(stepKnownApp)
+}
+
+func (f *addFlow) viewUsers() string {
+	return "How many users are licensed?\n\n" + f.usersForm.view()
+}

@@ -1,0 +1,72 @@
+package wizard
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// menuScreen is the main menu (seed step 1 starts here).
+type menuScreen struct {
+	c    *common
+	list *picker
+}
+
+func newMenuScreen(c *common) *menuScreen {
+	return &menuScreen{c: c, list: newPicker(c, false,
+		option{label: "Add service", desc: "onboard a customer's tenant (Direct Routing)", value: "add"},
+		option{label: "Services", desc: "find a service, open its page", value: "services"},
+		option{label: "Customers", desc: "list, add, rename", value: "customers"},
+		option{label: "Secret expiry", desc: "secrets by days until expire, validate all", value: "expiry"},
+		option{label: "Quit", value: "quit"},
+	)}
+}
+
+func (m *menuScreen) title() string { return "Main menu" }
+func (m *menuScreen) busy() bool    { return false }
+func (m *menuScreen) stop()         {}
+
+func (m *menuScreen) bindings() []key.Binding {
+	k := m.c.keys
+	b := []key.Binding{k.Up, k.Down, k.Enter}
+	if len(m.c.demo) > 0 {
+		b = append(b, withHelp(k.Back, "demo tenants"))
+	}
+	return append(b, k.Quit)
+}
+
+func (m *menuScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	k := m.c.keys
+	switch {
+	case key.Matches(km, k.Quit):
+		return quit
+	case key.Matches(km, k.Back):
+		if len(m.c.demo) > 0 {
+			return navigate(stateDemo)
+		}
+		return nil
+	case key.Matches(km, k.Enter):
+		o, _ := m.list.selected()
+		switch o.value {
+		case "add":
+			return navigate(stateAdd)
+		case "services":
+			return navigate(stateServices)
+		case "customers":
+			return navigate(stateCustomers)
+		case "expiry":
+			return navigate(stateExpiry)
+		case "quit":
+			return quit
+		}
+	}
+	m.list.update(km)
+	return nil
+}
+
+func (m *menuScreen) view() string {
+	return m.list.view(m.c.bodyHeight())
+}

@@ -1,0 +1,70 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"onboard/tenant"
+)
+
+// The wizard's writes, shared by the full-screen and the accessible modes
+// so that each is written once.
+
+// errNotValidated is returned when Create service is asked for a service
+// whose credentials did not pass validation.
+var errNotValidated = errors.New("the credentials have not passed validation")
+
+// createService applies the rules to what was typed (tenant.ServiceInput,
+// the same as the CLI), folds in the validation report and saves the new
+// customer (if any) and the service. A service without a known App
+// registration is saved pending authentication. If the service cannot be
+// saved, a customer created for it is removed again: a failed Create leaves
+// no trace.
+func createService(st serviceStore, now time.Time, in tenant.ServiceInput, newCustomer bool, m365Domain string, report *tenant.ValidationReport) (tenant.Service, error) {
+	svc, _, err := in.Parse(now)
+	if err != nil {
+		return tenant.Service{}, err
+	}
+	if in.UseKnownApp {
+		if !report.Passed() {
+			return tenant.Service{}, errNotValidated
+		}
+		svc.M365Domain = m365Domain
+		svc.Apply(report)
+	}
+	if newCustomer {
+		if _, err := st.CreateCustomer(svc.Customer); err != nil {
+			return tenant.Service{}, fmt.Errorf("create customer %q: %w", svc.Customer, err)
+		}
+	}
+	if err := st.CreateService(svc); err != nil {
+		if newCustomer {
+			_ = st.DeleteCustomer(svc.Customer)
+		}
+		return tenant.Service{}, fmt.Errorf("create service: %w", err)
+	}
+	return svc, nil
+}
+
+// saveNewSecret stores a secret that passed validation, with its report.
+// app, for a service pending authentication, carries the Tenant ID,
+// Application ID and admin typed with it.
+func saveNewSecret(st serviceStore, name string, app *tenant.AppRegistration, secret tenant.Secret, r *tenant.ValidationReport) error {
+	if !r.Passed() {
+		return errNotValidated
+	}
+	if app != nil {
+		err := st.UpdateService(name, func(s *tenant.Service) error {
+			s.App.TenantID, s.App.ClientID, s.App.AdminUser = app.TenantID, app.ClientID, app.AdminUser
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("save the credentials of %s: %w", name, err)
+		}
+	}
+	if err := st.ReplaceSecret(name, secret, *r); err != nil {
+		return fmt.Errorf("replace the secret of %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,496 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+// The service page, the service portal of SPEC §1 rows 11–13: every M365
+// Configuration fact, and the actions Validate Authentication, Update
+// client secret (Add credentials while pending), Edit license / users,
+// Validation history and Delete.
+
+type portalMode int
+
+const (
+	portalView portalMode = iota
+	portalValidating
+	portalSecret
+	portalEdit
+	portalHistory
+	portalDelete
+)
+
+type portalScreen struct {
+	c    *common
+	name string
+	from state // where Esc returns to
+	svc  tenant.Service
+	err  string
+
+	mode   portalMode
+	flash  string // the outcome of the last action
+	bad    bool   // flash is a failure
+	scroll int
+
+	// validation in flight; newSecret is set when it validates a secret
+	// that replaces the stored one only if it passes.
+	job       *job
+	spin      spinner.Model
+	checks    []tenant.Check
+	newSecret *tenant.Secret
+	newApp    *tenant.AppRegistration
+	failed    *tenant.ValidationReport // a new secret's failed report, shown but not recorded
+
+	secretForm *form
+	editForm   *form
+	history    []tenant.ValidationReport
+	histPick   *picker
+}
+
+func newPortalScreen(c *common, name string, from state) *portalScreen {
+	p := &portalScreen{c: c, name: name, from: from}
+	p.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))
+	p.reload()
+	return p
+}
+
+func (p *portalScreen) reload() {
+	svc, err := p.c.store.GetService(p.name)
+	if err != nil {
+		p.err = fmt.Sprintf("could not read service %s: %v", p.name, err)
+		return
+	}
+	p.err = ""
+	p.svc = svc
+	p.name = svc.Name
+}
+
+func (p *portalScreen) pending() bool { return p.svc.State == tenant.StatePendingAuth }
+
+func (p *portalScreen) title() string {
+	switch p.mode {
+	case portalSecret:
+		if p.pending() {
+			return p.name + " › Add credentials"
+		}
+		return p.name + " › Update client secret"
+	case portalEdit:
+		return p.name + " › Edit license / users"
+	case portalHistory:
+		return p.name + " › Validation history"
+	case portalValidating:
+		return p.name + " › Validating"
+	}
+	return "Service " + p.name
+}
+
+func (p *portalScreen) busy() bool { return p.mode == portalValidating }
+func (p *portalScreen) stop()      { p.job.stop() }
+
+func (p *portalScreen) bindings() []key.Binding {
+	k := p.c.keys
+	switch p.mode {
+	case portalValidating:
+		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
+	case portalSecret, portalEdit:
+		return []key.Binding{k.NextFld, withHelp(k.Enter, "next / save"), withHelp(k.Back, "cancel")}
+	case portalHistory:
+		return []key.Binding{k.Up, k.Down, k.PageDown, k.PageUp, k.Back}
+	case portalDelete:
+		return []key.Binding{withHelp(k.Yes, "delete"), withHelp(k.No, "keep")}
+	}
+	secret := withHelp(k.Secret, "update secret")
+	b := []key.Binding{}
+	if p.pending() {
+		secret = withHelp(k.Secret, "add credentials")
+	} else {
+		b = append(b, withHelp(k.Validate, "validate"))
+	}
+	return append(b, secret, k.Edit, k.History, k.Delete, k.PageDown, k.Back)
+}
+
+func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if p.mode != portalValidating {
+			return nil
+		}
+		var cmd tea.Cmd
+		p.spin, cmd = p.spin.Update(msg)
+		return cmd
+	case checkMsg:
+		if p.job == nil || msg.run != p.job.run {
+			return nil
+		}
+		p.checks = append(p.checks, msg.check)
+		return p.job.next()
+	case reportMsg:
+		if p.job == nil || msg.run != p.job.run {
+			return nil
+		}
+		p.job = nil
+		p.finish(msg.report)
+		return nil
+	case tea.KeyMsg:
+		return p.updateKey(msg)
+	}
+	return nil
+}
+
+func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
+	k := p.c.keys
+	switch p.mode {
+	case portalValidating:
+		if key.Matches(msg, k.Back, k.Cancel) {
+			p.job.stop()
+			p.job = nil
+			p.mode = portalView
+			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
+		}
+		return nil
+	case portalSecret:
+		if key.Matches(msg, k.Back) {
+			p.mode = portalView
+			return nil
+		}
+		if p.secretForm.update(msg) {
+			return p.validateNewSecret()
+		}
+		return nil
+	case portalEdit:
+		if key.Matches(msg, k.Back) {
+			p.mode = portalView
+			return nil
+		}
+		if p.editForm.update(msg) {
+			p.saveEdit()
+		}
+		return nil
+	case portalHistory:
+		switch {
+		case key.Matches(msg, k.Back):
+			p.mode = portalView
+		case key.Matches(msg, k.PageDown):
+			p.scroll += p.c.bodyHeight() / 2
+		case key.Matches(msg, k.PageUp):
+			p.scroll = max(p.scroll-p.c.bodyHeight()/2, 0)
+		default:
+			if p.histPick.update(msg) {
+				p.scroll = 0
+			}
+		}
+		return nil
+	case portalDelete:
+		switch {
+		case key.Matches(msg, k.Yes):
+			if err := p.c.store.DeleteService(p.name); err != nil {
+				p.mode = portalView
+				p.flash, p.bad = fmt.Sprintf("could not delete %s: %v", p.name, err), true
+				return nil
+			}
+			return navigate(p.from)
+		case key.Matches(msg, k.No, k.Back):
+			p.mode = portalView
+		}
+		return nil
+	}
+
+	// portalView
+	switch {
+	case key.Matches(msg, k.Back):
+		return navigate(p.from)
+	case key.Matches(msg, k.PageDown, k.Down):
+		p.scroll += 3
+	case key.Matches(msg, k.PageUp, k.Up):
+		p.scroll = max(p.scroll-3, 0)
+	case key.Matches(msg, k.Validate):
+		if p.pending() || p.err != "" {
+			return nil
+		}
+		p.newSecret, p.newApp, p.failed = nil, nil, nil
+		return p.start(tenant.CredentialsOf(p.svc))
+	case key.Matches(msg, k.Secret):
+		p.openSecretForm()
+	case key.Matches(msg, k.Edit):
+		p.openEditForm()
+	case key.Matches(msg, k.History):
+		p.openHistory()
+	case key.Matches(msg, k.Delete):
+		p.mode = portalDelete
+	}
+	return nil
+}
+
+func (p *portalScreen) start(creds tenant.Credentials) tea.Cmd {
+	p.job.stop()
+	p.checks = nil
+	p.flash = ""
+	j, next := startValidation(p.c.validator, creds)
+	p.job = j
+	p.mode = portalValidating
+	return tea.Batch(next, p.spin.Tick)
+}
+
+// finish records a re-validation, or replaces the secret when the new one
+// passed; a failed new secret leaves the stored one as it was.
+func (p *portalScreen) finish(r *tenant.ValidationReport) {
+	p.mode = portalView
+	p.scroll = 0
+	if p.newSecret == nil {
+		if err := p.c.store.RecordValidation(p.name, *r); err != nil {
+			p.flash, p.bad = fmt.Sprintf("could not record the validation: %v", err), true
+			return
+		}
+		p.reload()
+		p.flash, p.bad = "Validation recorded: "+plainVerdict(r), !r.Passed()
+		return
+	}
+	secret := *p.newSecret
+	p.newSecret = nil
+	if !r.Passed() {
+		p.failed = r
+		p.flash, p.bad = "The new secret failed validation; the stored one was not changed.", true
+		return
+	}
+	p.failed = nil
+	if err := saveNewSecret(p.c.store, p.name, p.newApp, secret, r); err != nil {
+		p.flash, p.bad = err.Error(), true
+		return
+	}
+	p.reload()
+	p.flash, p.bad = "Client secret replaced after it passed validation: "+plainVerdict(r), false
+}
+
+func plainVerdict(r *tenant.ValidationReport) string {
+	switch r.Status {
+	case tenant.StatusPass:
+		return "✓ passed"
+	case tenant.StatusWarn:
+		return "! passed with warnings"
+	}
+	return "✗ failed"
+}
+
+// openSecretForm asks for a new secret; a pending service also needs its
+// Tenant ID, Application ID and admin (Add credentials).
+func (p *portalScreen) openSecretForm() {
+	p.mode = portalSecret
+	secret := secretField("New client secret", "the secret's Value; validated before it replaces the stored one", checkSecret)
+	if p.pending() {
+		p.secretForm = newForm(p.c,
+			textField("Tenant ID", "GUID or domain", p.svc.App.TenantID, 260, checkTenantID),
+			textField("Application (Client) ID", "GUID", p.svc.App.ClientID, 40, checkClientID),
+			secret,
+			textField("Customer admin (UPN)", "optional", p.svc.App.AdminUser, 120, checkAdmin),
+		)
+		return
+	}
+	p.secretForm = newForm(p.c, secret)
+}
+
+func (p *portalScreen) validateNewSecret() tea.Cmd {
+	fs := p.secretForm.fields
+	creds := tenant.CredentialsOf(p.svc)
+	p.newApp = nil
+	si := 0
+	if p.pending() {
+		tid, _, err := tenant.ParseTenantID(fs[0].value())
+		if err != nil {
+			return nil
+		}
+		cid, err := tenant.ParseClientID(fs[1].value())
+		if err != nil {
+			return nil
+		}
+		admin, err := tenant.CleanAdminUPN(fs[3].value())
+		if err != nil {
+			return nil
+		}
+		creds.TenantID, creds.ClientID, creds.AdminUPN = tid, cid, admin
+		p.newApp = &tenant.AppRegistration{TenantID: tid, ClientID: cid, AdminUser: admin}
+		si = 2
+	}
+	secret, _, err := tenant.CleanSecret(fs[si].value())
+	if err != nil {
+		return nil
+	}
+	creds.Secret = secret
+	p.newSecret = &secret
+	p.secretForm = nil // the typed secret is not kept on screen
+	return p.start(creds)
+}
+
+func (p *portalScreen) openEditForm() {
+	p.mode = portalEdit
+	lic := make([]option, len(tenant.Licenses))
+	for i, l := range tenant.Licenses {
+		lic[i] = option{label: l.Title(), value: string(l)}
+	}
+	p.editForm = newForm(p.c,
+		choiceField("License", "←/→ to choose", lic, string(p.svc.License)),
+		textField("Licensed users", "1–500", strconv.Itoa(p.svc.Users), 6, checkUsers),
+	)
+}
+
+func (p *portalScreen) saveEdit() {
+	lic, _ := tenant.ParseLicense(p.editForm.fields[0].value())
+	users, err := tenant.ParseUsers(p.editForm.fields[1].value())
+	if err != nil {
+		return
+	}
+	err = p.c.store.UpdateService(p.name, func(s *tenant.Service) error {
+		s.License, s.Users = lic, users
+		return nil
+	})
+	p.mode = portalView
+	if err != nil {
+		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true
+		return
+	}
+	p.reload()
+	p.flash, p.bad = fmt.Sprintf("Saved: %s, %d users.", lic.Title(), users), false
+}
+
+func (p *portalScreen) openHistory() {
+	h, err := p.c.store.History(p.name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		p.flash, p.bad = fmt.Sprintf("could not read the history: %v", err), true
+		return
+	}
+	p.history = h
+	opts := make([]option, len(h))
+	for i, r := range h {
+		days, _ := daysText(p.c.styles, r.DaysUntilExpire)
+		opts[i] = option{label: r.At.UTC().Format("2006-01-02 15:04") + "  " + plainVerdict(&r), desc: "secret " + r.SecretHint + "…  expires in " + days, value: strconv.Itoa(i)}
+	}
+	p.histPick = newPicker(p.c, false, opts...)
+	p.mode = portalHistory
+	p.scroll = 0
+}
+
+func (p *portalScreen) view() string {
+	s := p.c.styles
+	if p.err != "" {
+		return s.Error.Render(p.err)
+	}
+	switch p.mode {
+	case portalValidating:
+		what := "Validating the stored credentials…"
+		if p.newSecret != nil {
+			what = "Validating the new secret (the stored one is kept unless it passes)…"
+		}
+		return validatingView(p.c, p.spin, p.checks, what)
+	case portalSecret:
+		return wrap("The new secret is validated first; it replaces the stored one only if validation passes.", p.c.width) + "\n\n" + p.secretForm.view()
+	case portalEdit:
+		return p.editForm.view()
+	case portalHistory:
+		return p.viewHistory()
+	}
+	var b strings.Builder
+	if p.flash != "" {
+		st := s.Success
+		if p.bad {
+			st = s.Error
+		}
+		b.WriteString(wrap(st.Render(p.flash), p.c.width) + "\n\n")
+	}
+	if p.mode == portalDelete {
+		b.WriteString(s.Warning.Render(fmt.Sprintf("Delete service %s and its whole validation history? (y/n)", p.name)) + "\n\n")
+	}
+	body := p.facts()
+	if p.failed != nil {
+		body = s.Heading.Render("The new secret's validation (not saved)") + "\n" + reportDetails(p.c, p.failed) + "\n\n" + body
+	}
+	b.WriteString(scrolled(body, p.scroll, p.c.bodyHeight()-strings.Count(b.String(), "\n")))
+	return b.String()
+}
+
+// facts renders the M365 Configuration of seed step 12.
+func (p *portalScreen) facts() string {
+	s := p.c.styles
+	svc := p.svc
+	r := svc.LastValidation
+	days, st := daysText(s, svc.DaysUntilExpire(p.c.now()))
+	var expires *string
+	if at, ok := svc.SecretExpiry(); ok {
+		d := at.UTC().Format("2006-01-02")
+		if r == nil || r.SecretExpiresAt == nil {
+			d += s.Faint.Render("  (typed from the Entra admin center)")
+		}
+		expires = &d
+	}
+	state := s.Success.Render(svc.State.Title())
+	if p.pending() {
+		state = s.Warning.Render(svc.State.Title())
+	}
+	head := s.Heading.Render(svc.Name)
+	if svc.FullName != "" {
+		head += " " + svc.FullName
+	}
+	head += s.Faint.Render("  · "+svc.Customer+" · Direct Routing · ") + state
+	var roles, perms string
+	if r != nil {
+		roles, perms = strings.Join(r.Roles, ", "), strings.Join(r.Permissions, ", ")
+	}
+	rows := [][2]string{
+		{"User Name", orDash(svc.App.AdminUser)},
+		{"Tenant ID", orDash(svc.App.TenantID)},
+		{"Application ID", orDash(svc.App.ClientID)},
+		{"Client secret", orDash(svc.App.Secret.Masked())},
+		{"Secret expires", derefOr(expires, "unknown")},
+		{"Days until expire", st.Render(days)},
+		{"Entra roles", orDash(roles)},
+		{"Graph permissions", orDash(perms)},
+		{"M365 domain", orDash(svc.M365Domain)},
+		{"License", fmt.Sprintf("%s, %d users", svc.License.Title(), svc.Users)},
+		{"Last validation", lastValidation(s, r)},
+	}
+	out := head + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + facts(s, rows, p.c.width)
+	if p.pending() {
+		out += "\n\n" + s.Warning.Render("Pending authentication: press s to add the credentials the admin sends.") + "\n\n" + adminInstructions(svc.Name)
+	} else if r != nil {
+		out += "\n\n" + checkLines(s, r.Checks, p.c.width)
+	}
+	return out
+}
+
+func lastValidation(s styles, r *tenant.ValidationReport) string {
+	if r == nil {
+		return verdictText(s, r)
+	}
+	return verdictText(s, r) + s.Faint.Render("  "+r.At.UTC().Format("2006-01-02 15:04")+" UTC")
+}
+
+func derefOr(p *string, def string) string {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func (p *portalScreen) viewHistory() string {
+	s := p.c.styles
+	if len(p.history) == 0 {
+		return s.Faint.Render("No validation recorded yet.")
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf("%d validations, newest first.\n\n", len(p.history)))
+	listH := min(len(p.history), 6)
+	b.WriteString(p.histPick.view(listH) + "\n\n")
+	o, _ := p.histPick.selected()
+	i, _ := strconv.Atoi(o.value)
+	r := p.history[i]
+	b.WriteString(scrolled(reportDetails(p.c, &r), p.scroll, p.c.bodyHeight()-listH-4))
+	return b.String()
+}

@@ -1,0 +1,118 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// Seed step 9: the validation result. Next only when it passed (warnings
+// allowed); on failure edit the credentials, retry or cancel.
+
+func resultActions(c *common, r *tenant.ValidationReport) *picker {
+	if r.Passed() {
+		return newPicker(c, false,
+			option{label: "Next", desc: "Microsoft 365 settings", value: "next"},
+			option{label: "Edit credentials", value: "edit"},
+			option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
+		)
+	}
+	return newPicker(c, false,
+		option{label: "Edit credentials", value: "edit"},
+		option{label: "Retry", desc: "validate the same credentials again", value: "retry"},
+		option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
+	)
+}
+
+func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
+	k := f.c.keys
+	switch {
+	case key.Matches(msg, k.PageDown):
+		f.scroll += f.c.bodyHeight() / 2
+		return nil
+	case key.Matches(msg, k.PageUp):
+		f.scroll = max(f.scroll-f.c.bodyHeight()/2, 0)
+		return nil
+	case msg.Type == tea.KeyEnter:
+		o, _ := f.actions.selected()
+		switch o.value {
+		case "next":
+			f.prepareM365()
+			return f.goTo(stepM365)
+		case "edit":
+			return f.goBack()
+		case "retry":
+			svc, _, err := f.in.Parse(f.c.now())
+			if err != nil {
+				f.credNote = err.Error()
+				return f.goBack()
+			}
+			return f.startValidation(tenant.Credentials{TenantID: svc.App.TenantID, ClientID: svc.App.ClientID, Secret: svc.App.Secret, AdminUPN: svc.App.AdminUser})
+		case "cancel":
+			return navigate(stateMenu)
+		}
+	}
+	f.actions.update(msg)
+	return nil
+}
+
+func (f *addFlow) viewResult() string {
+	s := f.c.styles
+	r := f.report
+	var b strings.Builder
+	b.WriteString(verdictText(s, r))
+	if r.Passed() {
+		b.WriteString("  " + s.Faint.Render("the credentials work"))
+	} else {
+		b.WriteString("  " + s.Faint.Render("nothing was saved; fix the credentials and retry"))
+	}
+	b.WriteString("\n\n" + f.actions.view(3) + "\n\n")
+	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-6))
+	return b.String()
+}
+
+// reportDetails renders a report's facts and its checks.
+func reportDetails(c *common, r *tenant.ValidationReport) string {
+	s := c.styles
+	var rows [][2]string
+	if r.TenantName != "" || r.TenantID != "" {
+		rows = append(rows, [2]string{"Tenant", strings.TrimSpace(r.TenantName + " " + s.Faint.Render(r.TenantID))})
+	}
+	if r.InitialDomain != "" {
+		rows = append(rows, [2]string{"Initial domain", r.InitialDomain})
+	}
+	if r.AppName != "" {
+		rows = append(rows, [2]string{"App registration", r.AppName})
+	}
+	if r.Passed() {
+		days, st := daysText(s, r.DaysUntilExpire)
+		rows = append(rows, [2]string{"Secret expires", dateText(r.SecretExpiresAt) + "  " + st.Render(days)})
+	}
+	if r.AADSTS != "" {
+		rows = append(rows, [2]string{"AADSTS", r.AADSTS})
+	}
+	if r.CorrelationID != "" {
+		rows = append(rows, [2]string{"Correlation ID", r.CorrelationID})
+	}
+	var b strings.Builder
+	if len(rows) > 0 {
+		b.WriteString(facts(s, rows, c.width) + "\n\n")
+	}
+	b.WriteString(checkLines(s, r.Checks, c.width))
+	return b.String()
+}
+
+// scrolled drops the first off lines of text and says when more follows.
+func scrolled(text string, off, h int) string {
+	lines := strings.Split(text, "\n")
+	off = min(off, max(len(lines)-1, 0))
+	lines = lines[off:]
+	if h > 1 && len(lines) > h {
+		lines = append(lines[:h-1], fmt.Sprintf("… %d more lines (pgdn)", len(lines)-h+1))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,47 @@
+package wizard
+
+import (
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// Seed step 4: the service's unique short name, checked on every keystroke,
+// and an optional full name.
+
+func newNameForm(f *addFlow) *form {
+	return newForm(f.c,
+		textField("Short name", "3–15 characters, unique", "", 64, f.checkShortName),
+		textField("Full name", "optional, up to 200 characters", "", tenant.FullNameMax+20, func(v string) (string, bool) {
+			if _, err := tenant.CleanFullName(v); err != nil {
+				return err.Error(), true
+			}
+			return "", false
+		}),
+	)
+}
+
+func (f *addFlow) checkShortName(v string) (string, bool) {
+	if err := tenant.CheckShortName(v); err != nil {
+		return err.Error(), true
+	}
+	if f.takenNames[tenant.NameKey(v)] {
+		return fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", v), true
+	}
+	return "✓ available", false
+}
+
+func (f *addFlow) updateName(msg tea.KeyMsg) tea.Cmd {
+	if !f.nameForm.update(msg) {
+		return nil
+	}
+	f.in.Name = f.nameForm.fields[0].value()
+	f.in.FullName = f.nameForm.fields[1].value()
+	return f.goTo(stepLicense)
+}
+
+func (f *addFlow) viewName() string {
+	return wrap(fmt.Sprintf("Name the Direct Routing service for %s.", f.in.Customer), f.c.width) + "\n\n" + f.nameForm.view()
+}

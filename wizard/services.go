@@ -1,0 +1,272 @@
+package wizard
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+)
+
+// The Services screen: a table of every service, filtered as you type and
+// sorted by a chosen column. It stays fast with 10,000 services because
+// every row's cells and lower-cased search key are computed once, a
+// keystroke only rescans those keys, and only the visible rows are drawn.
+
+type serviceRow struct {
+	name, customer, license, users, verdict, days string
+	nUsers                                        int
+	rank                                          int  // verdict order: pass, warn, fail, never
+	nDays                                         *int // nil: unknown
+	status                                        tenant.Status
+	validated                                     bool
+	search                                        string
+}
+
+type sortColumn int
+
+const (
+	sortName sortColumn = iota
+	sortCustomer
+	sortLicense
+	sortUsers
+	sortVerdict
+	sortDays
+	sortColumns
+)
+
+var sortNames = [...]string{"name", "customer", "license", "users", "last verdict", "days until expire"}
+
+type servicesScreen struct {
+	c      *common
+	rows   []serviceRow
+	shown  []int
+	filter textinput.Model
+	sortBy sortColumn
+	desc   bool
+	cursor int
+	offset int
+	err    string
+}
+
+func newServicesScreen(c *common) *servicesScreen {
+	svcs, err := c.store.ListServices()
+	s := newServicesScreenFrom(c, svcs)
+	if err != nil {
+		s.err = fmt.Sprintf("could not read the services: %v", err)
+	}
+	return s
+}
+
+func newServicesScreenFrom(c *common, svcs []tenant.Service) *servicesScreen {
+	s := &servicesScreen{c: c}
+	s.filter = textinput.New()
+	s.filter.Prompt = "Filter: "
+	s.filter.Placeholder = "type a name, customer, license …"
+	s.filter.Cursor.SetMode(cursor.CursorStatic)
+	s.filter.Focus()
+	now := c.now()
+	s.rows = make([]serviceRow, len(svcs))
+	for i, svc := range svcs {
+		r := serviceRow{
+			name: svc.Name, customer: svc.Customer, license: svc.License.Title(),
+			users: strconv.Itoa(svc.Users), nUsers: svc.Users, rank: 3, verdict: "never",
+		}
+		if svc.State == tenant.StatePendingAuth {
+			r.verdict = "pending"
+		}
+		if lv := svc.LastValidation; lv != nil {
+			r.validated, r.status = true, lv.Status
+			r.verdict = lv.Status.Symbol() + " " + string(lv.Status)
+			r.rank = map[tenant.Status]int{tenant.StatusPass: 0, tenant.StatusWarn: 1, tenant.StatusFail: 2}[lv.Status]
+		}
+		r.nDays = svc.DaysUntilExpire(now)
+		r.days, _ = daysText(c.styles, r.nDays)
+		r.search = strings.ToLower(strings.Join([]string{svc.Name, svc.FullName, svc.Customer, r.license, string(svc.License), r.verdict, svc.M365Domain}, "\x00"))
+		s.rows[i] = r
+	}
+	s.sort()
+	return s
+}
+
+func (s *servicesScreen) title() string { return "Services" }
+func (s *servicesScreen) busy() bool    { return false }
+func (s *servicesScreen) stop()         {}
+
+func (s *servicesScreen) bindings() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.Filter, k.Up, k.Down, k.Open, k.Sort, k.Reverse, k.Back}
+}
+
+func (s *servicesScreen) less(a, b *serviceRow) bool {
+	switch s.sortBy {
+	case sortCustomer:
+		if a.customer != b.customer {
+			return strings.ToLower(a.customer) < strings.ToLower(b.customer)
+		}
+	case sortLicense:
+		if a.license != b.license {
+			return a.license < b.license
+		}
+	case sortUsers:
+		if a.nUsers != b.nUsers {
+			return a.nUsers < b.nUsers
+		}
+	case sortVerdict:
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+	case sortDays:
+		switch {
+		case a.nDays == nil && b.nDays != nil:
+			return false
+		case a.nDays != nil && b.nDays == nil:
+			return true
+		case a.nDays != nil && b.nDays != nil && *a.nDays != *b.nDays:
+			return *a.nDays < *b.nDays
+		}
+	}
+	return tenant.NameKey(a.name) < tenant.NameKey(b.name)
+}
+
+func (s *servicesScreen) sort() {
+	sort.SliceStable(s.rows, func(i, j int) bool {
+		if s.desc {
+			return s.less(&s.rows[j], &s.rows[i])
+		}
+		return s.less(&s.rows[i], &s.rows[j])
+	})
+	s.refilter()
+}
+
+func (s *servicesScreen) refilter() {
+	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
+	s.shown = s.shown[:0]
+	for i := range s.rows {
+		if q == "" || strings.Contains(s.rows[i].search, q) {
+			s.shown = append(s.shown, i)
+		}
+	}
+	s.cursor, s.offset = 0, 0
+}
+
+func (s *servicesScreen) update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	k := s.c.keys
+	switch {
+	case key.Matches(km, k.Back):
+		if s.filter.Value() != "" {
+			s.filter.SetValue("")
+			s.refilter()
+			return nil
+		}
+		return navigate(stateMenu)
+	case key.Matches(km, k.Open):
+		if len(s.shown) > 0 {
+			return openService(s.rows[s.shown[s.cursor]].name, stateServices)
+		}
+		return nil
+	case key.Matches(km, k.Sort):
+		s.sortBy = (s.sortBy + 1) % sortColumns
+		s.desc = false
+		s.sort()
+		return nil
+	case key.Matches(km, k.Reverse):
+		s.desc = !s.desc
+		s.sort()
+		return nil
+	case key.Matches(km, k.Up):
+		s.cursor = max(s.cursor-1, 0)
+		return nil
+	case key.Matches(km, k.Down):
+		s.cursor = min(s.cursor+1, max(len(s.shown)-1, 0))
+		return nil
+	case key.Matches(km, k.PageDown):
+		s.cursor = min(s.cursor+s.listHeight(), max(len(s.shown)-1, 0))
+		return nil
+	case key.Matches(km, k.PageUp):
+		s.cursor = max(s.cursor-s.listHeight(), 0)
+		return nil
+	}
+	before := s.filter.Value()
+	s.filter, _ = s.filter.Update(km)
+	if s.filter.Value() != before {
+		s.refilter()
+	}
+	return nil
+}
+
+func (s *servicesScreen) listHeight() int { return max(s.c.bodyHeight()-4, 1) }
+
+// columns are the cell widths at the current terminal width; the customer
+// column takes what is left.
+func (s *servicesScreen) columns() [6]int {
+	fixed := 15 + 18 + 5 + 10 + 16 + 2 + 5
+	return [6]int{15, max(s.c.width-fixed, 8), 18, 5, 10, 16}
+}
+
+func (s *servicesScreen) view() string {
+	st := s.c.styles
+	var b strings.Builder
+	if s.err != "" {
+		b.WriteString(st.Error.Render(s.err) + "\n")
+	}
+	b.WriteString(s.filter.View() + "\n")
+	w := s.columns()
+	head := [6]string{"Name", "Customer", "License", "Users", "Verdict", "Expires in"}
+	head[s.sortBy] += map[bool]string{false: " ↑", true: " ↓"}[s.desc]
+	var hl strings.Builder
+	hl.WriteString("  ")
+	for i, h := range head {
+		hl.WriteString(pad(h, w[i]))
+		if i < 5 {
+			hl.WriteByte(' ')
+		}
+	}
+	b.WriteString(st.TableHead.Render(hl.String()) + "\n")
+
+	h := s.listHeight()
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+h {
+		s.offset = s.cursor - h + 1
+	}
+	end := min(s.offset+h, len(s.shown))
+	for i := s.offset; i < end; i++ {
+		r := &s.rows[s.shown[i]]
+		name := pad(r.name, w[0])
+		if i == s.cursor {
+			b.WriteString(st.Selected.Render("> " + name))
+		} else {
+			b.WriteString("  " + name)
+		}
+		b.WriteByte(' ')
+		b.WriteString(pad(r.customer, w[1]) + " " + pad(r.license, w[2]) + " " + pad(r.users, w[3]) + " ")
+		verdict := pad(r.verdict, w[4])
+		if r.validated {
+			verdict = statusStyle(st, r.status).Render(verdict)
+		} else {
+			verdict = st.Faint.Render(verdict)
+		}
+		_, dst := daysText(st, r.nDays)
+		b.WriteString(verdict + " " + dst.Render(pad(r.days, w[5])) + "\n")
+	}
+	if len(s.shown) == 0 {
+		b.WriteString(st.Faint.Render("  no service matches") + "\n")
+	}
+	for i := end - s.offset; i < h; i++ {
+		b.WriteByte('\n')
+	}
+	b.WriteString("\n" + st.Faint.Render(fmt.Sprintf("%d of %d services · sorted by %s", len(s.shown), len(s.rows), sortNames[s.sortBy])))
+	return b.String()
+}

@@ -1,0 +1,17 @@
+package wizard
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// Seed step 1: Services > Add Service > Direct Routing.
+
+func (f *addFlow) updateType(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type == tea.KeyEnter {
+		return f.goTo(stepCustomer)
+	}
+	f.typeStep.update(msg)
+	return nil
+}
+
+func (f *addFlow) viewType() string {
+	return "Which service does the customer get?\n\n" + f.typeStep.view(3)
+}

@@ -1,0 +1,135 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/tenant"
+)
+
+// Rendering helpers shared by the screens.
+
+// wrap word-wraps text to w cells.
+func wrap(text string, w int) string { return ansi.Wordwrap(text, max(w, 20), "") }
+
+// facts renders label/value pairs in two aligned columns, wrapping long
+// values under their column.
+func facts(s styles, rows [][2]string, width int) string {
+	lw := 0
+	for _, r := range rows {
+		lw = max(lw, lipgloss.Width(r[0]))
+	}
+	var b strings.Builder
+	for i, r := range rows {
+		label := s.Label.Render(fmt.Sprintf("%-*s", lw, r[0]))
+		val := ansi.Wordwrap(r[1], max(width-lw-2, 20), "")
+		val = strings.ReplaceAll(val, "\n", "\n"+strings.Repeat(" ", lw+2))
+		b.WriteString(label + "  " + val)
+		if i < len(rows)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// statusStyle is the semantic style of a check's or a report's status.
+func statusStyle(s styles, st tenant.Status) lipgloss.Style {
+	switch st {
+	case tenant.StatusPass:
+		return s.Success
+	case tenant.StatusWarn:
+		return s.Warning
+	}
+	return s.Error
+}
+
+// checkLines renders checks as "✓ name — detail" with the fix below.
+func checkLines(s styles, checks []tenant.Check, width int) string {
+	var b strings.Builder
+	for i, c := range checks {
+		st := statusStyle(s, c.Status)
+		line := st.Render(c.Status.Symbol()+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
+		b.WriteString(indentWrap(line, width, "  "))
+		if c.Fix != "" && c.Status != tenant.StatusPass {
+			b.WriteByte('\n')
+			b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "    "))
+		}
+		if i < len(checks)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// indentWrap wraps text to width with continuation lines indented.
+func indentWrap(text string, width int, indent string) string {
+	w := ansi.Wordwrap(text, max(width-len(indent), 20), "")
+	w = strings.ReplaceAll(w, "\n", "\n"+indent)
+	if strings.HasPrefix(indent, "    ") {
+		return "  " + w
+	}
+	return w
+}
+
+// daysText says how long a secret has left in words and the style that
+// goes with the urgency (expired, < 14 days, < 30 days, unknown).
+func daysText(s styles, days *int) (string, lipgloss.Style) {
+	if days == nil {
+		return "unknown", s.Faint
+	}
+	d := *days
+	switch {
+	case d < 0:
+		return fmt.Sprintf("expired %d d ago", -d), s.Error
+	case d < 14:
+		return fmt.Sprintf("%d d", d), s.Warning
+	case d < 30:
+		return fmt.Sprintf("%d d", d), s.Notice
+	}
+	return fmt.Sprintf("%d d", d), s.Success
+}
+
+func dateText(t *time.Time) string {
+	if t == nil {
+		return "unknown"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// verdictText is a report's status in words, styled.
+func verdictText(s styles, r *tenant.ValidationReport) string {
+	if r == nil {
+		return s.Faint.Render("never validated")
+	}
+	word := map[tenant.Status]string{tenant.StatusPass: "passed", tenant.StatusWarn: "passed with warnings", tenant.StatusFail: "failed"}[r.Status]
+	return statusStyle(s, r.Status).Render(r.Status.Symbol() + " " + word)
+}
+
+// pad fits a plain string into exactly w cells.
+func pad(text string, w int) string {
+	if ansi.StringWidth(text) > w {
+		return ansi.Truncate(text, w, "…")
+	}
+	return text + strings.Repeat(" ", w-ansi.StringWidth(text))
+}
+
+// progressBar draws a bar of w cells filled to pct (0–1) with its percentage.
+// (bubbles/progress would do, but its harmonica dependency has no go.sum
+// entry in this module; the bar needs no animation anyway.)
+func progressBar(s styles, pct float64, w int) string {
+	pct = min(max(pct, 0), 1)
+	full := int(pct*float64(w) + 0.5)
+	return s.Accent.Render(strings.Repeat("█", full)) + s.Faint.Render(strings.Repeat("░", w-full)) +
+		fmt.Sprintf(" %3.0f%%", pct*100)
+}

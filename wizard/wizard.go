@@ -1,0 +1,296 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"onboard/store"
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+)
+
+// Options configure the wizard. Store and Validator are required.
+type Options struct {
+	Store     *store.Store
+	Validator *tenant.Validator
+	// Now is the clock for days-until-expire and new records (nil = time.Now).
+	Now func() time.Time
+	// Demo, when non-nil, makes the first screen list the simulated
+	// directory's demo tenants with their credentials.
+	Demo []entrasim.DemoTenant
+	// Accessible selects huh's accessible, line-by-line prompts instead of
+	// the full-screen interface (ACCESSIBLE=1 or TERM=dumb, decided by cmd).
+	Accessible bool
+	Input      io.Reader // nil = stdin
+	Output     io.Writer // nil = stdout
+}
+
+// serviceStore is what the wizard needs from the store: the screens are
+// tested against the real store, the interface only keeps the wizard from
+// depending on the store's other methods.
+type serviceStore interface {
+	ListCustomers() ([]tenant.Customer, error)
+	CreateCustomer(name string) (tenant.Customer, error)
+	RenameCustomer(old, new string) error
+	DeleteCustomer(name string) error
+	ServicesOf(customer string) ([]tenant.Service, error)
+	CreateService(svc tenant.Service) error
+	GetService(name string) (tenant.Service, error)
+	ListServices() ([]tenant.Service, error)
+	UpdateService(name string, fn func(*tenant.Service) error) error
+	DeleteService(name string) error
+	RecordValidation(name string, r tenant.ValidationReport) error
+	ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error
+	History(name string) ([]tenant.ValidationReport, error)
+}
+
+// validator is what the wizard needs from tenant.Validator.
+type validator interface {
+	Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport
+	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
+}
+
+// Run runs the wizard until the engineer quits or ctx is cancelled.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Store == nil || opts.Validator == nil {
+		return errors.New("wizard: a store and a validator are required")
+	}
+	if opts.Input == nil {
+		opts.Input = os.Stdin
+	}
+	if opts.Output == nil {
+		opts.Output = os.Stdout
+	}
+	if termenv.EnvNoColor() {
+		// lipgloss reads NO_COLOR from stdout's environment too; saying it
+		// here also covers an Output that is not stdout.
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	if opts.Accessible {
+		return runAccessible(ctx, opts)
+	}
+	p := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithAltScreen(),
+		tea.WithInput(opts.Input), tea.WithOutput(opts.Output))
+	m, err := p.Run()
+	if rm, ok := m.(*model); ok {
+		rm.stopWork()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("wizard: %w", err)
+	}
+	return nil
+}
+
+// New returns the wizard's root model (used by Run, and by tests with teatest).
+func New(opts Options) tea.Model {
+	c := newCommon(opts)
+	m := &model{common: c}
+	if len(opts.Demo) > 0 {
+		m.state = stateDemo
+		m.screen = newDemoScreen(c)
+	} else {
+		m.state = stateMenu
+		m.screen = newMenuScreen(c)
+	}
+	return m
+}
+
+func newCommon(opts Options) *common {
+	c := &common{
+		now:    opts.Now,
+		demo:   opts.Demo,
+		styles: defaultStyles(),
+		keys:   defaultKeys(),
+		help:   help.New(),
+		width:  80,
+		height: 24,
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if opts.Store != nil {
+		c.store = opts.Store
+	}
+	if opts.Validator != nil {
+		c.validator = opts.Validator
+	}
+	c.help.Styles.ShortKey = c.styles.Accent
+	c.help.Styles.ShortDesc = c.styles.Faint
+	c.help.Styles.ShortSeparator = c.styles.Faint
+	return c
+}
+
+// common is what every screen shares: the outside world, the size of the
+// terminal, styles and keys.
+type common struct {
+	store     serviceStore
+	validator validator
+	now       func() time.Time
+	demo      []entrasim.DemoTenant
+	styles    styles
+	keys      keyMap
+	help      help.Model
+	width     int
+	height    int
+}
+
+// bodyHeight is the number of lines a screen may use: the title line, a
+// blank line, a blank line and the help line take four.
+func (c *common) bodyHeight() int { return max(c.height-4, 3) }
+
+// state names the screen the root model routes to.
+type state int
+
+const (
+	stateDemo state = iota
+	stateMenu
+	stateAdd
+	stateServices
+	statePortal
+	stateCustomers
+	stateExpiry
+)
+
+// screen is one screen of the wizard (soft-serve's Component): it updates
+// itself, renders its body and names the keys it answers to.
+type screen interface {
+	update(msg tea.Msg) tea.Cmd
+	view() string
+	title() string
+	bindings() []key.Binding
+	// busy reports work in progress (a validation): ctrl+c cancels the
+	// work first instead of quitting.
+	busy() bool
+	// stop cancels any work in progress when the wizard quits.
+	stop()
+}
+
+// navMsg asks the root to show another screen.
+type navMsg struct {
+	to      state
+	service string // the service to open on the service page
+	from    state  // where the service page's Esc returns to
+	demo    int    // -1, or the demo tenant whose credentials prefill the add flow
+}
+
+func navigate(to state) tea.Cmd {
+	return func() tea.Msg { return navMsg{to: to, demo: -1} }
+}
+
+// openService shows a service's page; Esc there returns to from.
+func openService(name string, from state) tea.Cmd {
+	return func() tea.Msg { return navMsg{to: statePortal, service: name, from: from, demo: -1} }
+}
+
+// model is the root: it owns the size, the help line and which screen is on.
+type model struct {
+	common   *common
+	state    state
+	screen   screen
+	quitting bool
+}
+
+func (m *model) Init() tea.Cmd { return nil }
+
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.common.width, m.common.height = msg.Width, msg.Height
+		m.common.help.Width = msg.Width
+		return m, m.screen.update(msg)
+	case tea.KeyMsg:
+		if msg.String() == "ctrl+c" && !m.screen.busy() {
+			return m, m.quit()
+		}
+	case quitMsg:
+		return m, m.quit()
+	case navMsg:
+		return m, m.go_(msg)
+	}
+	return m, m.screen.update(msg)
+}
+
+type quitMsg struct{}
+
+func quit() tea.Msg { return quitMsg{} }
+
+func (m *model) quit() tea.Cmd {
+	m.stopWork()
+	m.quitting = true
+	return tea.Quit
+}
+
+func (m *model) stopWork() {
+	if m.screen != nil {
+		m.screen.stop()
+	}
+}
+
+func (m *model) go_(n navMsg) tea.Cmd {
+	m.screen.stop()
+	m.state = n.to
+	switch n.to {
+	case stateDemo:
+		m.screen = newDemoScreen(m.common)
+	case stateMenu:
+		m.screen = newMenuScreen(m.common)
+	case stateAdd:
+		m.screen = newAddFlow(m.common, n.demo)
+	case stateServices:
+		m.screen = newServicesScreen(m.common)
+	case statePortal:
+		m.screen = newPortalScreen(m.common, n.service, n.from)
+	case stateCustomers:
+		m.screen = newCustomersScreen(m.common)
+	case stateExpiry:
+		m.screen = newExpiryScreen(m.common)
+	}
+	if i, ok := m.screen.(interface{ init() tea.Cmd }); ok {
+		return i.init()
+	}
+	return nil
+}
+
+func (m *model) View() string {
+	if m.quitting {
+		return ""
+	}
+	c := m.common
+	s := c.styles
+	top := s.Title.Render("onboard") + s.Faint.Render(" › ") + s.Heading.Render(m.screen.title())
+	body := fitLines(m.screen.view(), c.bodyHeight(), c.width)
+	helpLine := c.help.ShortHelpView(m.screen.bindings())
+	return top + "\n\n" + body + "\n\n" + helpLine
+}
+
+// fitLines cuts or pads text to exactly h lines and cuts lines wider than w,
+// so the help line stays on the screen whatever a screen renders.
+func fitLines(text string, h, w int) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = truncate(l, w)
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
