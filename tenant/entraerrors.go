@@ -1,0 +1,398 @@
+package tenant
+
+// This file is the one place that turns what went wrong talking to Entra ID
+// or Graph into words for the support engineer: a plain cause, the fix, and
+// the identifiers Microsoft support asks for. No other file words an error.
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// entraErrorBody is Entra ID's JSON error answer.
+type entraErrorBody struct {
+	Error         string `json:"error"`
+	Description   string `json:"error_description"`
+	Codes         []int  `json:"error_codes"`
+	Timestamp     string `json:"timestamp"`
+	TraceID       string `json:"trace_id"`
+	CorrelationID string `json:"correlation_id"`
+	ErrorURI      string `json:"error_uri"`
+}
+
+var aadstsRE = regexp.MustCompile(`AADSTS(\d{4,8})`)
+
+// Code is the AADSTS number: the first of error_codes, else the one the
+// description starts with; 0 when there is none.
+func (b entraErrorBody) Code() int {
+	if len(b.Codes) > 0 && b.Codes[0] > 0 {
+		return b.Codes[0]
+	}
+	if m := aadstsRE.FindStringSubmatch(b.Description); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+// Summary is the description's first sentence without the "AADSTSnnn: "
+// prefix and the trace/correlation/timestamp tail Entra ID appends.
+func (b entraErrorBody) Summary() string {
+	d := b.Description
+	if i := strings.Index(d, ": "); i >= 0 && strings.HasPrefix(d, "AADSTS") {
+		d = d[i+2:]
+	}
+	for _, cut := range []string{" Trace ID:", "\r\nTrace ID:", "\nTrace ID:"} {
+		if i := strings.Index(d, cut); i >= 0 {
+			d = d[:i]
+		}
+	}
+	d = strings.TrimSpace(d)
+	if len(d) > 300 {
+		d = d[:300] + "…"
+	}
+	return d
+}
+
+// parseEntraError reads an Entra ID error body; ok is false when the body
+// is not Entra's JSON (a proxy's page, an empty answer …).
+func parseEntraError(body []byte) (b entraErrorBody, ok bool) {
+	if err := json.Unmarshal(body, &b); err != nil {
+		return entraErrorBody{}, false
+	}
+	return b, b.Error != "" || b.Description != "" || len(b.Codes) > 0
+}
+
+// graphErrorBody is Microsoft Graph's JSON error answer.
+type graphErrorBody struct {
+	Error struct {
+		Code       string `json:"code"`
+		Message    string `json:"message"`
+		InnerError struct {
+			RequestID       string `json:"request-id"`
+			ClientRequestID string `json:"client-request-id"`
+			Date            string `json:"date"`
+		} `json:"innerError"`
+	} `json:"error"`
+}
+
+func parseGraphError(body []byte) (g graphErrorBody, ok bool) {
+	if err := json.Unmarshal(body, &g); err != nil {
+		return graphErrorBody{}, false
+	}
+	return g, g.Error.Code != ""
+}
+
+// failure is a failed step in words, with what support needs.
+type failure struct {
+	Detail, Fix                    string
+	AADSTS, TraceID, CorrelationID string
+	// Cancelled marks a validation stopped by the engineer, not a verdict.
+	Cancelled bool
+}
+
+// tokenContext is what the token-step wording needs to know.
+type tokenContext struct {
+	Cloud         Cloud
+	AuthorityHost string
+	Tenant        string
+	ClientID      string
+	Timeout       time.Duration
+	Retries       int
+	RetryWait     time.Duration
+}
+
+const (
+	wherePortalApp    = "Entra admin center (entra.microsoft.com) > Identity > Applications > App registrations > the app"
+	whereEnterpriseSP = "Entra admin center > Identity > Applications > Enterprise applications > the app > Properties"
+	whereTenantID     = "Entra admin center > Identity > Overview > Tenant ID"
+)
+
+// explainToken words a failed token step.
+func explainToken(ctx context.Context, err error, tc tokenContext) failure {
+	var he *entraHTTPError
+	if errors.As(err, &he) {
+		return explainEntraAnswer(he, tc)
+	}
+	var ba *badAnswerError
+	if errors.As(err, &ba) {
+		what := "token endpoint"
+		if ba.Stage == stageMetadata {
+			what = "tenant's OpenID metadata"
+		}
+		return failure{
+			Detail: fmt.Sprintf("Entra ID's %s answer at %s could not be used: %v. Something between this computer and Entra ID (a proxy, a firewall page) may have changed or cut the answer.", what, hostOf(tc.AuthorityHost), ba.Err),
+			Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and the --authority-host setting, or try from another network.",
+		}
+	}
+	if f, ok := explainNetwork(ctx, err, hostOf(tc.AuthorityHost), "Entra ID", tc.Timeout); ok {
+		return f
+	}
+	return failure{
+		Detail: "Entra ID could not be asked for a token: " + plainError(err) + ".",
+		Fix:    "Validate again; if it keeps failing, note the time and this message for support.",
+	}
+}
+
+// explainEntraAnswer words an Entra ID HTTP error answer, row by row of
+// SPEC §3's table.
+func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
+	body, isEntra := parseEntraError(he.Body)
+	f := failure{TraceID: body.TraceID, CorrelationID: body.CorrelationID}
+	code := body.Code()
+	if code != 0 {
+		f.AADSTS = "AADSTS" + strconv.Itoa(code)
+	}
+	if !isEntra {
+		switch {
+		case he.Status == 429:
+			return throttled(f, he, tc)
+		case he.Status >= 500:
+			return unavailable(f, he)
+		}
+		kind := "a page that is not Entra ID's JSON"
+		if len(strings.TrimSpace(string(he.Body))) == 0 {
+			kind = "an empty body"
+		}
+		f.Detail = fmt.Sprintf("%s answered the %s request with HTTP %d and %s: something else (a proxy, a firewall, a wrong --authority-host) answered instead of Entra ID.", hostOf(tc.AuthorityHost), he.Stage, he.Status, kind)
+		f.Fix = "Check the cloud (--cloud), --authority-host and HTTPS_PROXY, then validate again."
+		return f
+	}
+	switch code {
+	case 90002:
+		f.Detail = fmt.Sprintf("Tenant %q was not found in the %s cloud (AADSTS90002): the Tenant ID is wrong, or the tenant lives in another Microsoft cloud.", tc.Tenant, cloudName(tc.Cloud))
+		f.Fix = "Copy the Tenant ID from " + whereTenantID + ". A US Government (GCC High / DoD) tenant needs --cloud usgov or usdod, a 21Vianet one --cloud china."
+	case 900023:
+		f.Detail = fmt.Sprintf("Entra ID says %q is not a valid tenant identifier (AADSTS900023).", tc.Tenant)
+		f.Fix = "Type the tenant's GUID (" + whereTenantID + ") or its domain, e.g. contoso.onmicrosoft.com."
+	case 700016:
+		f.Detail = fmt.Sprintf("No application with ID %s exists in this tenant (AADSTS700016): the Application (Client) ID is wrong, or the app was registered in another tenant.", tc.ClientID)
+		f.Fix = "Copy the Application (client) ID from " + wherePortalApp + " > Overview, signed in to the customer's own tenant."
+	case 7000215:
+		f.Detail = "Entra ID rejected the client secret (AADSTS7000215): it is not a current secret of this App registration. Often the secret's ID was copied instead of its Value."
+		f.Fix = "In " + wherePortalApp + " > Certificates & secrets, copy the Value column (shown only right after the secret is created); if it is no longer shown, create a new client secret and copy its Value."
+	case 7000222:
+		f.Detail = "The client secret has expired (AADSTS7000222)."
+		f.Fix = "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret, then use Update client secret."
+	case 7000112:
+		f.Detail = fmt.Sprintf("The application %s is disabled in the customer's tenant (AADSTS7000112).", tc.ClientID)
+		f.Fix = "In " + whereEnterpriseSP + ", set \"Enabled for users to sign-in?\" to Yes and save."
+	case 53003:
+		f.Detail = "A Conditional Access policy of the customer's tenant blocked the token (AADSTS53003)."
+		f.Fix = "Ask the customer's admin to exclude this app's service principal from the blocking policy (Entra admin center > Protection > Conditional Access) or to allow the provider's network in it."
+	case 530035:
+		f.Detail = "The customer's security defaults blocked the sign-in (AADSTS530035)."
+		f.Fix = "Ask the customer's admin to review security defaults (Entra admin center > Identity > Overview > Properties > Manage security defaults) or replace them with Conditional Access that allows this app."
+	default:
+		switch {
+		case he.Status == 429:
+			return throttled(f, he, tc)
+		case he.Status >= 500:
+			return unavailable(f, he)
+		}
+		what := "refused the token request"
+		if he.Stage == stageMetadata {
+			what = "refused to describe the tenant"
+		}
+		f.Detail = fmt.Sprintf("Entra ID %s (HTTP %d, %s): %s", what, he.Status, orUnknown(f.AADSTS), body.Summary())
+		f.Fix = "Look the code up at https://login.microsoftonline.com/error?code=" + strconv.Itoa(code) + "; give support the AADSTS code and correlation ID below."
+		if code == 0 {
+			f.Fix = "Give support the correlation ID below and the time of this validation."
+		}
+	}
+	return f
+}
+
+func throttled(f failure, he *entraHTTPError, tc tokenContext) failure {
+	after := ""
+	if he.Header != nil && he.Header.Get("Retry-After") != "" {
+		after = " (it asked to wait " + strings.TrimSpace(he.Header.Get("Retry-After")) + ")"
+	}
+	f.Detail = fmt.Sprintf("Entra ID is throttling requests (HTTP 429)%s; %s.", after, triesText(tc.Retries))
+	f.Fix = "Wait a minute and validate again; bulk validation: lower --concurrency."
+	return f
+}
+
+func unavailable(f failure, he *entraHTTPError) failure {
+	f.Detail = fmt.Sprintf("Entra ID is temporarily unavailable (HTTP %d at the %s request).", he.Status, he.Stage)
+	f.Fix = "Validate again in a few minutes; if it persists, check https://status.cloud.microsoft."
+	return f
+}
+
+func triesText(retries int) string {
+	switch retries {
+	case 0:
+		return "it was not retried (the wait asked for was longer than allowed)"
+	case 1:
+		return "retried once, still throttled"
+	}
+	return fmt.Sprintf("retried %d times, still throttled", retries)
+}
+
+// explainNetwork words failures below HTTP: cancellation, timeout, DNS,
+// refused connection, TLS. ok is false when err is none of these.
+func explainNetwork(ctx context.Context, err error, host, service string, timeout time.Duration) (failure, bool) {
+	var (
+		dnsErr  *net.DNSError
+		unkAuth x509.UnknownAuthorityError
+		hostErr x509.HostnameError
+		invErr  x509.CertificateInvalidError
+		verErr  *tls.CertificateVerificationError
+		recErr  tls.RecordHeaderError
+		netErr  net.Error
+	)
+	if u := urlHost(err); u != "" {
+		host = u
+	}
+	switch {
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return failure{Cancelled: true,
+			Detail: "The validation was cancelled before " + service + " answered.",
+			Fix:    "Run Validate Authentication again when ready."}, true
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
+		(errors.As(err, &netErr) && netErr.Timeout()):
+		return failure{
+			Detail: fmt.Sprintf("%s (%s) did not answer within %s.", service, host, roundDuration(timeout)),
+			Fix:    "Check this computer's network and proxy (HTTPS_PROXY), then validate again; on a slow link raise --timeout."}, true
+	case errors.As(err, &dnsErr):
+		return failure{
+			Detail: fmt.Sprintf("The name %s could not be resolved (DNS): %s cannot be reached from this computer.", dnsErr.Name, service),
+			Fix:    "Check the spelling of --authority-host / --graph-url and the --cloud, and this computer's DNS and network."}, true
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return failure{
+			Detail: fmt.Sprintf("%s refused the connection: nothing accepts HTTPS there.", host),
+			Fix:    "Check the host and port of --authority-host / --graph-url, and whether a proxy is required (HTTPS_PROXY)."}, true
+	case errors.As(err, &hostErr):
+		return failure{
+			Detail: fmt.Sprintf("The TLS certificate presented by %s is for another name: the connection is not safe.", host),
+			Fix:    "Check --authority-host / --graph-url; a TLS-inspecting proxy must present a certificate for the name asked."}, true
+	case errors.As(err, &unkAuth) || errors.As(err, &verErr):
+		return failure{
+			Detail: fmt.Sprintf("The TLS certificate presented by %s is issued by an authority this computer does not trust (typically a TLS-inspecting proxy).", host),
+			Fix:    "Add the proxy's CA certificate to the system trust store (on Linux you can point SSL_CERT_FILE at it), or use a network without inspection."}, true
+	case errors.As(err, &invErr):
+		return failure{
+			Detail: fmt.Sprintf("The TLS certificate presented by %s is not valid (expired or not yet valid); check this computer's clock.", host),
+			Fix:    "Correct the system clock, or ask the network team about the certificate."}, true
+	case errors.As(err, &recErr):
+		return failure{
+			Detail: fmt.Sprintf("%s does not speak HTTPS on that port.", host),
+			Fix:    "Use an https:// URL for --authority-host / --graph-url."}, true
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
+		return failure{
+			Detail: fmt.Sprintf("The connection to %s was cut before the answer was complete.", host),
+			Fix:    "Validate again; if it keeps happening, check the proxy or firewall between this computer and Microsoft."}, true
+	}
+	return failure{}, false
+}
+
+// urlHost is the host a failed request went to, from net/http's *url.Error.
+func urlHost(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			return u.Host
+		}
+	}
+	return ""
+}
+
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return base
+}
+
+// plainError flattens an error to one line and drops the URLs net/http
+// and MSAL put in front, which say nothing to an engineer.
+func plainError(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func roundDuration(d time.Duration) string {
+	if d <= 0 {
+		return "the time allowed"
+	}
+	return d.Round(100 * time.Millisecond).String()
+}
+
+func cloudName(c Cloud) string {
+	if c == "" {
+		return string(CloudGlobal)
+	}
+	return string(c)
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no AADSTS code"
+	}
+	return s
+}
+
+// Where each Graph permission is granted, for the fix of a missing one.
+func grantPermissionFix(appName string, perms ...string) string {
+	if appName == "" {
+		appName = "the app"
+	}
+	return fmt.Sprintf("Entra admin center > Identity > Applications > App registrations > %s > API permissions > Add a permission > Microsoft Graph > Application permissions > %s > Add permissions, then Grant admin consent.",
+		appName, strings.Join(perms, ", "))
+}
+
+// explainGraph words a Graph call that did not succeed. denied is what a
+// 403 Authorization_RequestDenied means for this call (a missing
+// permission); notFound what a 404 means.
+func explainGraph(ctx context.Context, res graphResult, graphHost string, timeout time.Duration, denied, notFound failure) failure {
+	if res.Err != nil {
+		var ba *badAnswerError
+		if errors.As(res.Err, &ba) {
+			return failure{
+				Detail: "Microsoft Graph's answer could not be used: it was not JSON or was cut short.",
+				Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and --graph-url.",
+			}
+		}
+		if f, ok := explainNetwork(ctx, res.Err, hostOf(graphHost), "Microsoft Graph", timeout); ok {
+			return f
+		}
+		return failure{Detail: "Microsoft Graph could not be asked: " + plainError(res.Err) + ".", Fix: "Validate again; if it keeps failing, note this message for support."}
+	}
+	ids := ""
+	if res.RequestID != "" {
+		ids = " (request-id " + res.RequestID + ")"
+	}
+	switch {
+	case res.Status == 403 && (res.Code == "Authorization_RequestDenied" || res.Code == ""):
+		return denied
+	case res.Status == 404 && notFound.Detail != "":
+		return notFound
+	case res.Status == 401:
+		return failure{Detail: "Microsoft Graph refused the token Entra ID issued (HTTP 401 " + res.Code + ")" + ids + ": the Graph URL may not match the cloud.",
+			Fix: "Check --cloud and --graph-url: the token is issued for the Graph of the same cloud."}
+	case res.Status == 429:
+		return failure{Detail: "Microsoft Graph is throttling requests (HTTP 429)" + ids + ".", Fix: "Wait a minute and validate again; bulk validation: lower --concurrency."}
+	case res.Status >= 500:
+		return failure{Detail: fmt.Sprintf("Microsoft Graph is temporarily unavailable (HTTP %d)%s.", res.Status, ids), Fix: "Validate again in a few minutes."}
+	}
+	msg := res.Message
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return failure{Detail: fmt.Sprintf("Microsoft Graph answered HTTP %d %s%s: %s", res.Status, res.Code, ids, msg), Fix: "Validate again; if it persists, give support the request-id."}
+}

@@ -1,0 +1,108 @@
+package entrasim
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// entraErrorDef is one canned Entra ID error: the OAuth error, the HTTP
+// status and the description template (%s = the detail the caller passes).
+type entraErrorDef struct {
+	status int
+	oauth  string
+	text   string
+}
+
+// entraErrors are the answers Entra ID gives, worded as it words them.
+var entraErrors = map[int]entraErrorDef{
+	90002:   {400, "invalid_tenant", "Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."},
+	900023:  {400, "invalid_request", "Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain."},
+	700016:  {400, "unauthorized_client", "Application with identifier '%s' was not found in the directory '%s'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."},
+	7000215: {401, "invalid_client", "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'."},
+	7000222: {401, "invalid_client", "The provided client secret keys for app '%s' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds."},
+	7000216: {401, "invalid_client", "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."},
+	7000112: {400, "unauthorized_client", "Application '%s'(%s) is disabled."},
+	53003:   {400, "invalid_grant", "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance."},
+	530035:  {400, "invalid_grant", "Access has been blocked by security defaults. This is due to the request using legacy auth or being deemed unsafe by security defaults policies."},
+	70003:   {400, "unsupported_grant_type", "The app requested an unsupported grant type '%s'."},
+	900144:  {400, "invalid_request", "The request body must contain the following parameter: '%s'."},
+	900561:  {400, "invalid_request", "The endpoint only accepts POST requests. Received a GET request."},
+	1002012: {400, "invalid_scope", "The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."},
+	50196:   {429, "temporarily_unavailable", "The server terminated an operation because it encountered a client request loop. Please contact your app vendor."},
+	90033:   {503, "temporarily_unavailable", "A transient error has occurred. Please try again."},
+	90100:   {500, "server_error", "Invalid request: the server encountered an internal error."},
+}
+
+// entraError writes Entra ID's JSON error body for code. detail fills the
+// template's %s (a '|' separates two values).
+func (s *Server) entraError(w http.ResponseWriter, r *http.Request, code int, detail string) {
+	def, ok := entraErrors[code]
+	if !ok {
+		def = entraErrorDef{400, "invalid_request", "Simulated error."}
+	}
+	var args []any
+	for _, a := range strings.Split(detail, "|") {
+		args = append(args, a)
+	}
+	n := strings.Count(def.text, "%s")
+	if len(args) > n {
+		args = args[:n]
+	}
+	for len(args) < n {
+		args = append(args, "")
+	}
+	writeEntraError(w, r, def.status, def.oauth, code, fmt.Sprintf(def.text, args...))
+}
+
+// entraStatus answers a bare status (a throttling or an outage) with the
+// Entra error body that goes with it.
+func entraStatus(w http.ResponseWriter, r *http.Request, status int) {
+	switch status {
+	case http.StatusTooManyRequests:
+		writeEntraError(w, r, status, "temporarily_unavailable", 50196, entraErrors[50196].text)
+	case http.StatusServiceUnavailable:
+		writeEntraError(w, r, status, "temporarily_unavailable", 90033, entraErrors[90033].text)
+	default:
+		writeEntraError(w, r, status, "server_error", 90100, entraErrors[90100].text)
+	}
+}
+
+func writeEntraError(w http.ResponseWriter, r *http.Request, status int, oauth string, code int, text string) {
+	now := time.Now().UTC()
+	ts := now.Format("2006-01-02 15:04:05Z")
+	trace := randomID()
+	corr := r.Header.Get("client-request-id")
+	if corr == "" {
+		corr = randomID()
+	}
+	writeJSON(w, status, map[string]any{
+		"error": oauth,
+		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s",
+			code, text, trace, corr, ts),
+		"error_codes":    []int{code},
+		"timestamp":      ts,
+		"trace_id":       trace,
+		"correlation_id": corr,
+		"error_uri":      fmt.Sprintf("https://%s/error?code=%d", r.Host, code),
+	})
+}
+
+// graphError writes Microsoft Graph's JSON error body.
+func graphError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	reqID := randomID()
+	w.Header().Set("request-id", reqID)
+	w.Header().Set("client-request-id", reqID)
+	writeJSON(w, status, map[string]any{
+		"error": map[string]any{
+			"code":    code,
+			"message": message,
+			"innerError": map[string]any{
+				"date":              time.Now().UTC().Format("2006-01-02T15:04:05"),
+				"request-id":        reqID,
+				"client-request-id": reqID,
+			},
+		},
+	})
+}

@@ -1,0 +1,505 @@
+package entrasim
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Kind is the kind of endpoint a request went to; the server counts
+// requests per kind so tests can assert round trips.
+type Kind string
+
+const (
+	KindMetadata Kind = "metadata" // /{tenant}/v2.0/.well-known/openid-configuration
+	KindToken    Kind = "token"    // /{tenant}/oauth2/v2.0/token
+	KindGraph    Kind = "graph"    // /v1.0/…
+	KindOther    Kind = "other"    // keys, unknown paths
+)
+
+// Fault makes matching requests misbehave instead of (or after) being
+// answered normally.
+type Fault struct {
+	// Kind selects the endpoint kind the fault applies to.
+	Kind Kind
+	// PathContains narrows the fault to paths containing it ("" = any).
+	PathContains string
+	// Status answers with this HTTP status and the endpoint's usual error
+	// body (Entra or Graph shape): 429, 503, 500 … 0 = the normal status.
+	Status int
+	// RetryAfter is sent as the Retry-After header (seconds or HTTP date).
+	RetryAfter string
+	// AADSTS answers with this Entra error code's canned body (e.g. 900023).
+	AADSTS int
+	// Body replaces the answer with these raw bytes (e.g. an HTML page).
+	Body string
+	// Truncate cuts the normal answer in half.
+	Truncate bool
+	// Times is how many matching requests the fault hits; 0 = every one.
+	Times int
+}
+
+type faultState struct {
+	Fault
+	used int
+}
+
+// Server is a running simulated directory.
+type Server struct {
+	ts  *httptest.Server
+	key *rsa.PrivateKey
+	kid string
+
+	mu          sync.Mutex
+	dir         Directory
+	latency     time.Duration
+	faults      []*faultState
+	counts      map[Kind]int
+	inflight    map[Kind]int
+	maxInflight map[Kind]int
+}
+
+// Start serves d over HTTPS (HTTP/2 enabled) on a loopback port.
+func Start(d Directory) (*Server, error) {
+	key, kid, err := signingKey()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		key: key, kid: kid, dir: d.clone(),
+		counts: map[Kind]int{}, inflight: map[Kind]int{}, maxInflight: map[Kind]int{},
+	}
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	s.ts = ts
+	return s, nil
+}
+
+// URL is the server's base URL (https://127.0.0.1:port).
+func (s *Server) URL() string { return s.ts.URL }
+
+// AuthorityHost is the Entra ID login host to pass to tenant.Config.
+func (s *Server) AuthorityHost() string { return s.ts.URL }
+
+// GraphURL is the Graph root to pass to tenant.Config.
+func (s *Server) GraphURL() string { return s.ts.URL }
+
+// Client is an HTTP client that trusts the server's certificate.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// CertPEM is the server's certificate, for SSL_CERT_FILE in end-to-end tests.
+func (s *Server) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ts.Certificate().Raw})
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.ts.Close() }
+
+// SetLatency delays every answer by d (before any fault applies).
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	s.latency = d
+	s.mu.Unlock()
+}
+
+// AddFault installs a fault; faults are tried in the order added.
+func (s *Server) AddFault(f Fault) {
+	s.mu.Lock()
+	s.faults = append(s.faults, &faultState{Fault: f})
+	s.mu.Unlock()
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+// Update changes the directory while the server runs.
+func (s *Server) Update(fn func(*Directory)) {
+	s.mu.Lock()
+	fn(&s.dir)
+	s.mu.Unlock()
+}
+
+// Count is how many requests of a kind the server has received.
+func (s *Server) Count(k Kind) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[k]
+}
+
+// Counts returns every counter.
+func (s *Server) Counts() map[Kind]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[Kind]int, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// MaxInFlight is the largest number of requests of a kind that were being
+// served at the same time.
+func (s *Server) MaxInFlight(k Kind) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInflight[k]
+}
+
+// ResetCounts zeroes the request and in-flight counters.
+func (s *Server) ResetCounts() {
+	s.mu.Lock()
+	s.counts = map[Kind]int{}
+	s.maxInflight = map[Kind]int{}
+	s.mu.Unlock()
+}
+
+func (s *Server) now() time.Time {
+	if s.dir.Now != nil {
+		return s.dir.Now()
+	}
+	return time.Now()
+}
+
+func kindOf(path string) Kind {
+	switch {
+	case strings.HasPrefix(path, "/v1.0/"):
+		return KindGraph
+	case strings.HasSuffix(path, "/.well-known/openid-configuration"):
+		return KindMetadata
+	case strings.HasSuffix(path, "/oauth2/v2.0/token"), strings.HasSuffix(path, "/oauth2/token"):
+		return KindToken
+	}
+	return KindOther
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	kind := kindOf(r.URL.Path)
+	s.mu.Lock()
+	s.counts[kind]++
+	s.inflight[kind]++
+	if s.inflight[kind] > s.maxInflight[kind] {
+		s.maxInflight[kind] = s.inflight[kind]
+	}
+	latency := s.latency
+	var fault *Fault
+	for _, f := range s.faults {
+		if f.Kind == kind && strings.Contains(r.URL.Path, f.PathContains) && (f.Times == 0 || f.used < f.Times) {
+			f.used++
+			cp := f.Fault
+			fault = &cp
+			break
+		}
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inflight[kind]--
+		s.mu.Unlock()
+	}()
+
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	if fault != nil && s.applyFault(w, r, kind, fault) {
+		return
+	}
+	s.route(w, r, kind)
+}
+
+// applyFault answers the request according to f; false means the normal
+// handler still has to run (never, today, but keeps the shape clear).
+func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, kind Kind, f *Fault) bool {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	switch {
+	case f.Body != "":
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(f.Body))
+	case f.Truncate:
+		rec := httptest.NewRecorder()
+		s.route(rec, r, kind)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		b := rec.Body.Bytes()
+		_, _ = w.Write(b[:len(b)/2])
+	case f.AADSTS != 0:
+		s.entraError(w, r, f.AADSTS, "the simulated directory")
+	case f.Status != 0:
+		if kind == KindGraph {
+			code := map[int]string{429: "TooManyRequests", 503: "serviceNotAvailable", 500: "generalException"}[f.Status]
+			if code == "" {
+				code = "UnknownError"
+			}
+			graphError(w, r, f.Status, code, http.StatusText(f.Status))
+			return true
+		}
+		entraStatus(w, r, f.Status)
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, kind Kind) {
+	switch kind {
+	case KindMetadata:
+		s.metadata(w, r)
+	case KindToken:
+		s.token(w, r)
+	case KindGraph:
+		s.graph(w, r)
+	default:
+		if strings.HasSuffix(r.URL.Path, "/discovery/v2.0/keys") {
+			writeJSON(w, http.StatusOK, map[string]any{"keys": []any{jwk(&s.key.PublicKey, s.kid)}})
+			return
+		}
+		http.NotFound(w, r)
+	}
+}
+
+// tenantSegment is the first path segment: the tenant as addressed.
+func tenantSegment(path string) string {
+	p := strings.TrimPrefix(path, "/")
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		p = p[:i]
+	}
+	u, err := url.PathUnescape(p)
+	if err != nil {
+		return p
+	}
+	return u
+}
+
+// validTenantIdentifier is Entra's own test before AADSTS900023: a GUID or
+// something shaped like a DNS name.
+func validTenantIdentifier(s string) bool {
+	if isGUID(s) {
+		return true
+	}
+	if !strings.Contains(s, ".") || strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".") {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// findTenant resolves the addressed tenant or answers the Entra error.
+func (s *Server) findTenant(w http.ResponseWriter, r *http.Request) (Tenant, bool) {
+	seg := tenantSegment(r.URL.Path)
+	if !validTenantIdentifier(seg) {
+		s.entraError(w, r, 900023, seg)
+		return Tenant{}, false
+	}
+	s.mu.Lock()
+	t := s.dir.lookupTenant(seg)
+	var out Tenant
+	if t != nil {
+		out = *t
+	}
+	s.mu.Unlock()
+	if t == nil {
+		s.entraError(w, r, 90002, seg)
+		return Tenant{}, false
+	}
+	return out, true
+}
+
+func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.findTenant(w, r)
+	if !ok {
+		return
+	}
+	base := "https://" + r.Host
+	tid := t.ID
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token_endpoint":                        base + "/" + tid + "/oauth2/v2.0/token",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"jwks_uri":                              base + "/" + tid + "/discovery/v2.0/keys",
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"issuer":                                base + "/" + tid + "/v2.0",
+		"request_uri_parameter_supported":       false,
+		"userinfo_endpoint":                     s.ts.URL + "/oidc/userinfo",
+		"authorization_endpoint":                base + "/" + tid + "/oauth2/v2.0/authorize",
+		"device_authorization_endpoint":         base + "/" + tid + "/oauth2/v2.0/devicecode",
+		"http_logout_supported":                 true,
+		"frontchannel_logout_supported":         true,
+		"end_session_endpoint":                  base + "/" + tid + "/oauth2/v2.0/logout",
+		"claims_supported":                      []string{"sub", "iss", "aud", "exp", "iat", "auth_time", "acr", "nonce", "tid", "ver", "oid", "roles"},
+		"kerberos_endpoint":                     base + "/" + tid + "/kerberos",
+		"tenant_region_scope":                   "EU",
+		"cloud_instance_name":                   "microsoftonline.com",
+		"cloud_graph_host_name":                 "graph.windows.net",
+		"msgraph_host":                          "graph.microsoft.com",
+		"rbac_url":                              "https://pas.windows.net",
+	})
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		s.entraError(w, r, 900561, "")
+		return
+	}
+	t, ok := s.findTenant(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.entraError(w, r, 900144, "grant_type")
+		return
+	}
+	if g := r.PostForm.Get("grant_type"); g != "client_credentials" {
+		s.entraError(w, r, 70003, g)
+		return
+	}
+	scope := r.PostForm.Get("scope")
+	var resource string
+	for _, sc := range strings.Fields(scope) {
+		if strings.HasSuffix(sc, "/.default") {
+			resource = strings.TrimSuffix(sc, "/.default")
+		}
+	}
+	if resource == "" {
+		s.entraError(w, r, 1002012, scope)
+		return
+	}
+	clientID := r.PostForm.Get("client_id")
+	secret := r.PostForm.Get("client_secret")
+	if clientID == "" {
+		s.entraError(w, r, 900144, "client_id")
+		return
+	}
+	s.mu.Lock()
+	now := s.now()
+	var app App
+	a := t.app(clientID)
+	if a != nil {
+		app = *a
+	}
+	s.mu.Unlock()
+	switch {
+	case a == nil:
+		s.entraError(w, r, 700016, fmt.Sprintf("%s|%s", clientID, t.DisplayName))
+		return
+	case app.Disabled:
+		s.entraError(w, r, 7000112, fmt.Sprintf("%s|%s", clientID, app.DisplayName))
+		return
+	case secret == "":
+		s.entraError(w, r, 7000216, "")
+		return
+	}
+	var match *Secret
+	for i := range app.Secrets {
+		if app.Secrets[i].Value == secret {
+			match = &app.Secrets[i]
+		}
+	}
+	switch {
+	case match == nil:
+		s.entraError(w, r, 7000215, clientID)
+		return
+	case !match.EndDateTime.IsZero() && !now.Before(match.EndDateTime):
+		s.entraError(w, r, 7000222, clientID)
+		return
+	case t.Block == BlockConditionalAccess:
+		s.entraError(w, r, 53003, "")
+		return
+	case t.Block == BlockSecurityDefaults:
+		s.entraError(w, r, 530035, "")
+		return
+	}
+	iss := "https://sts.windows.net/" + t.ID + "/"
+	claims := map[string]any{
+		"aud": resource, "iss": iss, "idp": iss,
+		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(3599 * time.Second).Unix(),
+		"aio": randomID(), "app_displayname": app.DisplayName,
+		"appid": app.AppID, "appidacr": "1", "idtyp": "app",
+		"oid": app.ServicePrincipalID, "sub": app.ServicePrincipalID,
+		"rh": "0.sim", "tid": t.ID, "uti": randomID()[:22], "ver": "1.0",
+	}
+	if len(app.Permissions) > 0 {
+		claims["roles"] = app.Permissions
+	}
+	at, err := signJWT(s.key, s.kid, claims)
+	if err != nil {
+		http.Error(w, "signing failed", http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": at,
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,337 @@
+package tenant
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config sets up a Validator. The zero value validates against the global
+// cloud with the process's shared HTTP client.
+type Config struct {
+	Cloud         Cloud            // default CloudGlobal
+	AuthorityHost string           // override of Cloud's authority host ("" = cloud's)
+	GraphURL      string           // override of Cloud's Graph root ("" = cloud's)
+	HTTPClient    *http.Client     // nil = one shared, keep-alive, HTTP/2 client for the process
+	Timeout       time.Duration    // overall per validation; 0 = 20 s
+	Now           func() time.Time // nil = time.Now
+	// Log receives one debug line per step (never the secret); nil = none.
+	Log *slog.Logger
+}
+
+// DefaultTimeout bounds one validation when Config.Timeout is zero.
+const DefaultTimeout = 20 * time.Second
+
+// Credentials are what the customer's admin hands over.
+type Credentials struct {
+	TenantID string // GUID or domain, as accepted by ParseTenantID
+	ClientID string
+	Secret   Secret
+	AdminUPN string // optional
+}
+
+// CredentialsOf returns the credentials stored on a service.
+func CredentialsOf(s Service) Credentials {
+	return Credentials{TenantID: s.App.TenantID, ClientID: s.App.ClientID, Secret: s.App.Secret, AdminUPN: s.App.AdminUser}
+}
+
+// Validator runs Validate Authentication (SPEC §3). It is safe for
+// concurrent use; keep one per process so the HTTP connections and the
+// tenants' OpenID metadata are reused.
+type Validator struct {
+	cloud     Cloud
+	authority string
+	graph     string
+	http      *http.Client
+	timeout   time.Duration
+	now       func() time.Time
+	log       *slog.Logger
+	tokens    acquirer
+}
+
+// The names of the report's checks, in the order they appear.
+const (
+	CheckInput       = "Input"
+	CheckToken       = "Token"
+	CheckPermissions = "Graph permissions"
+	CheckTenant      = "Tenant"
+	CheckSecret      = "Secret expiry"
+	CheckRole        = "Entra role"
+	CheckAdmin       = "Admin user"
+)
+
+// Directory role template IDs of SPEC §3.
+const (
+	RoleTeamsAdministrator               = "69091246-20e8-4a56-aa4d-066075b2a7a8"
+	RoleSkypeForBusinessAdministrator    = "75941009-915a-4869-abe7-691bff18279e"
+	RoleTeamsCommunicationsAdministrator = "baf37b3a-610e-45da-9e62-d9d1e5e8914b"
+)
+
+// ExpiryWarningDays: a secret expiring within this many days is a warning.
+const ExpiryWarningDays = 30
+
+var (
+	sharedOnce   sync.Once
+	sharedClient *http.Client
+)
+
+// defaultHTTPClient is the one client of the process: keep-alive, HTTP/2
+// attempted, proxy from the environment, wrapped in the retry policy.
+func defaultHTTPClient() *http.Client {
+	sharedOnce.Do(func() {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ForceAttemptHTTP2 = true
+		t.MaxIdleConns = 100
+		t.MaxIdleConnsPerHost = 32
+		t.IdleConnTimeout = 90 * time.Second
+		sharedClient = &http.Client{Transport: &retryTransport{base: t}}
+	})
+	return sharedClient
+}
+
+// NewValidator checks cfg and sets up the HTTP client and MSAL.
+func NewValidator(cfg Config) (*Validator, error) {
+	cloud := CloudGlobal
+	if cfg.Cloud != "" {
+		c, err := ParseCloud(string(cfg.Cloud))
+		if err != nil {
+			return nil, err
+		}
+		cloud = c
+	}
+	ep := cloud.Endpoints()
+	v := &Validator{cloud: cloud, authority: ep.AuthorityHost, graph: ep.GraphURL, timeout: cfg.Timeout, now: cfg.Now, log: cfg.Log}
+	if cfg.AuthorityHost != "" {
+		u, err := checkBaseURL("authority host", cfg.AuthorityHost, false)
+		if err != nil {
+			return nil, err
+		}
+		v.authority = u
+	}
+	if cfg.GraphURL != "" {
+		u, err := checkBaseURL("Graph URL", cfg.GraphURL, true)
+		if err != nil {
+			return nil, err
+		}
+		v.graph = u
+	}
+	if v.timeout < 0 {
+		return nil, &RuleError{Field: "timeout", Rule: "the timeout must be positive"}
+	}
+	if v.timeout == 0 {
+		v.timeout = DefaultTimeout
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if cfg.HTTPClient == nil {
+		v.http = defaultHTTPClient()
+	} else {
+		c := *cfg.HTTPClient
+		base := c.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		if _, ok := base.(*retryTransport); !ok {
+			c.Transport = &retryTransport{base: base}
+		}
+		v.http = &c
+	}
+	v.tokens = newAcquirer(v.http)
+	return v, nil
+}
+
+// checkBaseURL accepts an https URL; the authority host may not carry a
+// path, since MSAL reads the tenant from the authority's first segment.
+func checkBaseURL(field, s string, pathOK bool) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", &RuleError{Field: field, Rule: fmt.Sprintf("the %s must be an https:// URL such as https://login.microsoftonline.com (got %q)", field, s)}
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	if p != "" && !pathOK {
+		return "", &RuleError{Field: field, Rule: fmt.Sprintf("the %s must be a bare https://host[:port] without a path (got %q)", field, s)}
+	}
+	return "https://" + u.Host + p, nil
+}
+
+// Validate never returns nil: every failure is a failed Check inside the report.
+// progress (may be nil) receives each check as it completes; calls are never concurrent.
+func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(Check)) *ValidationReport {
+	started := time.Now()
+	r := &ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: c.Secret.Hint(), Roles: []string{}, Permissions: []string{}}
+	add := func(ch Check) {
+		ch = scrubCheck(ch, c.Secret)
+		r.Add(ch)
+		if progress != nil {
+			progress(ch)
+		}
+	}
+	defer func() { r.Elapsed = time.Since(started) }()
+
+	// Input rules first: nothing leaves the process for input that breaks them.
+	tenantIn, tenantIsGUID, err := ParseTenantID(c.TenantID)
+	if err == nil {
+		r.ClientID, err = ParseClientID(c.ClientID)
+	}
+	if err == nil && c.Secret.IsZero() {
+		err = &RuleError{Field: "client secret", Rule: "the client secret is required"}
+	}
+	var admin string
+	if err == nil {
+		admin, err = CleanAdminUPN(c.AdminUPN)
+	}
+	if err != nil {
+		add(Check{Name: CheckInput, Status: StatusFail, Detail: err.Error(), Fix: "Correct the field and validate again; nothing was sent to Microsoft."})
+		return r
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, v.timeout)
+	defer cancel()
+	trace := &retryLog{}
+	ctx = withRetryLog(ctx, trace)
+
+	// 1. The token: proves the secret works now.
+	scope := v.graph + "/.default"
+	token, err := v.tokens.acquire(ctx, v.authority, tenantIn, r.ClientID, c.Secret, scope)
+	retries, waited := trace.count()
+	if err != nil {
+		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries, RetryWait: waited})
+		r.AADSTS, r.TraceID, r.CorrelationID = f.AADSTS, f.TraceID, f.CorrelationID
+		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "correlation", f.CorrelationID, "error", scrub(plainError(err), c.Secret))
+		add(Check{Name: CheckToken, Status: StatusFail, Detail: f.Detail, Fix: f.Fix})
+		return r
+	}
+	claims, err := decodeClaims(token)
+	if err != nil {
+		add(Check{Name: CheckToken, Status: StatusFail,
+			Detail: "Entra ID issued a token but it could not be read (" + err.Error() + "): something between this computer and Entra ID may have changed the answer.",
+			Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and --authority-host."})
+		return r
+	}
+	tid, _ := ParseGUID(claims.TenantID)
+	if tid == "" {
+		add(Check{Name: CheckToken, Status: StatusFail, Detail: "The token Entra ID issued names no tenant (no tid claim).", Fix: "Check --authority-host: it must be Entra ID (or a faithful proxy)."})
+		return r
+	}
+	if tenantIsGUID && tid != tenantIn {
+		add(Check{Name: CheckToken, Status: StatusFail,
+			Detail: fmt.Sprintf("The token is for tenant %s, not for the tenant typed (%s).", tid, tenantIn),
+			Fix:    "Copy the Tenant ID again from " + whereTenantID + " of the customer's tenant."})
+		return r
+	}
+	if got, _ := ParseGUID(claims.Client()); got != r.ClientID {
+		add(Check{Name: CheckToken, Status: StatusFail,
+			Detail: fmt.Sprintf("The token was issued to application %q, not to the Application ID typed (%s).", claims.Client(), r.ClientID),
+			Fix:    "Copy the Application (client) ID again from " + wherePortalApp + " > Overview."})
+		return r
+	}
+	r.TenantID = tid
+	r.Permissions = append([]string{}, claims.Roles...)
+	sort.Strings(r.Permissions)
+	appName := claims.AppName
+	detail := fmt.Sprintf("Entra ID issued an app-only token for tenant %s: the secret works.", tid)
+	if retries > 0 {
+		detail += fmt.Sprintf(" (Throttled %d time(s); waited %s as asked.)", retries, waited.Round(time.Millisecond))
+	}
+	add(Check{Name: CheckToken, Status: StatusPass, Detail: detail})
+	v.debug("token issued", "tenant", tid, "client", r.ClientID, "roles", len(claims.Roles))
+
+	// 2. What the token's roles grant.
+	add(permissionsCheck(claims.Roles, appName))
+
+	// 3. The Graph wave, in parallel.
+	facts := v.graphWave(ctx, token, r.ClientID, claims.ObjectID, admin)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		add(Check{Name: CheckTenant, Status: StatusFail, Detail: "The validation was cancelled while reading the tenant's facts from Microsoft Graph.", Fix: "Run Validate Authentication again when ready."})
+		return r
+	}
+	if facts.appRes.ok() && facts.app.DisplayName != "" {
+		appName = facts.app.DisplayName
+	}
+	r.AppName = appName
+	now := v.now()
+	add(v.tenantCheck(ctx, r, facts))
+	add(v.secretCheck(ctx, r, facts, c.Secret, now, appName))
+	add(v.roleCheck(ctx, r, facts, appName))
+	if facts.askUser {
+		add(v.adminCheck(ctx, r, facts, admin))
+	}
+	v.debug("validation done", "tenant", tid, "client", r.ClientID, "status", string(r.Status))
+	return r
+}
+
+func (v *Validator) debug(msg string, args ...any) {
+	if v.log != nil {
+		v.log.Debug(msg, args...)
+	}
+}
+
+// ValidateMany validates services with at most `concurrency` in flight; `each` is called
+// (never concurrently) with every service and its report as it finishes; it stops
+// starting new ones when ctx is cancelled (reports already delivered stay delivered).
+// Validations cut short by the cancellation are not delivered: their report
+// would say nothing about the credentials.
+func (v *Validator) ValidateMany(ctx context.Context, services []Service, concurrency int, each func(Service, *ValidationReport)) {
+	if concurrency < 1 {
+		concurrency = 1
+	}
+	sem := make(chan struct{}, concurrency)
+	var (
+		wg sync.WaitGroup
+		mu sync.Mutex
+	)
+	for _, s := range services {
+		select {
+		case <-ctx.Done():
+		case sem <- struct{}{}:
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func(s Service) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			rep := v.Validate(ctx, CredentialsOf(s), nil)
+			if ctx.Err() != nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if each != nil {
+				each(s, rep)
+			}
+		}(s)
+	}
+	wg.Wait()
+}
+
+// scrub replaces the secret, should it ever appear, by its masked form.
+func scrub(s string, secret Secret) string {
+	if v := secret.Reveal(); v != "" && strings.Contains(s, v) {
+		return strings.ReplaceAll(s, v, secret.Masked())
+	}
+	return s
+}
+
+func scrubCheck(c Check, secret Secret) Check {
+	c.Name, c.Detail, c.Fix = scrub(c.Name, secret), scrub(c.Detail, secret), scrub(c.Fix, secret)
+	return c
+}
+
+func newCorrelationID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,147 @@
+//go:build msal
+
+package tenant
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/cache"
+	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
+	msalerrors "github.com/AzureAD/microsoft-authentication-library-for-go/apps/errors"
+)
+
+// msalAcquirer keeps one confidential.Client per (authority, client ID,
+// secret): MSAL caches the tenant's OpenID metadata inside the client (its
+// authority endpoint resolver), so reusing the client is what makes a
+// repeat validation skip the metadata round trip. The map key is a SHA-256
+// of the three, so the secret is never a readable map key.
+type msalAcquirer struct {
+	http    *http.Client
+	mu      sync.Mutex
+	clients map[[32]byte]*msalClient
+}
+
+type msalClient struct {
+	// mu serialises token requests of one client: together with noTokenCache
+	// it guarantees that no validation is ever answered with a token another
+	// concurrent validation just stored.
+	mu     sync.Mutex
+	client confidential.Client
+}
+
+// maxMSALClients bounds the pool; beyond it the pool starts afresh (the
+// only cost is one metadata request per tenant).
+const maxMSALClients = 512
+
+func newAcquirer(c *http.Client) acquirer {
+	return &msalAcquirer{http: c, clients: map[[32]byte]*msalClient{}}
+}
+
+func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (*msalClient, error) {
+	key := sha256.Sum256([]byte(authority + "\x00" + clientID + "\x00" + secret.Reveal()))
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[key]; ok {
+		return c, nil
+	}
+	cred, err := confidential.NewCredFromSecret(secret.Reveal())
+	if err != nil {
+		return nil, errors.New("the client secret is empty")
+	}
+	// Instance discovery only serves token-cache aliasing and authority
+	// validation against Microsoft's host list; the hosts here come from a
+	// fixed cloud table or an explicit override, and with it enabled MSAL
+	// makes an extra round trip before every first token.
+	cc, err := confidential.New(authority, clientID, cred,
+		confidential.WithHTTPClient(a.http),
+		confidential.WithInstanceDiscovery(false),
+		confidential.WithCache(noTokenCache{}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("set up MSAL for %s: %w", authority, err)
+	}
+	if len(a.clients) >= maxMSALClients {
+		a.clients = map[[32]byte]*msalClient{}
+	}
+	c := &msalClient{client: cc}
+	a.clients[key] = c
+	return c, nil
+}
+
+func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clientID string, secret Secret, scope string) (string, error) {
+	c, err := a.clientFor(authorityURL(authorityHost, tenant), clientID, secret)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res, err := c.client.AcquireTokenByCredential(ctx, []string{scope})
+	if err != nil {
+		return "", fromMSAL(ctx, err)
+	}
+	if res.Metadata.TokenSource != confidential.TokenSourceIdentityProvider {
+		// Cannot happen with noTokenCache; refuse rather than report a
+		// secret as working on the strength of an old token.
+		return "", errors.New("MSAL answered from its token cache")
+	}
+	return res.AccessToken, nil
+}
+
+// noTokenCache is MSAL's external cache accessor, used to empty MSAL's
+// in-memory token cache before every read and right after every write:
+// AcquireTokenByCredential then always goes to the token endpoint, while
+// the authority metadata (kept outside the token cache) survives.
+// WithClaims would also skip the cache but sends a claims challenge to
+// Entra ID, changing the request being validated.
+type noTokenCache struct{}
+
+const emptyCache = `{}`
+
+func (noTokenCache) Replace(_ context.Context, c cache.Unmarshaler, _ cache.ReplaceHints) error {
+	return c.Unmarshal([]byte(emptyCache))
+}
+
+func (noTokenCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportHints) error {
+	if u, ok := c.(cache.Unmarshaler); ok {
+		return u.Unmarshal([]byte(emptyCache))
+	}
+	return nil
+}
+
+// fromMSAL turns MSAL's error types into the validator's own, so the one
+// error mapping (entraerrors.go) never depends on which client was used.
+// MSAL's CallErr carries the request (with the secret in its form body):
+// only the status, headers and answer body are kept.
+func fromMSAL(ctx context.Context, err error) error {
+	var ce msalerrors.CallErr
+	if errors.As(err, &ce) && ce.Resp != nil {
+		var body []byte
+		if ce.Resp.Body != nil {
+			body, _ = io.ReadAll(io.LimitReader(ce.Resp.Body, 1<<20))
+		}
+		stage := stageToken
+		if ce.Req != nil && ce.Req.URL != nil {
+			stage = stageOf(ce.Req.URL.Path)
+		}
+		return &entraHTTPError{Stage: stage, Status: ce.Resp.StatusCode, Header: ce.Resp.Header, Body: body}
+	}
+	var je msalerrors.InvalidJsonErr
+	if errors.As(err, &je) {
+		return &badAnswerError{Stage: lastStage(ctx), Err: errNotJSON}
+	}
+	// MSAL's own checks of what it got back (metadata without a token
+	// endpoint, a token answer without access_token …).
+	if s := err.Error(); strings.Contains(s, "TenantDiscoveryResponse") {
+		return &badAnswerError{Stage: stageMetadata, Err: errIncomplete}
+	} else if strings.Contains(s, "missing access_token") {
+		return &badAnswerError{Stage: stageToken, Err: errIncomplete}
+	}
+	return err
+}
