@@ -1,0 +1,255 @@
+package wizard
+
+import (
+	"bytes"
+	"crypto/rand"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"onboard/store"
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+)
+
+func TestMain(m *testing.M) {
+	// Golden files and output scans are compared without colours.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// testNow is the fixed clock of every test: the directory, the validator
+// and the wizard all use it, so days-until-expire never depend on the day
+// the tests run.
+var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func nowFn() time.Time { return testNow }
+
+// demo credentials by label prefix.
+func demoTenant(t *testing.T, prefix string) entrasim.DemoTenant {
+	t.Helper()
+	for _, d := range entrasim.DemoTenants(testNow) {
+		if strings.HasPrefix(d.Label, prefix) {
+			return d
+		}
+	}
+	t.Fatalf("no demo tenant %q", prefix)
+	return entrasim.DemoTenant{}
+}
+
+// env is a real store in a temporary directory and the real validator
+// against the simulated directory.
+type env struct {
+	store *store.Store
+	srv   *entrasim.Server
+	v     *tenant.Validator
+}
+
+func newEnv(t testing.TB, dir entrasim.Directory) *env {
+	t.Helper()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(t.TempDir(), "onboard.db"), store.Options{Key: key})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	dir.Now = nowFn
+	srv, err := entrasim.Start(dir)
+	if err != nil {
+		t.Fatalf("start entrasim: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	v, err := tenant.NewValidator(tenant.Config{
+		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
+		Now: nowFn, Timeout: 30 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("validator: %v", err)
+	}
+	return &env{store: st, srv: srv, v: v}
+}
+
+func (e *env) options() Options {
+	return Options{Store: e.store, Validator: e.v, Now: nowFn}
+}
+
+// validated creates a service directly in the store with d's credentials
+// and the report of a real validation.
+func (e *env) validated(t testing.TB, name, customer string, d entrasim.DemoTenant) tenant.Service {
+	t.Helper()
+	if _, err := e.store.GetCustomer(customer); err != nil {
+		if _, err := e.store.CreateCustomer(customer); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := tenant.ServiceInput{Customer: customer, Name: name, License: "pro", Users: "20",
+		TenantID: d.TenantID, ClientID: d.ClientID, Secret: d.Secret, AdminUser: d.AdminUPN, UseKnownApp: true}
+	svc, _, err := in.Parse(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.v.Validate(t.Context(), tenant.CredentialsOf(svc), nil)
+	svc.Apply(r)
+	if err := e.store.CreateService(svc); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// --- a synchronous driver for golden files and direct model tests ---
+
+// harness feeds messages to the model and runs the commands it returns
+// until they settle, dropping spinner ticks (animation, not behaviour).
+type harness struct {
+	t    testing.TB
+	m    tea.Model
+	quit bool
+}
+
+func newHarness(t testing.TB, opts Options) *harness {
+	h := &harness{t: t, m: New(opts)}
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	return h
+}
+
+func (h *harness) send(msg tea.Msg) {
+	m, cmd := h.m.Update(msg)
+	h.m = m
+	h.run(cmd)
+}
+
+func (h *harness) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	case tea.QuitMsg:
+		h.quit = true
+	default:
+		h.send(msg)
+	}
+}
+
+func (h *harness) typ(s string) {
+	for _, r := range s {
+		h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+func (h *harness) key(k tea.KeyType) { h.send(tea.KeyMsg{Type: k}) }
+func (h *harness) enter()            { h.key(tea.KeyEnter) }
+func (h *harness) esc()              { h.key(tea.KeyEsc) }
+
+// view is the current frame without colours or attributes.
+func (h *harness) view() string { return ansi.Strip(h.m.View()) }
+
+func (h *harness) root() *model { return h.m.(*model) }
+
+func (h *harness) flow() *addFlow {
+	h.t.Helper()
+	f, ok := h.root().screen.(*addFlow)
+	if !ok {
+		h.t.Fatalf("not in the add flow: %T\n%s", h.root().screen, h.view())
+	}
+	return f
+}
+
+func (h *harness) portal() *portalScreen {
+	h.t.Helper()
+	p, ok := h.root().screen.(*portalScreen)
+	if !ok {
+		h.t.Fatalf("not on a service page: %T\n%s", h.root().screen, h.view())
+	}
+	return p
+}
+
+func (h *harness) contains(s string) {
+	h.t.Helper()
+	if !strings.Contains(h.view(), s) {
+		h.t.Fatalf("screen does not show %q:\n%s", s, h.view())
+	}
+}
+
+// --- the real program, through teatest ---
+
+// waitTimeout is generous: the tests run on a loaded 2-core machine.
+const waitTimeout = 20 * time.Second
+
+// prog drives the real Bubble Tea program and keeps its whole output, so a
+// test can also scan every frame that was ever written.
+type prog struct {
+	t    *testing.T
+	tm   *teatest.TestModel
+	all  bytes.Buffer
+	mark int
+}
+
+func startProg(t *testing.T, opts Options) *prog {
+	tm := teatest.NewTestModel(t, New(opts), teatest.WithInitialTermSize(80, 24))
+	return &prog{t: t, tm: tm}
+}
+
+// waitFor waits until s was written after the last key sent.
+func (p *prog) waitFor(s string) {
+	p.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		if _, err := io.Copy(&p.all, p.tm.Output()); err != nil {
+			p.t.Fatal(err)
+		}
+		if strings.Contains(ansi.Strip(string(p.all.Bytes()[p.mark:])), s) {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("waited %s for %q; output since the last key:\n%s", waitTimeout, s, ansi.Strip(string(p.all.Bytes()[p.mark:])))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (p *prog) send(msg tea.Msg) {
+	if _, err := io.Copy(&p.all, p.tm.Output()); err != nil {
+		p.t.Fatal(err)
+	}
+	p.mark = p.all.Len()
+	p.tm.Send(msg)
+}
+
+func (p *prog) typ(s string) {
+	for _, r := range s {
+		p.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+func (p *prog) key(k tea.KeyType) { p.send(tea.KeyMsg{Type: k}) }
+func (p *prog) enter()            { p.key(tea.KeyEnter) }
+func (p *prog) esc()              { p.key(tea.KeyEsc) }
+
+// quit ends the program with ctrl+c and returns the final root model.
+func (p *prog) quit() *model {
+	p.t.Helper()
+	p.key(tea.KeyCtrlC)
+	m := p.tm.FinalModel(p.t, teatest.WithFinalTimeout(waitTimeout))
+	if _, err := io.Copy(&p.all, p.tm.Output()); err != nil {
+		p.t.Fatal(err)
+	}
+	return m.(*model)
+}
