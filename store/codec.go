@@ -49,6 +49,22 @@ func ownerPrefix(customerKey []byte) []byte {
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
+// historyKey is a service's key, 0, and a big-endian sequence number: a
+// service's past reports are one contiguous, time-ordered range. Short names
+// have no control characters, so 0 and 1 cannot occur inside the name.
+func historyKey(serviceKey []byte, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(historyPrefix(serviceKey), seq)
+}
+
+func historyPrefix(serviceKey []byte) []byte {
+	return append(append(make([]byte, 0, len(serviceKey)+9), serviceKey...), 0)
+}
+
+// historyEnd is the smallest key after every key of the service's range.
+func historyEnd(serviceKey []byte) []byte {
+	return append(append([]byte(nil), serviceKey...), 1)
+}
+
 func encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

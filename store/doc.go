@@ -23,9 +23,13 @@
 //
 //	meta       "schema" → schema version (8 bytes, big-endian)
 //	customers  NameKey(customer) → customer JSON
-//	services   NameKey(service)  → service JSON (+ sealed secret, + last report)
+//	services   NameKey(service)  → service JSON (+ sealed secret, + newest report)
 //	owners     NameKey(customer) 0x00 NameKey(service) → nothing (services of a customer)
-//	history    NameKey(service) → bucket: big-endian sequence → report JSON
+//	history    NameKey(service) 0x00 big-endian sequence → older report JSON
+//
+// Each report is stored once: the newest is the service's LastValidation on
+// its record (lists need no second look-up); RecordValidation moves the one
+// it replaces into the history range.
 //
 // The store imports tenant and bbolt only. It must never import wizard or
 // cmd, and never touches the network.

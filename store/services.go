@@ -101,11 +101,6 @@ func (s *Store) createService(tx *bolt.Tx, rec serviceRecord) error {
 		}
 		return serviceExists(rec.Name)
 	}
-	if rec.LastValidation != nil {
-		if err := s.appendHistory(tx, key, *rec.LastValidation); err != nil {
-			return err
-		}
-	}
 	if err := putJSON(services, key, rec); err != nil {
 		return err
 	}
@@ -265,8 +260,15 @@ func (s *Store) DeleteService(name string) error {
 			return err
 		}
 		history := tx.Bucket(bucketHistory)
-		if history.Bucket(key) != nil {
-			if err := history.DeleteBucket(key); err != nil {
+		// Collect first: a bucket must not change under its own cursor.
+		var old [][]byte
+		c := history.Cursor()
+		prefix := historyPrefix(key)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			old = append(old, bytes.Clone(k))
+		}
+		for _, k := range old {
+			if err := history.Delete(k); err != nil {
 				return err
 			}
 		}
@@ -304,8 +306,12 @@ func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.Va
 				return err
 			}
 		}
-		if err := s.appendHistory(tx, key, r); err != nil {
-			return err
+		// The report being replaced moves to the history bucket: each
+		// report is stored once, the newest on the record.
+		if rec.LastValidation != nil {
+			if err := s.archiveReport(tx, key, *rec.LastValidation); err != nil {
+				return err
+			}
 		}
 		rec.Apply(&r)
 		rec.UpdatedAt = now
@@ -314,21 +320,20 @@ func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.Va
 	})
 }
 
-// appendHistory adds a report under the next sequence number of the
-// service's history bucket; big-endian keys keep the cursor in time order.
-func (s *Store) appendHistory(tx *bolt.Tx, serviceKey []byte, r tenant.ValidationReport) error {
-	b, err := tx.Bucket(bucketHistory).CreateBucketIfNotExists(serviceKey)
-	if err != nil {
-		return err
-	}
+// archiveReport appends a report to the service's past reports under the
+// history bucket's next sequence number; big-endian keys keep a service's
+// reports in the order they were archived.
+func (s *Store) archiveReport(tx *bolt.Tx, serviceKey []byte, r tenant.ValidationReport) error {
+	b := tx.Bucket(bucketHistory)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
-	return putJSON(b, seqKey(seq), reportRecord{V: recordVersion, ValidationReport: r})
+	return putJSON(b, historyKey(serviceKey, seq), reportRecord{V: recordVersion, ValidationReport: r})
 }
 
-// History returns a service's validation reports, newest first.
+// History returns a service's validation reports, newest first: the
+// service's LastValidation, then the archived ones.
 func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
 	var out []tenant.ValidationReport
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -336,12 +341,20 @@ func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
 		if err != nil {
 			return err
 		}
-		b := tx.Bucket(bucketHistory).Bucket(nameKey(rec.Name))
-		if b == nil {
+		if rec.LastValidation == nil {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		out = append(out, *rec.LastValidation)
+		prefix := historyPrefix(nameKey(rec.Name))
+		c := tx.Bucket(bucketHistory).Cursor()
+		// The first key after the service's range, then backwards.
+		k, v := c.Seek(historyEnd(nameKey(rec.Name)))
+		if k == nil {
+			k, v = c.Last()
+		} else {
+			k, v = c.Prev()
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
 			r, err := s.decodeReport(v)
 			if err != nil {
 				return err

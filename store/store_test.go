@@ -381,6 +381,9 @@ func TestDeleteServiceRemovesHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if err := s.RecordValidation("con-2", sampleReport(t0, tenant.StatusPass)); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.DeleteService("CON-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -388,11 +391,14 @@ func TestDeleteServiceRemovesHistory(t *testing.T) {
 		t.Fatalf("deleted service found: %v", err)
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketHistory).Bucket(nameKey("con-1")) != nil {
-			return errors.New("history bucket of the deleted service is still there")
-		}
-		if tx.Bucket(bucketHistory).Bucket(nameKey("con-2")) == nil {
-			return errors.New("history of the other service is gone")
+		n := map[string]int{}
+		tx.Bucket(bucketHistory).ForEach(func(k, _ []byte) error {
+			name, _, _ := strings.Cut(string(k), "\x00")
+			n[name]++
+			return nil
+		})
+		if n["con-1"] != 0 || n["con-2"] != 1 || len(n) != 1 {
+			return fmt.Errorf("history left after the delete: %v", n)
 		}
 		return nil
 	})
@@ -406,6 +412,9 @@ func TestDeleteServiceRemovesHistory(t *testing.T) {
 	}
 	if of, _ := s.ServicesOf("Contoso"); len(of) != 2 {
 		t.Fatalf("ServicesOf = %d services, want 2", len(of))
+	}
+	if h, _ := s.History("con-2"); len(h) != 2 {
+		t.Fatalf("the other service's history has %d entries, want 2", len(h))
 	}
 }
 
