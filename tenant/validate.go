@@ -175,7 +175,11 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 			progress(ch)
 		}
 	}
-	defer func() { r.Elapsed = time.Since(started) }()
+	defer func() {
+		r.Elapsed = time.Since(started)
+		v.debug("validation done", "tenant", r.TenantID, "client", r.ClientID, "secret", c.Secret,
+			"status", string(r.Status), "aadsts", r.AADSTS, "correlation", r.CorrelationID, "elapsed", r.Elapsed)
+	}()
 
 	// Input rules first: nothing leaves the process for input that breaks them.
 	tenantIn, tenantIsGUID, err := ParseTenantID(c.TenantID)
@@ -265,7 +269,6 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	if facts.askUser {
 		add(v.adminCheck(ctx, r, facts, admin))
 	}
-	v.debug("validation done", "tenant", tid, "client", r.ClientID, "status", string(r.Status))
 	return r
 }
 

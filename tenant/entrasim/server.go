@@ -2,11 +2,14 @@ package entrasim
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,6 +47,9 @@ type Fault struct {
 	Body string
 	// Truncate cuts the normal answer in half.
 	Truncate bool
+	// Claims, on a token request, overrides claims of the token issued
+	// (a nil value removes the claim): a token for another tenant or app.
+	Claims map[string]any
 	// Times is how many matching requests the fault hits; 0 = every one.
 	Times int
 }
@@ -66,6 +72,12 @@ type Server struct {
 	counts      map[Kind]int
 	inflight    map[Kind]int
 	maxInflight map[Kind]int
+
+	// Graph barrier: Graph requests wait until barrierN of them have
+	// arrived, which proves at the server that calls run in parallel.
+	barrierN       int
+	barrierArrived int
+	barrierCh      chan struct{}
 }
 
 // Start serves d over HTTPS (HTTP/2 enabled) on a loopback port.
@@ -80,6 +92,8 @@ func Start(d Directory) (*Server, error) {
 	}
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	ts.EnableHTTP2 = true
+	// Tests make TLS fail on purpose; the handshake errors are expected.
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	ts.StartTLS()
 	s.ts = ts
 	return s, nil
@@ -109,6 +123,15 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
+	s.mu.Unlock()
+}
+
+// SetGraphBarrier makes every Graph request wait until n Graph requests
+// are waiting together (or 10 s pass): a validator that sends its Graph
+// calls one after another then stalls. 0 turns it off.
+func (s *Server) SetGraphBarrier(n int) {
+	s.mu.Lock()
+	s.barrierN, s.barrierArrived, s.barrierCh = n, 0, nil
 	s.mu.Unlock()
 }
 
@@ -220,14 +243,58 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if kind == KindGraph && !s.waitBarrier(r) {
+		return
+	}
 	if fault != nil && s.applyFault(w, r, kind, fault) {
 		return
 	}
-	s.route(w, r, kind)
+	s.route(w, r.WithContext(withFault(r.Context(), fault)), kind)
+}
+
+func (s *Server) waitBarrier(r *http.Request) bool {
+	s.mu.Lock()
+	if s.barrierN <= 0 {
+		s.mu.Unlock()
+		return true
+	}
+	if s.barrierCh == nil {
+		s.barrierCh = make(chan struct{})
+	}
+	ch := s.barrierCh
+	s.barrierArrived++
+	if s.barrierArrived >= s.barrierN {
+		close(ch)
+		s.barrierCh, s.barrierArrived = nil, 0
+	}
+	s.mu.Unlock()
+	t := time.NewTimer(10 * time.Second)
+	defer t.Stop()
+	select {
+	case <-ch:
+	case <-t.C:
+	case <-r.Context().Done():
+		return false
+	}
+	return true
+}
+
+type faultKey struct{}
+
+func withFault(ctx context.Context, f *Fault) context.Context {
+	if f == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, faultKey{}, f)
+}
+
+func faultOf(r *http.Request) *Fault {
+	f, _ := r.Context().Value(faultKey{}).(*Fault)
+	return f
 }
 
 // applyFault answers the request according to f; false means the normal
-// handler still has to run (never, today, but keeps the shape clear).
+// handler still has to run (with the fault in the request's context).
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, kind Kind, f *Fault) bool {
 	if f.RetryAfter != "" {
 		w.Header().Set("Retry-After", f.RetryAfter)
@@ -264,7 +331,7 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, kind Kind, f
 		}
 		entraStatus(w, r, f.Status)
 	default:
-		return false
+		return false // e.g. Claims: the handler applies it
 	}
 	return true
 }
@@ -474,6 +541,15 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(app.Permissions) > 0 {
 		claims["roles"] = app.Permissions
+	}
+	if f := faultOf(r); f != nil {
+		for k, v := range f.Claims {
+			if v == nil {
+				delete(claims, k)
+			} else {
+				claims[k] = v
+			}
+		}
 	}
 	at, err := signJWT(s.key, s.kid, claims)
 	if err != nil {
