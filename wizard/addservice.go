@@ -257,9 +257,9 @@ func (f *addFlow) bindings() []key.Binding {
 	back, quit := k.Back, withHelp(k.Cancel, "quit")
 	switch f.step {
 	case stepType, stepTenant, stepLicense:
-		return []key.Binding{k.Up, k.Down, withHelp(k.Enter, "next"), back, quit}
+		return []key.Binding{k.Move, withHelp(k.Enter, "next"), back, quit}
 	case stepCustomer:
-		return []key.Binding{k.Filter, k.Up, k.Down, withHelp(k.Enter, "next"), back, quit}
+		return []key.Binding{k.Filter, k.Move, withHelp(k.Enter, "next"), back, quit}
 	case stepNewCustomer, stepName, stepUsers, stepM365:
 		return []key.Binding{k.NextFld, withHelp(k.Enter, "next"), back, quit}
 	case stepKnownApp:
@@ -273,7 +273,7 @@ func (f *addFlow) bindings() []key.Binding {
 	case stepValidating:
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	case stepResult:
-		return []key.Binding{k.Up, k.Down, k.Enter, k.PageDown, k.PageUp, withHelp(k.Back, "edit credentials")}
+		return []key.Binding{k.Move, k.Enter, k.Scroll, withHelp(k.Back, "edit credentials")}
 	case stepSummary:
 		return []key.Binding{withHelp(k.Enter, "create service"), back, quit}
 	case stepPending:

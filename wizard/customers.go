@@ -93,7 +93,7 @@ func (s *customersScreen) bindings() []key.Binding {
 	case customersDelete:
 		return []key.Binding{withHelp(k.Yes, "delete"), withHelp(k.No, "keep")}
 	}
-	return []key.Binding{k.Up, k.Down, withHelp(k.Add, "add"), k.Rename, k.Delete, k.Back}
+	return []key.Binding{k.Move, withHelp(k.Add, "add"), k.Rename, k.Delete, k.Back}
 }
 
 // checkName applies the customer-name rules and uniqueness; except is the

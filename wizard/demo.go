@@ -29,8 +29,8 @@ func (d *demoScreen) stop()         {}
 
 func (d *demoScreen) bindings() []key.Binding {
 	k := d.c.keys
-	return []key.Binding{k.Up, k.Down, withHelp(k.Enter, "main menu"),
-		withHelp(k.Add, "add service with these"), k.Quit}
+	return []key.Binding{k.Move, withHelp(k.Enter, "main menu"),
+		withHelp(k.Add, "add a service with these"), k.Quit}
 }
 
 func (d *demoScreen) update(msg tea.Msg) tea.Cmd {
@@ -57,7 +57,7 @@ func (d *demoScreen) view() string {
 	var b strings.Builder
 	b.WriteString(wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width))
 	b.WriteString("\n\n")
-	listH := min(len(d.c.demo), max(d.c.bodyHeight()-11, 3))
+	listH := min(len(d.c.demo), max(d.c.bodyHeight()-10, 3))
 	b.WriteString(d.list.view(listH))
 	if len(d.c.demo) == 0 {
 		return b.String()

@@ -89,7 +89,7 @@ func (e *expiryScreen) bindings() []key.Binding {
 	if e.job != nil {
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.ValidateAll, k.Back}
+	return []key.Binding{k.Move, k.Open, k.ValidateAll, k.Back}
 }
 
 func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
@@ -224,8 +224,8 @@ func (e *expiryScreen) view() string {
 	}
 	b.WriteString("\n")
 	nameW := 15
-	custW := max(e.c.width-nameW-12-18-12-6, 8)
-	b.WriteString(s.TableHead.Render("  "+pad("Name", nameW)+" "+pad("Customer", custW)+" "+pad("Expires", 12)+" "+pad("Days left", 18)+" "+pad("Verdict", 12)) + "\n")
+	custW := max(e.c.width-nameW-12-14-12-6, 8)
+	b.WriteString(s.TableHead.Render("  "+pad("Name", nameW)+" "+pad("Customer", custW)+" "+pad("Expires", 12)+" "+pad("Days left", 14)+" "+pad("Verdict", 12)) + "\n")
 	if len(e.rows) == 0 {
 		b.WriteString(s.Faint.Render("  no services yet"))
 		return b.String()
@@ -257,7 +257,7 @@ func (e *expiryScreen) view() string {
 		if lv := r.svc.LastValidation; lv != nil {
 			verdict = statusStyle(s, lv.Status).Render(pad(lv.Status.Symbol()+" "+string(lv.Status), 12))
 		}
-		b.WriteString(name + " " + pad(r.svc.Customer, custW) + " " + pad(expires, 12) + " " + st.Render(pad(days, 18)) + " " + verdict + "\n")
+		b.WriteString(name + " " + pad(r.svc.Customer, custW) + " " + pad(expires, 12) + " " + st.Render(pad(days, 14)) + " " + verdict + "\n")
 	}
 	return b.String()
 }

@@ -265,7 +265,7 @@ func (f *form) view() string {
 			}
 			b.WriteString(mark + box + " " + label)
 			if fl.hint != "" {
-				b.WriteString("\n    " + s.Faint.Render(fl.hint))
+				b.WriteString("\n" + indentWrap(s.Faint.Render(fl.hint), f.c.width, "    ", "    "))
 			}
 		case kindChoice:
 			mark := "  "

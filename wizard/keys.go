@@ -5,6 +5,8 @@ import "github.com/charmbracelet/bubbles/key"
 // keyMap is the one keymap of the wizard. Screens pick the bindings they
 // use for their help line, so the help always matches what the keys do.
 type keyMap struct {
+	Move     key.Binding // up and down together, for the help line
+	Scroll   key.Binding // pgup and pgdown together, for the help line
 	Up       key.Binding
 	Down     key.Binding
 	PageUp   key.Binding
@@ -43,6 +45,8 @@ type keyMap struct {
 
 func defaultKeys() keyMap {
 	return keyMap{
+		Move:     key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+		Scroll:   key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll")),
 		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "up")),
 		Down:     key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
@@ -55,14 +59,14 @@ func defaultKeys() keyMap {
 		PrevFld:  key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
 		Toggle:   key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "toggle")),
 		Choose:   key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", "choose")),
-		Sort:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sort column")),
+		Sort:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sort")),
 		Reverse:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "reverse")),
-		Filter:   key.NewBinding(key.WithHelp("type", "filter")),
+		Filter:   key.NewBinding(key.WithKeys("type"), key.WithHelp("type", "filter")),
 		DemoFill: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "fill from demo tenant")),
 
 		Validate: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "validate")),
-		Secret:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "update secret")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit license/users")),
+		Secret:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "new secret")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Delete:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
 
@@ -70,7 +74,7 @@ func defaultKeys() keyMap {
 		Rename: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),
 
 		ValidateAll: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "validate all")),
-		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open service")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 
 		Yes: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		No:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "no")),

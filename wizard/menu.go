@@ -27,7 +27,7 @@ func (m *menuScreen) stop()         {}
 
 func (m *menuScreen) bindings() []key.Binding {
 	k := m.c.keys
-	b := []key.Binding{k.Up, k.Down, k.Enter}
+	b := []key.Binding{k.Move, k.Enter}
 	if len(m.c.demo) > 0 {
 		b = append(b, withHelp(k.Back, "demo tenants"))
 	}

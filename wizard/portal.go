@@ -105,18 +105,18 @@ func (p *portalScreen) bindings() []key.Binding {
 	case portalSecret, portalEdit:
 		return []key.Binding{k.NextFld, withHelp(k.Enter, "next / save"), withHelp(k.Back, "cancel")}
 	case portalHistory:
-		return []key.Binding{k.Up, k.Down, k.PageDown, k.PageUp, k.Back}
+		return []key.Binding{k.Move, k.Scroll, k.Back}
 	case portalDelete:
 		return []key.Binding{withHelp(k.Yes, "delete"), withHelp(k.No, "keep")}
 	}
-	secret := withHelp(k.Secret, "update secret")
+	secret := k.Secret
 	b := []key.Binding{}
 	if p.pending() {
 		secret = withHelp(k.Secret, "add credentials")
 	} else {
 		b = append(b, withHelp(k.Validate, "validate"))
 	}
-	return append(b, secret, k.Edit, k.History, k.Delete, k.PageDown, k.Back)
+	return append(b, secret, k.Edit, k.History, k.Delete, k.Back)
 }
 
 func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
@@ -438,7 +438,7 @@ func (p *portalScreen) facts() string {
 	if svc.FullName != "" {
 		head += " " + svc.FullName
 	}
-	head += s.Faint.Render("  · "+svc.Customer+" · Direct Routing · ") + state
+	head += s.Faint.Render(" · "+svc.Customer+" · Direct Routing · ") + state
 	var roles, perms string
 	if r != nil {
 		roles, perms = strings.Join(r.Roles, ", "), strings.Join(r.Permissions, ", ")

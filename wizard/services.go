@@ -75,7 +75,7 @@ func newServicesScreenFrom(c *common, svcs []tenant.Service) *servicesScreen {
 	s.rows = make([]serviceRow, len(svcs))
 	for i, svc := range svcs {
 		r := serviceRow{
-			name: svc.Name, customer: svc.Customer, license: svc.License.Title(),
+			name: svc.Name, customer: svc.Customer, license: strings.TrimPrefix(svc.License.Title(), "Hosted "),
 			users: strconv.Itoa(svc.Users), nUsers: svc.Users, rank: 3, verdict: "never",
 		}
 		if svc.State == tenant.StatePendingAuth {
@@ -88,7 +88,7 @@ func newServicesScreenFrom(c *common, svcs []tenant.Service) *servicesScreen {
 		}
 		r.nDays = svc.DaysUntilExpire(now)
 		r.days, _ = daysText(c.styles, r.nDays)
-		r.search = strings.ToLower(strings.Join([]string{svc.Name, svc.FullName, svc.Customer, r.license, string(svc.License), r.verdict, svc.M365Domain}, "\x00"))
+		r.search = strings.ToLower(strings.Join([]string{svc.Name, svc.FullName, svc.Customer, svc.License.Title(), string(svc.License), r.verdict, svc.M365Domain}, "\x00"))
 		s.rows[i] = r
 	}
 	s.sort()
@@ -101,7 +101,7 @@ func (s *servicesScreen) stop()         {}
 
 func (s *servicesScreen) bindings() []key.Binding {
 	k := s.c.keys
-	return []key.Binding{k.Filter, k.Up, k.Down, k.Open, k.Sort, k.Reverse, k.Back}
+	return []key.Binding{k.Filter, k.Move, k.Open, k.Sort, k.Reverse, k.Back}
 }
 
 func (s *servicesScreen) less(a, b *serviceRow) bool {
@@ -210,8 +210,8 @@ func (s *servicesScreen) listHeight() int { return max(s.c.bodyHeight()-4, 1) }
 // columns are the cell widths at the current terminal width; the customer
 // column takes what is left.
 func (s *servicesScreen) columns() [6]int {
-	fixed := 15 + 18 + 5 + 10 + 16 + 2 + 5
-	return [6]int{15, max(s.c.width-fixed, 8), 18, 5, 10, 16}
+	fixed := 15 + 11 + 5 + 10 + 12 + 2 + 5
+	return [6]int{15, max(s.c.width-fixed, 8), 11, 5, 10, 12}
 }
 
 func (s *servicesScreen) view() string {

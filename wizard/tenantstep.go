@@ -92,6 +92,6 @@ func (f *addFlow) updateTenant(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (f *addFlow) viewTenant() string {
-	return fmt.Sprintf("%s already has an App registration. Reuse it (the admin creates a new secret for this service) or add a new tenant.\n\n", f.in.Customer) +
+	return wrap(fmt.Sprintf("%s already has an App registration. Reuse it (the admin creates a new secret for this service) or add a new tenant.", f.in.Customer), f.c.width) + "\n\n" +
 		f.tenants.view(f.c.bodyHeight()-3)
 }

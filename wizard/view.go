@@ -60,10 +60,10 @@ func checkLines(s styles, checks []tenant.Check, width int) string {
 	for i, c := range checks {
 		st := statusStyle(s, c.Status)
 		line := st.Render(c.Status.Symbol()+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
-		b.WriteString(indentWrap(line, width, "  "))
+		b.WriteString(indentWrap(line, width, "", "  "))
 		if c.Fix != "" && c.Status != tenant.StatusPass {
 			b.WriteByte('\n')
-			b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "    "))
+			b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "  ", "    "))
 		}
 		if i < len(checks)-1 {
 			b.WriteByte('\n')
@@ -72,14 +72,11 @@ func checkLines(s styles, checks []tenant.Check, width int) string {
 	return b.String()
 }
 
-// indentWrap wraps text to width with continuation lines indented.
-func indentWrap(text string, width int, indent string) string {
-	w := ansi.Wordwrap(text, max(width-len(indent), 20), "")
-	w = strings.ReplaceAll(w, "\n", "\n"+indent)
-	if strings.HasPrefix(indent, "    ") {
-		return "  " + w
-	}
-	return w
+// indentWrap wraps text to width, the first line after first and the
+// continuation lines after rest.
+func indentWrap(text string, width int, first, rest string) string {
+	w := ansi.Wordwrap(text, max(width-len(rest), 20), "")
+	return first + strings.ReplaceAll(w, "\n", "\n"+rest)
 }
 
 // daysText says how long a secret has left in words and the style that
