@@ -1,0 +1,197 @@
+package tenant_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+)
+
+// TestRoundTrips counts requests at the simulated directory: a first
+// validation costs metadata + token + one parallel Graph wave; a repeat of
+// the same tenant in the same process costs token + one Graph wave (the
+// OpenID metadata is reused, the token is not).
+func TestRoundTrips(t *testing.T) {
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	// Graph requests are held until all four are in flight: a validator that
+	// sent them one by one would stall for 10 s and hit its 5 s timeout.
+	r.srv.SetGraphBarrier(4)
+	r.cfg.Timeout = 5 * time.Second
+	c := demoCreds(t, now, "Contoso")
+
+	rep := r.validate(context.Background(), c)
+	if rep.Status != tenant.StatusPass {
+		t.Fatalf("first validation: %s", dump(rep))
+	}
+	counts(t, r, 1, 1, 4)
+	if got := r.srv.MaxInFlight(entrasim.KindGraph); got != 4 {
+		t.Errorf("Graph calls in flight together: %d, want 4", got)
+	}
+
+	r.srv.ResetCounts()
+	rep = r.validate(context.Background(), c)
+	if rep.Status != tenant.StatusPass {
+		t.Fatalf("repeat validation: %s", dump(rep))
+	}
+	counts(t, r, 0, 1, 4)
+
+	// Without an admin UPN the wave is three calls.
+	r.srv.SetGraphBarrier(3)
+	r.srv.ResetCounts()
+	c.AdminUPN = ""
+	if rep = r.validate(context.Background(), c); rep.Status != tenant.StatusPass {
+		t.Fatalf("validation without admin: %s", dump(rep))
+	}
+	counts(t, r, 0, 1, 3)
+}
+
+// TestTokenCacheNeverAnswers: after a successful validation the secret is
+// removed from the app; the next validation must go to Entra ID and fail,
+// not pass on the token MSAL got a moment ago.
+func TestTokenCacheNeverAnswers(t *testing.T) {
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	c := demoCreds(t, now, "Contoso")
+	if rep := r.validate(context.Background(), c); rep.Status != tenant.StatusPass {
+		t.Fatalf("first validation: %s", dump(rep))
+	}
+	r.srv.Update(func(d *entrasim.Directory) { tenantOf(d, "Contoso").Apps[0].Secrets = nil })
+	rep := r.validate(context.Background(), c)
+	if rep.Status != tenant.StatusFail || rep.AADSTS != "AADSTS7000215" {
+		t.Fatalf("validation after the secret was deleted: %s", dump(rep))
+	}
+	if got := r.srv.Count(entrasim.KindToken); got != 2 {
+		t.Errorf("token requests: %d, want 2", got)
+	}
+	if got := r.srv.Count(entrasim.KindMetadata); got != 1 {
+		t.Errorf("metadata requests: %d, want 1 (reused)", got)
+	}
+}
+
+// TestConcurrentSameTenant: concurrent validations of the same credentials
+// each get their own token (none is answered by another's).
+func TestConcurrentSameTenant(t *testing.T) {
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	c := demoCreds(t, now, "Contoso")
+	v := r.validator()
+	var wg sync.WaitGroup
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if rep := v.Validate(context.Background(), c, nil); rep.Status != tenant.StatusPass {
+				t.Errorf("concurrent validation: %s", dump(rep))
+			}
+		}()
+	}
+	wg.Wait()
+	if got := r.srv.Count(entrasim.KindToken); got != 6 {
+		t.Errorf("token requests: %d, want 6", got)
+	}
+	if got := r.srv.Count(entrasim.KindMetadata); got < 1 || got > 6 {
+		t.Errorf("metadata requests: %d", got)
+	}
+}
+
+// TestReportFields: a healthy validation fills every field of the report.
+func TestReportFields(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	r := newRig(t, entrasim.Demo(now), now)
+	c := demoCreds(t, now, "Contoso")
+	rep := r.validate(context.Background(), c)
+	if rep.Status != tenant.StatusPass {
+		t.Fatal(dump(rep))
+	}
+	want := map[string][2]string{
+		"TenantID":      {rep.TenantID, "8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60"},
+		"TenantName":    {rep.TenantName, "Contoso Ltd"},
+		"InitialDomain": {rep.InitialDomain, "contoso.onmicrosoft.com"},
+		"DefaultDomain": {rep.DefaultDomain, "contoso.com"},
+		"AppName":       {rep.AppName, "Teams Direct Routing (hosted)"},
+		"Cloud":         {rep.Cloud, "global"},
+		"ClientID":      {rep.ClientID, "3f6b2c1d-8e4a-4b7c-9d2e-5a6b7c8d9e01"},
+		"SecretHint":    {rep.SecretHint, "Xq8"},
+	}
+	for k, v := range want {
+		if v[0] != v[1] {
+			t.Errorf("%s = %q, want %q", k, v[0], v[1])
+		}
+	}
+	if rep.SecretExpiresAt == nil || rep.DaysUntilExpire == nil || *rep.DaysUntilExpire != 400 ||
+		*rep.DaysUntilExpire != tenant.DaysUntil(now, *rep.SecretExpiresAt) {
+		t.Errorf("expiry: %v %v", rep.SecretExpiresAt, rep.DaysUntilExpire)
+	}
+	if len(rep.Roles) != 1 || rep.Roles[0] != "Teams Administrator" {
+		t.Errorf("Roles = %v", rep.Roles)
+	}
+	if len(rep.Permissions) != 3 {
+		t.Errorf("Permissions = %v", rep.Permissions)
+	}
+	if rep.Admin == nil || rep.Admin.UserPrincipalName != "admin@contoso.com" || !rep.Admin.AccountEnabled {
+		t.Errorf("Admin = %+v", rep.Admin)
+	}
+	if !rep.At.Equal(now) || rep.Elapsed <= 0 {
+		t.Errorf("At %v Elapsed %v", rep.At, rep.Elapsed)
+	}
+	if len(rep.Checks) != 6 {
+		t.Errorf("%d checks, want 6", len(rep.Checks))
+	}
+	// The service takes the report: GUID from the token, initial domain.
+	svc := tenant.Service{App: tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com"}}
+	svc.Apply(rep)
+	if svc.App.TenantID != rep.TenantID || svc.M365Domain != "contoso.onmicrosoft.com" || svc.State != tenant.StateActive {
+		t.Errorf("Apply: %+v", svc)
+	}
+}
+
+// TestProgress: every check reaches progress, in report order, never
+// concurrently.
+func TestProgress(t *testing.T) {
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	var (
+		got    []tenant.Check
+		inside atomic.Int32
+	)
+	rep := r.validator().Validate(context.Background(), demoCreds(t, now, "Adatum"), func(c tenant.Check) {
+		if inside.Add(1) != 1 {
+			t.Error("progress called concurrently")
+		}
+		got = append(got, c)
+		time.Sleep(time.Millisecond)
+		inside.Add(-1)
+	})
+	if len(got) != len(rep.Checks) {
+		t.Fatalf("progress saw %d checks, report has %d", len(got), len(rep.Checks))
+	}
+	for i := range got {
+		if got[i] != rep.Checks[i] {
+			t.Errorf("check %d: progress %+v, report %+v", i, got[i], rep.Checks[i])
+		}
+	}
+}
+
+func TestNewValidatorRejectsBadConfig(t *testing.T) {
+	for _, cfg := range []tenant.Config{
+		{Cloud: "mars"},
+		{AuthorityHost: "http://login.example.com"},
+		{AuthorityHost: "https://login.example.com/tenant"},
+		{GraphURL: "ftp://graph.example.com"},
+		{Timeout: -time.Second},
+	} {
+		if _, err := tenant.NewValidator(cfg); err == nil || !tenant.IsRuleError(err) {
+			t.Errorf("NewValidator(%+v) = %v, want a rule error", cfg, err)
+		}
+	}
+	for _, c := range tenant.Clouds {
+		if _, err := tenant.NewValidator(tenant.Config{Cloud: c}); err != nil {
+			t.Errorf("cloud %s: %v", c, err)
+		}
+	}
+}
