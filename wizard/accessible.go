@@ -147,9 +147,12 @@ func (a *accessible) choose(title string, opts []option) (string, error) {
 // ask reads a line checked by check (a rule message blocks, a note is said).
 func (a *accessible) ask(title, value string, check func(string) (string, bool)) (string, error) {
 	v := value
+	if value != "" {
+		title += " [" + value + "]"
+	}
 	in := huh.NewInput().Title(title).Value(&v).Validate(func(s string) error {
-		if check == nil {
-			return nil
+		if check == nil || s == "" && value != "" {
+			return nil // an empty line keeps the value shown
 		}
 		msg, bad := check(s)
 		if bad {

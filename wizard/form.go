@@ -285,9 +285,9 @@ func (f *form) view() string {
 		if msg, bad := fl.message(f.submitted); msg != "" {
 			b.WriteByte('\n')
 			if bad {
-				b.WriteString(s.Error.Render("  ✗ " + msg))
+				b.WriteString(indentWrap(s.Error.Render("✗ "+msg), f.c.width, "  ", "    "))
 			} else {
-				b.WriteString(s.Faint.Render("  " + msg))
+				b.WriteString(indentWrap(s.Faint.Render(msg), f.c.width, "  ", "  "))
 			}
 		}
 		if i < len(f.fields)-1 {

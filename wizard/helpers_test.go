@@ -183,7 +183,9 @@ func (h *harness) portal() *portalScreen {
 
 func (h *harness) contains(s string) {
 	h.t.Helper()
-	if !strings.Contains(h.view(), s) {
+	// Compare with whitespace collapsed: messages wrap at the screen's width.
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	if !strings.Contains(flat(h.view()), flat(s)) {
 		h.t.Fatalf("screen does not show %q:\n%s", s, h.view())
 	}
 }

@@ -261,10 +261,12 @@ func (s *servicesScreen) view() string {
 		_, dst := daysText(st, r.nDays)
 		b.WriteString(verdict + " " + dst.Render(pad(r.days, w[5])) + "\n")
 	}
+	filled := end - s.offset
 	if len(s.shown) == 0 {
 		b.WriteString(st.Faint.Render("  no service matches") + "\n")
+		filled = 1
 	}
-	for i := end - s.offset; i < h; i++ {
+	for i := filled; i < h; i++ {
 		b.WriteByte('\n')
 	}
 	b.WriteString("\n" + st.Faint.Render(fmt.Sprintf("%d of %d services · sorted by %s", len(s.shown), len(s.rows), sortNames[s.sortBy])))

@@ -1,0 +1,332 @@
+package wizard
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+)
+
+// menuTo opens the main-menu entry at index i.
+func (h *harness) menuTo(i int) {
+	for range i {
+		h.key(tea.KeyDown)
+	}
+	h.enter()
+}
+
+func TestCustomersAddRenameAndRefuseDeleteWithServices(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	h := newHarness(t, e.options())
+	h.menuTo(2)
+	h.contains("Contoso Ltd")
+	h.contains("1 service")
+
+	h.typ("d")
+	h.contains("Delete customer Contoso Ltd?")
+	h.typ("y")
+	h.contains("still has services, so it cannot be deleted")
+	if _, err := e.store.GetCustomer("Contoso Ltd"); err != nil {
+		t.Fatalf("the customer with a service was deleted: %v", err)
+	}
+
+	h.typ("a")
+	h.typ("contoso ltd")
+	h.contains("already exists")
+	h.enter()
+	h.contains("Customers › Add") // still on the form: the rule blocks it
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("Fabrikam")
+	h.enter()
+	h.contains("Customer Fabrikam added.")
+
+	h.typ("r") // the cursor is on the new customer
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("Fabrikam, Inc.")
+	h.enter()
+	h.contains("renamed to Fabrikam, Inc.")
+	if _, err := e.store.GetCustomer("Fabrikam, Inc."); err != nil {
+		t.Fatalf("rename not saved: %v", err)
+	}
+	h.typ("d")
+	h.typ("y")
+	h.contains("Customer Fabrikam, Inc. deleted.")
+	if cs, _ := e.store.ListCustomers(); len(cs) != 1 {
+		t.Errorf("customers = %v, want only Contoso Ltd", cs)
+	}
+}
+
+func TestSecretExpiryValidateAllRecordsEveryService(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	for _, d := range []struct{ name, demo string }{{"ctso-dr1", "Contoso"}, {"nw-main", "Northwind"}, {"adt-1", "Adatum"}, {"lit-1", "Litware"}} {
+		e.validated(t, d.name, d.demo+" Corp", demoTenant(t, d.demo))
+	}
+	h := newHarness(t, e.options())
+	h.menuTo(3)
+	lines := strings.Split(h.view(), "\n")
+	var order []string
+	for _, l := range lines {
+		if f := strings.Fields(strings.TrimPrefix(l, "> ")); len(f) > 0 && strings.Contains(l, " Corp ") {
+			order = append(order, f[0])
+		}
+	}
+	// Northwind (9 days) first, then by days, unknown (Adatum) last.
+	if len(order) != 4 || order[0] != "nw-main" || order[3] != "adt-1" {
+		t.Errorf("expiry order = %v, want nw-main first and adt-1 (unknown) last", order)
+	}
+	h.typ("v")
+	h.contains("Validated 4 of 4 services: 1 pass, 3 warn, 0 fail.")
+	for _, name := range []string{"ctso-dr1", "nw-main", "adt-1", "lit-1"} {
+		if hist, err := e.store.History(name); err != nil || len(hist) != 2 {
+			t.Errorf("%s: history %d (%v), want 2 after Validate all", name, len(hist), err)
+		}
+	}
+}
+
+func TestSecretExpiryValidateAllCanBeCancelled(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	e.srv.SetLatency(5 * time.Second)
+	p := startProg(t, e.options())
+	p.waitFor("Add service")
+	for range 3 {
+		p.key(tea.KeyDown)
+	}
+	p.enter()
+	p.waitFor("Press v")
+	p.typ("v")
+	p.waitFor("0/1")
+	p.esc()
+	p.waitFor("Cancelled.")
+	m := p.quit()
+	if _, ok := m.screen.(*expiryScreen); !ok {
+		t.Fatalf("screen %T", m.screen)
+	}
+	if hist, _ := e.store.History("ctso-dr1"); len(hist) != 1 {
+		t.Errorf("history = %d, want the cancelled validation not recorded", len(hist))
+	}
+}
+
+func TestPendingServiceGetsCredentialsFromItsPage(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Fabrikam")
+	if _, err := e.store.CreateCustomer("Fabrikam"); err != nil {
+		t.Fatal(err)
+	}
+	svc, _, err := tenant.ServiceInput{Customer: "Fabrikam", Name: "fab-1", License: "pro", Users: "5"}.Parse(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateService(svc); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.enter()
+	h.contains("pending authentication")
+	h.typ("s")
+	h.contains("Add credentials")
+	h.typ(d.TenantID)
+	h.enter()
+	h.typ(d.ClientID)
+	h.enter()
+	h.typ(d.Secret)
+	h.enter()
+	h.typ(d.AdminUPN)
+	h.enter()
+	h.contains("Client secret replaced")
+	got, err := e.store.GetService("fab-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != tenant.StateActive || got.App.Secret.Reveal() != d.Secret || got.App.ClientID != d.ClientID ||
+		got.App.TenantID != "2b7e4f9a-1c3d-4e5f-8a9b-0c1d2e3f4a51" || got.App.AdminUser != d.AdminUPN || got.M365Domain != "fabrikam.onmicrosoft.com" {
+		t.Errorf("after Add credentials: %+v", got)
+	}
+}
+
+func TestServicePageEditAndDelete(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.enter()
+	h.typ("e")
+	h.key(tea.KeyLeft) // pro → essentials-plus
+	h.enter()
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("0")
+	h.enter()
+	h.contains("licensed users must be between 1 and 500")
+	h.send(tea.KeyMsg{Type: tea.KeyBackspace})
+	h.typ("120")
+	h.enter()
+	h.contains("Saved: Hosted Essentials+, 120 users.")
+	svc, _ := e.store.GetService("ctso-dr1")
+	if svc.License != tenant.LicenseEssentialsPlus || svc.Users != 120 {
+		t.Errorf("edit not saved: %s, %d users", svc.License, svc.Users)
+	}
+	h.typ("d")
+	h.typ("n")
+	if _, err := e.store.GetService("ctso-dr1"); err != nil {
+		t.Fatal("n deleted the service")
+	}
+	h.typ("d")
+	h.typ("y")
+	if _, err := e.store.GetService("ctso-dr1"); err == nil {
+		t.Fatal("y did not delete the service")
+	}
+	h.contains("0 of 0 services") // back on the Services list it came from
+}
+
+func TestReuseTenantPrefillsCredentialsButNotTheSecret(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	h := newHarness(t, e.options())
+	h.enter()
+	h.enter()
+	h.typ("contoso")
+	h.enter()
+	h.contains("Reuse Contoso Ltd")
+	h.enter()
+	f := h.flow()
+	fs := f.credForm.fields
+	if fs[0].value() != "8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60" || fs[1].value() != d.ClientID || fs[3].value() != d.AdminUPN {
+		t.Errorf("reuse did not prefill the App registration: %q %q %q", fs[0].value(), fs[1].value(), fs[3].value())
+	}
+	if fs[2].value() != "" {
+		t.Error("reuse prefilled the secret; each service gets a new one")
+	}
+	h.esc()
+	h.key(tea.KeyDown)
+	h.enter() // Add new tenant clears what the reuse filled in
+	if fs[0].value() != "" || fs[1].value() != "" {
+		t.Errorf("Add new tenant kept the reused IDs")
+	}
+}
+
+func TestDuplicateShortNameIsRefusedAsYouType(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	h := newHarness(t, e.options())
+	h.enter()
+	h.enter()
+	h.typ("Contoso")
+	h.enter()
+	h.key(tea.KeyDown)
+	h.enter()
+	h.typ("CTSO-DR1")
+	h.contains(`a service named "CTSO-DR1" already exists (short names are unique, ignoring case)`)
+	h.enter()
+	h.enter()
+	if h.flow().step != stepName {
+		t.Fatal("a taken short name got past the name step")
+	}
+	h.typ("x")
+	h.contains("✓ available")
+}
+
+func TestEveryScreenFitsAfterResize(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	opts := e.options()
+	opts.Demo = entrasim.DemoTenants(testNow)
+	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 50}} {
+		h := newHarness(t, opts)
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		check := func(where string) {
+			t.Helper()
+			v := h.m.View()
+			lines := strings.Split(v, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%dx%d %s: %d lines", size[0], size[1], where, len(lines))
+			}
+			for _, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%dx%d %s: a line of %d cells: %q", size[0], size[1], where, w, ansi.Strip(l))
+				}
+			}
+			if !strings.Contains(ansi.Strip(lines[len(lines)-1]), "esc") && !strings.Contains(ansi.Strip(lines[len(lines)-1]), "quit") {
+				t.Errorf("%dx%d %s: the help line is missing: %q", size[0], size[1], where, ansi.Strip(lines[len(lines)-1]))
+			}
+		}
+		check("demo")
+		h.enter()
+		check("menu")
+		h.menuTo(1)
+		check("services")
+		h.enter()
+		check("service page")
+		h.typ("h")
+		check("history")
+	}
+}
+
+func TestDemoScreenFillsTheCredentials(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = entrasim.DemoTenants(testNow)
+	h := newHarness(t, opts)
+	h.contains("These demo secrets")
+	h.key(tea.KeyDown)
+	h.typ("a") // add a service with Fabrikam's credentials
+	f := h.flow()
+	if got := f.credForm.fields[1].value(); got != opts.Demo[1].ClientID {
+		t.Errorf("client ID %q, want Fabrikam's", got)
+	}
+}
+
+func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	lines := []string{
+		"1",           // Add service
+		"1",           // New customer…
+		"Contoso Ltd", // name
+		"ctso-a11y",   // short name
+		"",            // full name
+		"2",           // Hosted Pro
+		"12",          // users
+		"y",           // use known App registration
+		d.TenantID, d.ClientID, d.Secret, d.AdminUPN,
+		"",  // M365 domain: keep the initial domain
+		"y", // create
+		"1", // service page: Back
+		"5", // Quit
+	}
+	var out bytes.Buffer
+	opts := e.options()
+	opts.Accessible = true
+	opts.Input = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	opts.Output = &out
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	svc, err := e.store.GetService("ctso-a11y")
+	if err != nil {
+		t.Fatalf("not saved: %v\n%s", err, out.String())
+	}
+	if svc.Users != 12 || svc.License != tenant.LicensePro || svc.M365Domain != "contoso.onmicrosoft.com" || svc.State != tenant.StateActive {
+		t.Errorf("saved %+v", svc)
+	}
+	text := out.String()
+	if strings.Contains(text, d.Secret) {
+		t.Fatal("the accessible mode wrote the secret")
+	}
+	if strings.Contains(text, "\x1b[?1049h") {
+		t.Error("the accessible mode switched to the alternate screen")
+	}
+	for _, want := range []string{"✓ Token", "Result: ✓ passed", "Service ctso-a11y created.", "Client secret: Xq8****"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"onboard/tenant"
+)
+
+// manyServices makes n services with varied customers, licenses, verdicts
+// and expiry dates, without a store (the screen is what is measured).
+func manyServices(n int) []tenant.Service {
+	svcs := make([]tenant.Service, n)
+	statuses := []tenant.Status{tenant.StatusPass, tenant.StatusWarn, tenant.StatusFail}
+	for i := range svcs {
+		s := tenant.Service{
+			Name: fmt.Sprintf("svc-%05d", i), Customer: fmt.Sprintf("Customer %03d", i%700),
+			License: tenant.Licenses[i%2], Users: 1 + i%500, State: tenant.StateActive,
+		}
+		if i%5 != 0 {
+			at := testNow.Add(time.Duration(i%900-30) * 24 * time.Hour)
+			days := tenant.DaysUntil(testNow, at)
+			s.LastValidation = &tenant.ValidationReport{Status: statuses[i%3], At: testNow, SecretExpiresAt: &at, DaysUntilExpire: &days}
+		}
+		svcs[i] = s
+	}
+	return svcs
+}
+
+func newTestServicesScreen(svcs []tenant.Service) *servicesScreen {
+	c := newCommon(Options{Now: nowFn})
+	return newServicesScreenFrom(c, svcs)
+}
+
+func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestServicesFilterAndSort(t *testing.T) {
+	s := newTestServicesScreen(manyServices(1000))
+	if got := len(s.shown); got != 1000 {
+		t.Fatalf("shown %d, want all 1000", got)
+	}
+	for _, r := range "customer 042" {
+		s.update(keyRunes(string(r)))
+	}
+	if got := len(s.shown); got != 2 { // services 42 and 742
+		t.Fatalf("filter %q shows %d rows, want 2", s.filter.Value(), got)
+	}
+	for _, i := range s.shown {
+		if s.rows[i].customer != "Customer 042" {
+			t.Errorf("row %s of %s matches the filter", s.rows[i].name, s.rows[i].customer)
+		}
+	}
+	s.update(tea.KeyMsg{Type: tea.KeyEsc}) // clears the filter first
+	if len(s.shown) != 1000 {
+		t.Fatalf("Esc did not clear the filter")
+	}
+
+	// tab cycles the sort column; days until expire puts unknown last.
+	for s.sortBy != sortDays {
+		s.update(tea.KeyMsg{Type: tea.KeyTab})
+	}
+	seenUnknown, prevDays := false, -1<<31
+	for _, i := range s.shown {
+		d := s.rows[i].nDays
+		switch {
+		case d == nil:
+			seenUnknown = true
+		case seenUnknown:
+			t.Fatalf("sorted by days: %s (%d days) after an unknown expiry", s.rows[i].name, *d)
+		case *d < prevDays:
+			t.Fatalf("sorted by days: %d after %d", *d, prevDays)
+		default:
+			prevDays = *d
+		}
+	}
+	if !seenUnknown || prevDays == -1<<31 {
+		t.Fatal("the test data lacks known or unknown expiries")
+	}
+	s.update(tea.KeyMsg{Type: tea.KeyShiftTab})
+	if first := s.rows[s.shown[0]]; first.nDays != nil {
+		t.Errorf("reversed: first %v, want unknown", first.nDays)
+	}
+
+	for s.sortBy != sortUsers {
+		s.update(tea.KeyMsg{Type: tea.KeyTab})
+	}
+	prev := 0
+	for _, i := range s.shown {
+		if s.rows[i].nUsers < prev {
+			t.Fatalf("not sorted by users: %d after %d", s.rows[i].nUsers, prev)
+		}
+		prev = s.rows[i].nUsers
+	}
+}
+
+func TestServicesViewFitsTheTerminal(t *testing.T) {
+	s := newTestServicesScreen(manyServices(10000))
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		s.c.width, s.c.height = size[0], size[1]
+		v := s.view()
+		lines := strings.Split(v, "\n")
+		if len(lines) > s.c.bodyHeight() {
+			t.Errorf("%dx%d: %d lines, body has %d", size[0], size[1], len(lines), s.c.bodyHeight())
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%dx%d: line of %d cells: %q", size[0], size[1], w, l)
+			}
+		}
+	}
+}
+
+// Targets (SPEC: a frame in < 16 ms with 10,000 services).
+
+func BenchmarkServicesView10k(b *testing.B) {
+	s := newTestServicesScreen(manyServices(10000))
+	b.ResetTimer()
+	for b.Loop() {
+		_ = s.view()
+	}
+}
+
+func BenchmarkServicesFilterKeystroke10k(b *testing.B) {
+	s := newTestServicesScreen(manyServices(10000))
+	keys := []tea.KeyMsg{keyRunes("7"), {Type: tea.KeyBackspace}}
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		s.update(keys[i%2])
+		_ = s.view()
+		i++
+	}
+}
+
+func BenchmarkServicesRootFrame10k(b *testing.B) {
+	// The whole frame as Bubble Tea asks for it: title, table, help line.
+	c := newCommon(Options{Now: nowFn})
+	m := &model{common: c, state: stateServices, screen: newServicesScreenFrom(c, manyServices(10000))}
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(keyRunes("9"))
+		_ = m.View()
+		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		_ = m.View()
+	}
+}
