@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // entraErrorBody is Entra ID's JSON error answer.
@@ -59,11 +60,7 @@ func (b entraErrorBody) Summary() string {
 			d = d[:i]
 		}
 	}
-	d = strings.TrimSpace(d)
-	if len(d) > 300 {
-		d = d[:300] + "…"
-	}
-	return d
+	return clip(strings.TrimSpace(d), 300)
 }
 
 // parseEntraError reads an Entra ID error body; ok is false when the body
@@ -319,11 +316,18 @@ func hostOf(base string) string {
 // plainError flattens an error to one line and drops the URLs net/http
 // and MSAL put in front, which say nothing to an engineer.
 func plainError(err error) string {
-	s := strings.Join(strings.Fields(err.Error()), " ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
+	return clip(strings.Join(strings.Fields(err.Error()), " "), 300)
+}
+
+// clip shortens s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func roundDuration(d time.Duration) string {
@@ -390,9 +394,6 @@ func explainGraph(ctx context.Context, res graphResult, graphHost string, timeou
 	case res.Status >= 500:
 		return failure{Detail: fmt.Sprintf("Microsoft Graph is temporarily unavailable (HTTP %d)%s.", res.Status, ids), Fix: "Validate again in a few minutes."}
 	}
-	msg := res.Message
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
+	msg := clip(res.Message, 200)
 	return failure{Detail: fmt.Sprintf("Microsoft Graph answered HTTP %d %s%s: %s", res.Status, res.Code, ids, msg), Fix: "Validate again; if it persists, give support the request-id."}
 }

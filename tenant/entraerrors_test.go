@@ -1,0 +1,52 @@
+package tenant
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+const sampleEntraError = `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '3f6b2c1d-8e4a-4b7c-9d2e-5a6b7c8d9e01'. Trace ID: 0b3a0c1e-2f4d-4e5a-9b6c-7d8e9f0a1b2c Correlation ID: 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f Timestamp: 2026-11-25 12:00:00Z","error_codes":[7000215],"timestamp":"2026-11-25 12:00:00Z","trace_id":"0b3a0c1e-2f4d-4e5a-9b6c-7d8e9f0a1b2c","correlation_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","error_uri":"https://login.microsoftonline.com/error?code=7000215"}`
+
+func TestParseEntraError(t *testing.T) {
+	b, ok := parseEntraError([]byte(sampleEntraError))
+	if !ok || b.Code() != 7000215 || b.TraceID == "" || b.CorrelationID != "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f" {
+		t.Fatalf("parse: %+v %v", b, ok)
+	}
+	if s := b.Summary(); strings.Contains(s, "Trace ID") || strings.HasPrefix(s, "AADSTS") || !strings.HasPrefix(s, "Invalid client secret") {
+		t.Errorf("summary %q", s)
+	}
+	// The code from the description when error_codes is missing.
+	b, ok = parseEntraError([]byte(`{"error":"invalid_tenant","error_description":"AADSTS90002: Tenant 'x' not found."}`))
+	if !ok || b.Code() != 90002 {
+		t.Errorf("code from description: %+v", b)
+	}
+	for _, notEntra := range []string{"", "<html>", `{"value":[]}`, `[1,2]`, `{"error":{"code":"x"}}`} {
+		if _, ok := parseEntraError([]byte(notEntra)); ok {
+			t.Errorf("%q parsed as an Entra error", notEntra)
+		}
+	}
+}
+
+func FuzzParseEntraError(f *testing.F) {
+	for _, s := range []string{sampleEntraError, "", "{}", "<html>", `{"error_codes":[-1]}`, `{"error_description":"AADSTS12345678901234567890"}`,
+		`{"error":"x","error_description":"AADSTS: "}`, `{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges"}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		b, ok := parseEntraError(body)
+		if !ok {
+			return
+		}
+		_ = b.Code()
+		if s := b.Summary(); utf8.ValidString(b.Description) && !utf8.ValidString(s) {
+			t.Errorf("summary of valid UTF-8 is not: %q", s)
+		}
+		g, _ := parseGraphError(body)
+		_ = g.Error.Code
+		f := explainEntraAnswer(&entraHTTPError{Stage: stageToken, Status: 400, Body: body}, tokenContext{})
+		if f.Detail == "" || f.Fix == "" {
+			t.Errorf("no words for %q: %+v", body, f)
+		}
+	})
+}
