@@ -1,5 +1,3 @@
-//go:build msal
-
 package tenant
 
 import (
