@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -87,6 +85,7 @@ type app struct {
 	demo          bool
 
 	cfg tenant.Config
+	val *tenant.Validator
 }
 
 // run is main without the process: tests call it in-process with their
@@ -172,33 +171,31 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	if err := checkHTTPS("--authority-host", envAuthorityHost, a.authorityHost); err != nil {
-		return err
-	}
-	if err := checkHTTPS("--graph-url", envGraphURL, a.graphURL); err != nil {
-		return err
-	}
 	// HTTPClient stays nil: the validator's shared client trusts the
 	// system's roots, SSL_CERT_FILE included, and honours HTTPS_PROXY.
 	a.cfg = tenant.Config{
 		Cloud:         cloud,
-		AuthorityHost: strings.TrimRight(a.authorityHost, "/"),
-		GraphURL:      strings.TrimRight(a.graphURL, "/"),
+		AuthorityHost: a.authorityHost,
+		GraphURL:      a.graphURL,
 		Timeout:       a.timeout,
 		Now:           a.now,
 	}
-	return nil
-}
-
-// checkHTTPS applies the override rule: Entra ID and Graph are only ever
-// spoken to over TLS, whatever they are pointed at.
-func checkHTTPS(flag, env, v string) error {
-	if v == "" {
-		return nil
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return usagef("%s (%s) must be an https:// URL such as https://login.example.com (got %q)", flag, env, v)
+	// The validator owns the endpoint rules (https only, no path on the
+	// authority host); building it here applies them before any command
+	// touches the database or the network.
+	a.val, err = tenant.NewValidator(a.cfg)
+	if err != nil {
+		var re *tenant.RuleError
+		if errors.As(err, &re) {
+			switch re.Field {
+			case "authority host":
+				return usagef("--authority-host (%s): %s", envAuthorityHost, re.Rule)
+			case "Graph URL":
+				return usagef("--graph-url (%s): %s", envGraphURL, re.Rule)
+			}
+			return err
+		}
+		return failedf("set up validation: %w", err)
 	}
 	return nil
 }
@@ -244,14 +241,6 @@ func storeError(path string, err error) error {
 		return failedf("%w", err) // the store's message names the file or variable and the fix
 	}
 	return failedf("open the database %s: %w", path, err)
-}
-
-func (a *app) validator() (*tenant.Validator, error) {
-	v, err := tenant.NewValidator(a.cfg)
-	if err != nil {
-		return nil, failedf("set up validation: %w", err)
-	}
-	return v, nil
 }
 
 // action wraps a command's work: the global flags are resolved first and

@@ -61,9 +61,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"within not a number", nil, []string{"expiring", "--within", "soon"}, "invalid argument"},
 		{"secret not from stdin", nil, []string{"services", "add", "--customer", "Contoso Ltd", "--name", "ABC"}, "--client-secret-stdin"},
 		{"secret as a flag", nil, []string{"services", "add", "--client-secret", "x"}, "unknown flag"},
-		{"http authority", nil, []string{"--authority-host", "http://login.example.com", "services", "list"}, "--authority-host (ONBOARD_AUTHORITY_HOST) must be an https:// URL"},
-		{"http graph from env", []string{"ONBOARD_GRAPH_URL=http://graph.example.com"}, []string{"services", "list"}, "--graph-url (ONBOARD_GRAPH_URL) must be an https:// URL"},
+		{"http authority", nil, []string{"--authority-host", "http://login.example.com", "services", "list"}, "--authority-host (ONBOARD_AUTHORITY_HOST): the authority host must be an https:// URL"},
+		{"http graph from env", []string{"ONBOARD_GRAPH_URL=http://graph.example.com"}, []string{"services", "list"}, "--graph-url (ONBOARD_GRAPH_URL): the Graph URL must be an https:// URL"},
 		{"graph not a URL", nil, []string{"--graph-url", "graph.example.com", "services", "list"}, "must be an https:// URL"},
+		{"authority with a path", nil, []string{"--authority-host", "https://login.example.com/contoso", "services", "list"}, "without a path"},
 		{"bad cloud flag", nil, []string{"--cloud", "mars", "services", "list"}, "the cloud must be one of global, usgov, usdod or china"},
 		{"bad cloud env", []string{"ONBOARD_CLOUD=moon"}, []string{"services", "list"}, "the cloud must be one of"},
 		{"bad timeout env", []string{"ONBOARD_TIMEOUT=soon"}, []string{"services", "list"}, "ONBOARD_TIMEOUT must be a duration"},
@@ -410,8 +411,9 @@ func TestSystemTrustIsUsed(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r := w.run(t, "", []string{"SSL_CERT_FILE=" + empty, "SSL_CERT_DIR=" + w.dir}, "validate", "GOOD")
-	if r.code != 1 {
+	emptyDir := t.TempDir()
+	r := w.run(t, "", []string{"SSL_CERT_FILE=" + empty, "SSL_CERT_DIR=" + emptyDir}, "validate", "GOOD")
+	if r.code != 1 || !strings.Contains(r.stdout, "fail") {
 		t.Errorf("an untrusted endpoint should fail validation:\n%s", r)
 	}
 	w.must(t, 0, "", "validate", "GOOD")

@@ -122,10 +122,7 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	for _, n := range notes {
 		fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
 	}
-	v, err := a.validator()
-	if err != nil {
-		return err
-	}
+	v := a.val
 	report := v.Validate(a.ctx, tenant.CredentialsOf(svc), a.checkProgress())
 	if !report.Passed() {
 		fmt.Fprintf(a.stderr, "Validation of %s failed:\n", svc.Name)

@@ -24,10 +24,7 @@ func (a *app) runTUI(cmd *cobra.Command, args []string) error {
 		return err
 	}
 	defer st.Close()
-	v, err := a.validator()
-	if err != nil {
-		return err
-	}
+	v := a.val
 	return a.runWizard(wizard.Options{Store: st, Validator: v})
 }
 

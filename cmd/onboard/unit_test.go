@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,25 +61,32 @@ func TestAccessible(t *testing.T) {
 	}
 }
 
-func TestCheckHTTPS(t *testing.T) {
+// TestEndpointOverrides runs the global flag rules in-process: any https
+// endpoint is accepted, anything else is exit 2 before the database is
+// touched.
+func TestEndpointOverrides(t *testing.T) {
+	t.Setenv("ONBOARD_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
 	for u, ok := range map[string]bool{
-		"":                                    true,
 		"https://login.microsoftonline.us":    true,
 		"https://127.0.0.1:8443":              true,
-		"https://proxy.example.com/entra/":    true,
+		"https://proxy.example.com/":          true,
 		"http://login.microsoftonline.com":    false,
 		"login.microsoftonline.com":           false,
 		"https://":                            false,
-		"https://user:pw@login.example.com":   false,
 		"ftp://x":                             false,
 		"https://login.example.com/?tenant=x": false,
+		"https://login.example.com/tenant":    false,
 	} {
-		err := checkHTTPS("--authority-host", envAuthorityHost, u)
-		if (err == nil) != ok {
-			t.Errorf("checkHTTPS(%q) = %v, want ok=%v", u, err, ok)
-		}
-		if err != nil && classify(err).(*exitError).code != exitUsage {
-			t.Errorf("checkHTTPS(%q) is not a usage error", u)
+		db := filepath.Join(t.TempDir(), "onboard.db")
+		var out, errb bytes.Buffer
+		code := run([]string{"onboard", "--db", db, "--authority-host", u, "services", "list"}, strings.NewReader(""), &out, &errb)
+		switch {
+		case ok && code != 0:
+			t.Errorf("%q refused (%d): %s", u, code, errb.String())
+		case !ok && (code != 2 || !strings.Contains(errb.String(), "--authority-host (ONBOARD_AUTHORITY_HOST)")):
+			t.Errorf("%q: want exit 2 naming the flag, got %d %q", u, code, errb.String())
+		case !ok && fileExists(db):
+			t.Errorf("%q: the database was created before the flags were checked", u)
 		}
 	}
 }

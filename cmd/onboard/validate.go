@@ -112,10 +112,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		return writeJSON(a.stdout, []serviceView{})
 	}
 
-	v, err := a.validator()
-	if err != nil {
-		return err
-	}
+	v := a.val
 
 	// Reports are recorded by one writer so that a slow disk never holds
 	// up the validations; every report handed to it is written before
