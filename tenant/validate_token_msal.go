@@ -27,10 +27,6 @@ type msalAcquirer struct {
 }
 
 type msalClient struct {
-	// mu serialises token requests of one client: together with noTokenCache
-	// it guarantees that no validation is ever answered with a token another
-	// concurrent validation just stored.
-	mu     sync.Mutex
 	client confidential.Client
 }
 
@@ -78,18 +74,21 @@ func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clien
 	if err != nil {
 		return "", err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	res, err := c.client.AcquireTokenByCredential(ctx, []string{scope})
-	if err != nil {
-		return "", fromMSAL(ctx, err)
+	// noTokenCache empties MSAL's cache before each read and right after
+	// each write, but a concurrent validation of the same credentials can
+	// still have its token in the cache for the instant between the two.
+	// MSAL says where a token came from: only one from the identity
+	// provider proves the secret, so a cached one is asked for again.
+	for try := 0; try < 3; try++ {
+		res, err := c.client.AcquireTokenByCredential(ctx, []string{scope})
+		if err != nil {
+			return "", fromMSAL(ctx, err)
+		}
+		if res.Metadata.TokenSource == confidential.TokenSourceIdentityProvider {
+			return res.AccessToken, nil
+		}
 	}
-	if res.Metadata.TokenSource != confidential.TokenSourceIdentityProvider {
-		// Cannot happen with noTokenCache; refuse rather than report a
-		// secret as working on the strength of an old token.
-		return "", errors.New("MSAL answered from its token cache")
-	}
-	return res.AccessToken, nil
+	return "", errors.New("MSAL kept answering from its token cache")
 }
 
 // noTokenCache is MSAL's external cache accessor, used to empty MSAL's
@@ -114,7 +113,7 @@ func (noTokenCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportH
 }
 
 // fromMSAL turns MSAL's error types into the validator's own, so the one
-// error mapping (entraerrors.go) never depends on which client was used.
+// error mapping (entraerrors.go) does not depend on MSAL's internals.
 // MSAL's CallErr carries the request (with the secret in its form body):
 // only the status, headers and answer body are kept.
 func fromMSAL(ctx context.Context, err error) error {
