@@ -1,0 +1,157 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"onboard/store"
+)
+
+// openPTY opens a pseudo-terminal pair: what the child gets as a terminal
+// (tty) and the test's end of it (master).
+func openPTY(t *testing.T) (master, tty *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminals here: %v", err)
+	}
+	fd := int(m.Fd())
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(); s.Close() })
+	return m, s
+}
+
+// drain collects everything the child writes to the terminal.
+type drain struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (d *drain) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.Write(p)
+}
+
+func (d *drain) String() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.String()
+}
+
+// TestSecretPromptFromTerminalDoesNotEcho types the secret into a terminal
+// the way an engineer would: the prompt is on stderr, the terminal's echo is
+// off while the secret is read, and the service is saved with it.
+func TestSecretPromptFromTerminalDoesNotEcho(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	master, tty := openPTY(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, addArgs("Contoso Ltd", "CONTOSO01", fxHealthy)...)
+	cmd.Env = w.env()
+	var stdout bytes.Buffer
+	screen := &drain{}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &stdout, tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(screen, master)
+
+	// Type only once the child has turned echo off, as a person would
+	// after seeing the prompt.
+	for {
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tio.Lflag&unix.ECHO == 0 && strings.Contains(screen.String(), "Client secret") {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no prompt with echo off; screen so far: %q", screen.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := master.Write([]byte(fxHealthy.secret + "\r")); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("services add from a terminal: %v\n%s\n%s", err, stdout.String(), screen.String())
+	}
+	if strings.Contains(screen.String(), fxHealthy.secret[3:]) || strings.Contains(stdout.String(), fxHealthy.secret[3:]) {
+		t.Errorf("the secret was echoed:\n%q", screen.String())
+	}
+	if tio, _ := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS); tio.Lflag&unix.ECHO == 0 {
+		t.Error("echo was left off")
+	}
+	w.withStore(t, func(st *store.Store) {
+		s, err := st.GetService("CONTOSO01")
+		if err != nil || s.App.Secret.Reveal() != fxHealthy.secret {
+			t.Errorf("the typed secret was not the one saved (%v)", err)
+		}
+	})
+}
+
+// TestValidateAllProgressOnlyOnTerminal: with stderr a terminal, bulk
+// validation draws done/total, rate and ETA; redirected, it stays silent.
+func TestValidateAllProgressOnlyOnTerminal(t *testing.T) {
+	d, fx := bulkDirectory(12, time.Now())
+	w := newWorld(t, d)
+	w.seedBulk(t, fx)
+	master, tty := openPTY(t)
+
+	cmd := exec.Command(binPath, "validate", "--all", "--concurrency", "4")
+	cmd.Env = w.env()
+	var stdout bytes.Buffer
+	screen := &drain{}
+	cmd.Stdout, cmd.Stderr = &stdout, tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { io.Copy(screen, master); close(done) }()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("validate --all: %v\n%s", err, screen.String())
+	}
+	tty.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+	out := screen.String()
+	if !strings.Contains(out, "validated 12/12") || !strings.Contains(out, "/s · ETA") {
+		t.Errorf("no progress line on the terminal: %q", out)
+	}
+	if strings.Contains(stdout.String(), "validated ") {
+		t.Errorf("progress leaked into stdout: %q", stdout.String())
+	}
+
+	r := w.must(t, 0, "", "validate", "--all")
+	if strings.Contains(r.stderr, "validated ") {
+		t.Errorf("progress written to a redirected stderr: %q", r.stderr)
+	}
+}
