@@ -50,6 +50,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		want string
 	}{
 		{"unknown command", nil, []string{"frobnicate"}, "unknown command"},
+		{"unknown subcommand", nil, []string{"services", "lsit"}, `unknown command "lsit" for "onboard services"`},
+		{"unknown customers subcommand", nil, []string{"customers", "remove", "x"}, "unknown command"},
 		{"unknown flag", nil, []string{"services", "list", "--colour"}, "unknown flag"},
 		{"customers add without name", nil, []string{"customers", "add"}, "exactly 1 argument"},
 		{"show without name", nil, []string{"services", "show"}, "exactly 1 argument"},

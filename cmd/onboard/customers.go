@@ -15,8 +15,8 @@ func (a *app) customersCommand() *cobra.Command {
 		Short: "Add and list customers",
 		Example: `  onboard customers add "Contoso Ltd"
   onboard customers list --json`,
-		Args: cobra.NoArgs,
 	}
+	group(c)
 	c.AddCommand(a.customersAddCommand(), a.customersListCommand())
 	return c
 }
@@ -107,10 +107,11 @@ func (a *app) customersListCommand() *cobra.Command {
 }
 
 // exactArgs is cobra.ExactArgs with a sentence saying what the argument is.
+// Its error is a usage error (exit 2, with a pointer to --help).
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%s takes exactly %d argument: %s (got %d)", cmd.CommandPath(), n, what, len(args))
+			return fmt.Errorf("%s takes exactly %d argument: %s (got %d)", cmd.CommandPath(), n, what, len(args))
 		}
 		return nil
 	}

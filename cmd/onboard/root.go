@@ -50,9 +50,6 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 		RunE:          a.action(a.runTUI),
 	}
 	root.SetVersionTemplate("onboard {{.Version}}\n")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usagef("%v", err)
-	})
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "database file (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
@@ -64,4 +61,13 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 
 	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand())
 	return root
+}
+
+// group makes a command that only holds subcommands refuse a mistyped
+// one (exit 2) instead of printing its help and exiting 0, which would
+// hide the typo from a script. Alone, it prints its help.
+func group(c *cobra.Command) *cobra.Command {
+	c.Args = cobra.NoArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
+	return c
 }

@@ -19,8 +19,8 @@ func (a *app) servicesCommand() *cobra.Command {
       --client-id 11111111-2222-3333-4444-555555555555 --client-secret-stdin
   onboard services list
   onboard services show CONTOSO01 --json`,
-		Args: cobra.NoArgs,
 	}
+	group(c)
 	c.AddCommand(a.servicesAddCommand(), a.servicesListCommand(), a.servicesShowCommand(), a.servicesDeleteCommand())
 	return c
 }
