@@ -12,7 +12,8 @@ import (
 
 // Retry policy of SPEC §3: only throttling (429) and "temporarily
 // unavailable" (503) are retried, honouring Retry-After, at most three tries
-// and ten seconds of waiting in all, and never past the caller's deadline.
+// of a request and ten seconds of waiting in all for a validation, and never
+// past the caller's deadline.
 const (
 	maxTries          = 3
 	maxRetryWait      = 10 * time.Second
@@ -48,15 +49,17 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 			return resp, nil // the body cannot be sent twice
 		}
+		// The ten seconds are for the whole validation, not per request:
+		// parallel Graph calls draw on one budget.
+		if l := retriesFrom(ctx); l != nil && !l.reserve(resp.StatusCode, wait) {
+			return resp, nil
+		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 		if err := t.wait(ctx, wait); err != nil {
 			return nil, err
 		}
 		waited += wait
-		if tr := retriesFrom(ctx); tr != nil {
-			tr.add(resp.StatusCode, wait)
-		}
 		next := req.Clone(ctx)
 		if req.GetBody != nil {
 			body, err := req.GetBody()
@@ -144,11 +147,17 @@ func (l *retryLog) lastPath() string {
 	return l.last
 }
 
-func (l *retryLog) add(status int, wait time.Duration) {
+// reserve records a retry about to wait, unless the wait would take the
+// validation past its retry budget.
+func (l *retryLog) reserve(status int, wait time.Duration) bool {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.waited+wait > maxRetryWait {
+		return false
+	}
 	l.status = append(l.status, status)
 	l.waited += wait
-	l.mu.Unlock()
+	return true
 }
 
 // count returns the number of retries and the time spent waiting.

@@ -103,6 +103,30 @@ func TestRetryTransport(t *testing.T) {
 	}
 }
 
+// TestRetryBudgetIsPerValidation: waits already spent by one request of a
+// validation count against the next one's ten seconds.
+func TestRetryBudgetIsPerValidation(t *testing.T) {
+	log := &retryLog{}
+	ctx := withRetryLog(context.Background(), log)
+	var slept time.Duration
+	sleep := func(ctx context.Context, d time.Duration) error { slept += d; return nil }
+	for i, want := range []int{200, 200, 429} {
+		base := &scripted{statuses: []int{429, 200}, after: "4"}
+		rt := &retryTransport{base: base, sleep: sleep}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://graph.example.com/v1.0/organization", nil)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != want {
+			t.Errorf("request %d: %d, want %d (waited so far %v)", i+1, resp.StatusCode, want, slept)
+		}
+	}
+	if slept != 8*time.Second {
+		t.Errorf("waited %v in all, want 8s", slept)
+	}
+}
+
 func TestRetryTransportHonoursCancel(t *testing.T) {
 	base := &scripted{statuses: []int{429, 200}, after: "5"}
 	rt := &retryTransport{base: base}
