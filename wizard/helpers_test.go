@@ -227,17 +227,26 @@ func (p *prog) waitFor(s string) {
 	}
 }
 
+// send sends a key; waitFor then looks at what was written after it.
 func (p *prog) send(msg tea.Msg) {
+	p.setMark()
+	p.tm.Send(msg)
+}
+
+func (p *prog) setMark() {
 	if _, err := io.Copy(&p.all, p.tm.Output()); err != nil {
 		p.t.Fatal(err)
 	}
 	p.mark = p.all.Len()
-	p.tm.Send(msg)
 }
 
+// typ types s. waitFor then looks at everything written since the first
+// character: a message may appear after the third key and not be redrawn
+// by the later ones (the renderer only rewrites lines that change).
 func (p *prog) typ(s string) {
+	p.setMark()
 	for _, r := range s {
-		p.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		p.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 	}
 }
 
