@@ -108,7 +108,6 @@ type tokenContext struct {
 	ClientID      string
 	Timeout       time.Duration
 	Retries       int
-	RetryWait     time.Duration
 }
 
 const (

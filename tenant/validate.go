@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Config sets up a Validator. The zero value validates against the global
@@ -167,7 +168,7 @@ func checkBaseURL(field, s string, pathOK bool) (string, error) {
 // progress (may be nil) receives each check as it completes; calls are never concurrent.
 func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(Check)) *ValidationReport {
 	started := time.Now()
-	r := &ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: c.Secret.Hint(), Roles: []string{}, Permissions: []string{}}
+	r := &ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
 	add := func(ch Check) {
 		ch = scrubCheck(ch, c.Secret)
 		r.Add(ch)
@@ -208,7 +209,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	token, err := v.tokens.acquire(ctx, v.authority, tenantIn, r.ClientID, c.Secret, scope)
 	retries, waited := trace.count()
 	if err != nil {
-		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries, RetryWait: waited})
+		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries})
 		r.AADSTS, r.TraceID, r.CorrelationID = f.AADSTS, f.TraceID, f.CorrelationID
 		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "correlation", f.CorrelationID, "error", scrub(plainError(err), c.Secret))
 		add(Check{Name: CheckToken, Status: StatusFail, Detail: f.Detail, Fix: f.Fix})
@@ -318,9 +319,20 @@ func (v *Validator) ValidateMany(ctx context.Context, services []Service, concur
 	wg.Wait()
 }
 
+// safeHint is the secret's hint, or nothing when the "secret" is so short
+// that its first three characters are all of it.
+func safeHint(s Secret) string {
+	if utf8.RuneCountInString(s.Reveal()) <= 3 {
+		return ""
+	}
+	return s.Hint()
+}
+
 // scrub replaces the secret, should it ever appear, by its masked form.
+// (A secret of three characters or fewer is never shown as a hint, and
+// masking every such substring would garble the words.)
 func scrub(s string, secret Secret) string {
-	if v := secret.Reveal(); v != "" && strings.Contains(s, v) {
+	if v := secret.Reveal(); utf8.RuneCountInString(v) > 3 && strings.Contains(s, v) {
 		return strings.ReplaceAll(s, v, secret.Masked())
 	}
 	return s

@@ -81,7 +81,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 				Fix: manual})
 		return Check{Name: CheckSecret, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 	}
-	hint := secret.Hint()
+	hint := safeHint(secret)
 	var matches []graphPasswordCredential
 	for _, pc := range f.app.PasswordCredentials {
 		if pc.Hint != nil && *pc.Hint == hint {
@@ -90,7 +90,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 	}
 	if len(matches) == 0 {
 		return Check{Name: CheckSecret, Status: StatusWarn,
-			Detail: fmt.Sprintf("Secret expiry unknown: none of the app's %d client secret(s) has the hint %q.", len(f.app.PasswordCredentials), hint),
+			Detail: fmt.Sprintf("Secret expiry unknown: none of the app's %d client secret(s) starts with the characters typed.", len(f.app.PasswordCredentials)),
 			Fix:    manual}
 	}
 	// Two secrets with the same first three characters: the one expiring
