@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"onboard/tenant/entrasim"
 )
 
 // BenchmarkValidateAll500 is issue 5's bulk measurement: 500 services in
@@ -46,5 +48,10 @@ func BenchmarkValidateAll500(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(total.Seconds()/float64(b.N), "s/validate-all")
 	b.ReportMetric(float64(maxRSS)/1024, "MB-maxrss")
-	b.ReportMetric(float64(w.srv.Count("token"))/float64(b.N), "tokens/run")
+	for _, k := range []entrasim.Kind{entrasim.KindMetadata, entrasim.KindToken, entrasim.KindGraph} {
+		b.ReportMetric(float64(w.srv.Count(k))/float64(b.N), string(k)+"-requests/run")
+	}
+	if in := w.srv.MaxInFlight(entrasim.KindToken); in > 32 {
+		b.Errorf("%d token requests in flight at once with --concurrency 32", in)
+	}
 }
