@@ -2,9 +2,13 @@ package store
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"sync"
 
 	"onboard/tenant"
 )
@@ -75,10 +79,84 @@ func encode(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// decode reads a JSON value; json.Unmarshal copies everything out of data,
-// so the result stays valid after the transaction that owned data ends.
+// A stored value is either plain JSON (it starts with '{') or packed: a
+// format byte followed by the JSON compressed with DEFLATE and that format's
+// preset dictionary. Service records and reports are packed: a record's
+// JSON is mostly field names and the validator's phrases, and packing them
+// keeps 100,000 services with their reports well under 100 MB.
+const formatPacked1 byte = 1
+
+// maxValue bounds what a packed value may expand to, so a damaged file
+// cannot make a read allocate without limit.
+const maxValue = 8 << 20
+
+var (
+	packers = sync.Pool{New: func() any {
+		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(dictionary1))
+		if err != nil {
+			panic(err) // only for an invalid level
+		}
+		return w
+	}}
+	unpackers = sync.Pool{New: func() any {
+		return flate.NewReaderDict(bytes.NewReader(nil), []byte(dictionary1))
+	}}
+	buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+// pack returns the packed form of a JSON value.
+func pack(js []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(js)/3 + 16)
+	out.WriteByte(formatPacked1)
+	w := packers.Get().(*flate.Writer)
+	w.Reset(&out)
+	// Writes to a bytes.Buffer cannot fail.
+	_, _ = w.Write(js)
+	_ = w.Close()
+	w.Reset(io.Discard)
+	packers.Put(w)
+	return out.Bytes()
+}
+
+var errDamaged = errors.New("not a value this store wrote")
+
+// unpacked calls fn with the JSON of a stored value. The bytes given to fn
+// are only valid during the call.
+func unpacked(v []byte, fn func(js []byte) error) error {
+	if len(v) > 0 && v[0] == '{' {
+		return fn(v)
+	}
+	if len(v) == 0 || v[0] != formatPacked1 {
+		return errDamaged
+	}
+	r := unpackers.Get().(io.ReadCloser)
+	defer unpackers.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(v[1:]), []byte(dictionary1)); err != nil {
+		return err
+	}
+	buf := buffers.Get().(*bytes.Buffer)
+	defer buffers.Put(buf)
+	buf.Reset()
+	n, err := buf.ReadFrom(io.LimitReader(r, maxValue+1))
+	if err != nil {
+		return err
+	}
+	if n > maxValue {
+		return fmt.Errorf("expands beyond %d bytes", maxValue)
+	}
+	return fn(buf.Bytes())
+}
+
+// decode reads a stored value into v. Decoding copies everything out of
+// data, so the result stays valid after the transaction that owned data.
 func (s *Store) decode(what string, data []byte, v any, version *int) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	return s.decodeWith(what, data, func(js []byte) error { return json.Unmarshal(js, v) }, version)
+}
+
+func (s *Store) decodeWith(what string, data []byte, decode func(js []byte) error, version *int) error {
+	err := unpacked(data, decode)
+	if err != nil {
 		return fmt.Errorf("read %s: the stored value is damaged: %w", what, err)
 	}
 	if *version > recordVersion {
@@ -95,12 +173,12 @@ func (s *Store) decodeCustomer(data []byte) (tenant.Customer, error) {
 
 func (s *Store) decodeService(data []byte) (serviceRecord, error) {
 	var r serviceRecord
-	err := s.decode("service", data, &r, &r.V)
+	err := s.decodeWith("service", data, func(js []byte) error { return decodeServiceJSON(js, &r) }, &r.V)
 	return r, err
 }
 
 func (s *Store) decodeReport(data []byte) (tenant.ValidationReport, error) {
 	var r reportRecord
-	err := s.decode("validation report", data, &r, &r.V)
+	err := s.decodeWith("validation report", data, func(js []byte) error { return decodeReportJSON(js, &r) }, &r.V)
 	return r.ValidationReport, err
 }

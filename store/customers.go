@@ -121,7 +121,7 @@ func (s *Store) RenameCustomer(old, new string) error {
 				return err
 			}
 			rec.Customer = clean
-			if err := putJSON(services, svcKey, rec); err != nil {
+			if err := putPacked(services, svcKey, rec); err != nil {
 				return err
 			}
 			if moved {
@@ -169,30 +169,28 @@ func (s *Store) DeleteCustomer(name string) error {
 
 // ServicesOf returns the services of a customer, sorted by name ignoring case.
 func (s *Store) ServicesOf(customer string) ([]tenant.Service, error) {
-	var recs []serviceRecord
+	var out []tenant.Service
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c, err := s.getCustomer(tx, customer)
 		if err != nil {
 			return err
 		}
 		services := tx.Bucket(bucketServices)
+		var vals [][]byte
 		for _, k := range serviceKeysOf(tx.Bucket(bucketOwners), nameKey(c.Name)) {
 			v := services.Get(k)
 			if v == nil {
 				return fmt.Errorf("services of %s: the index names service %q, which is missing", c.Name, k)
 			}
-			rec, err := s.decodeService(v)
-			if err != nil {
-				return err
-			}
-			recs = append(recs, rec)
+			vals = append(vals, v)
 		}
-		return nil
+		out, err = s.servicesOf(vals)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.unsealAll(recs)
+	return out, nil
 }
 
 // serviceKeysOf lists the keys of a customer's services from the owners
@@ -213,4 +211,13 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 		return err
 	}
 	return b.Put(key, data)
+}
+
+// putPacked stores a value packed (see pack): service records and reports.
+func putPacked(b *bolt.Bucket, key []byte, v any) error {
+	data, err := encode(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, pack(data))
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -101,7 +104,7 @@ func (s *Store) createService(tx *bolt.Tx, rec serviceRecord) error {
 		}
 		return serviceExists(rec.Name)
 	}
-	if err := putJSON(services, key, rec); err != nil {
+	if err := putPacked(services, key, rec); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketOwners).Put(ownerKey(nameKey(customer), key), nil)
@@ -143,14 +146,52 @@ func (s *Store) unsealed(rec serviceRecord) (tenant.Service, error) {
 	return svc, nil
 }
 
-func (s *Store) unsealAll(recs []serviceRecord) ([]tenant.Service, error) {
-	out := make([]tenant.Service, len(recs))
-	for i, rec := range recs {
-		svc, err := s.unsealed(rec)
+// servicesOf decodes and unseals stored service values, spread over the
+// CPUs: listing 100,000 services is all decoding. It must run inside the
+// transaction the values belong to. The error, if any, is that of the first
+// failing value in order, so it does not depend on scheduling.
+func (s *Store) servicesOf(vals [][]byte) ([]tenant.Service, error) {
+	out := make([]tenant.Service, len(vals))
+	errs := make([]error, len(vals))
+	one := func(i int) {
+		rec, err := s.decodeService(vals[i])
+		if err == nil {
+			out[i], err = s.unsealed(rec)
+		}
+		errs[i] = err
+	}
+	const chunk = 512
+	workers := min(runtime.GOMAXPROCS(0), (len(vals)+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range vals {
+			if one(i); errs[i] != nil {
+				return nil, errs[i]
+			}
+		}
+		return out, nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= len(vals) {
+					return
+				}
+				for i := start; i < min(start+chunk, len(vals)); i++ {
+					one(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		out[i] = svc
 	}
 	return out, nil
 }
@@ -158,21 +199,23 @@ func (s *Store) unsealAll(recs []serviceRecord) ([]tenant.Service, error) {
 // ListServices returns every service, sorted by short name ignoring case,
 // secrets unsealed.
 func (s *Store) ListServices() ([]tenant.Service, error) {
-	var recs []serviceRecord
+	var out []tenant.Service
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketServices).ForEach(func(_, v []byte) error {
-			rec, err := s.decodeService(v)
-			if err != nil {
-				return err
-			}
-			recs = append(recs, rec)
+		var vals [][]byte
+		err := tx.Bucket(bucketServices).ForEach(func(_, v []byte) error {
+			vals = append(vals, v)
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		out, err = s.servicesOf(vals)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return s.unsealAll(recs)
+	return out, nil
 }
 
 // UpdateService edits a service in one write transaction: fn gets the
@@ -237,7 +280,7 @@ func (s *Store) UpdateService(name string, fn func(*tenant.Service) error) error
 				return err
 			}
 		}
-		return putJSON(tx.Bucket(bucketServices), key, out)
+		return putPacked(tx.Bucket(bucketServices), key, out)
 	})
 }
 
@@ -316,7 +359,7 @@ func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.Va
 		rec.Apply(&r)
 		rec.UpdatedAt = now
 		rec.V = recordVersion
-		return putJSON(tx.Bucket(bucketServices), key, rec)
+		return putPacked(tx.Bucket(bucketServices), key, rec)
 	})
 }
 
@@ -329,7 +372,7 @@ func (s *Store) archiveReport(tx *bolt.Tx, serviceKey []byte, r tenant.Validatio
 	if err != nil {
 		return err
 	}
-	return putJSON(b, historyKey(serviceKey, seq), reportRecord{V: recordVersion, ValidationReport: r})
+	return putPacked(b, historyKey(serviceKey, seq), reportRecord{V: recordVersion, ValidationReport: r})
 }
 
 // History returns a service's validation reports, newest first: the

@@ -1,0 +1,452 @@
+package store
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"onboard/tenant"
+)
+
+// A reflection-free reader for the JSON this store writes for service
+// records and reports. Listing 100,000 services is mostly JSON decoding, and
+// encoding/json spends most of that on reflection and a separate validation
+// pass.
+//
+// It is a fast path, not a second definition of the format: it accepts only
+// exactly what the encoder writes (known keys spelt exactly, no escapes in
+// keys, no number forms an int field cannot take) and answers ok=false for
+// anything else, and the caller then decodes with encoding/json, which stays
+// the reference. A field added to tenant's records is therefore never lost:
+// it is an unknown key, and the record takes the slow path until the key is
+// taught here (TestFastDecodeKnowsEveryField fails until then).
+
+type fastReader struct {
+	b  []byte
+	i  int
+	ok bool
+}
+
+func (r *fastReader) fail() { r.ok = false }
+
+func (r *fastReader) ws() {
+	for r.i < len(r.b) {
+		switch r.b[r.i] {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return
+		}
+	}
+}
+
+// eat consumes c (after white space) and reports whether it was there.
+func (r *fastReader) eat(c byte) bool {
+	r.ws()
+	if r.i < len(r.b) && r.b[r.i] == c {
+		r.i++
+		return true
+	}
+	return false
+}
+
+func (r *fastReader) expect(c byte) {
+	if !r.eat(c) {
+		r.fail()
+	}
+}
+
+// null consumes a JSON null if one is next. encoding/json leaves a field
+// untouched for null, so callers simply do not assign.
+func (r *fastReader) null() bool {
+	r.ws()
+	if r.i+4 <= len(r.b) && string(r.b[r.i:r.i+4]) == "null" {
+		r.i += 4
+		return true
+	}
+	return false
+}
+
+// rawString returns the bytes of a string that has no escapes and no
+// control characters, or fails. It does not allocate.
+func (r *fastReader) rawString() []byte {
+	r.ws()
+	if r.i >= len(r.b) || r.b[r.i] != '"' {
+		r.fail()
+		return nil
+	}
+	start := r.i + 1
+	for j := start; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			r.i = j + 1
+			return r.b[start:j]
+		case c == '\\' || c < 0x20:
+			r.fail()
+			return nil
+		}
+	}
+	r.fail()
+	return nil
+}
+
+// str reads a string value. Escaped strings and invalid UTF-8 (which
+// encoding/json would repair) leave the fast path.
+func (r *fastReader) str() string {
+	s := r.rawString()
+	if !r.ok || !utf8.Valid(s) {
+		r.fail()
+		return ""
+	}
+	return string(s)
+}
+
+func (r *fastReader) integer() int64 {
+	r.ws()
+	start := r.i
+	if r.i < len(r.b) && r.b[r.i] == '-' {
+		r.i++
+	}
+	digits := r.i
+	for r.i < len(r.b) && r.b[r.i] >= '0' && r.b[r.i] <= '9' {
+		r.i++
+	}
+	// JSON forbids leading zeros; fractions and exponents are not ints.
+	if r.i == digits || (r.b[digits] == '0' && r.i-digits > 1) ||
+		(r.i < len(r.b) && (r.b[r.i] == '.' || r.b[r.i] == 'e' || r.b[r.i] == 'E')) {
+		r.fail()
+		return 0
+	}
+	n, err := strconv.ParseInt(string(r.b[start:r.i]), 10, 64)
+	if err != nil || n != int64(int(n)) {
+		r.fail()
+	}
+	return n
+}
+
+func (r *fastReader) boolean() bool {
+	r.ws()
+	switch {
+	case r.i+4 <= len(r.b) && string(r.b[r.i:r.i+4]) == "true":
+		r.i += 4
+		return true
+	case r.i+5 <= len(r.b) && string(r.b[r.i:r.i+5]) == "false":
+		r.i += 5
+		return false
+	}
+	r.fail()
+	return false
+}
+
+// time reads a time the way time.Time's UnmarshalJSON does (strict RFC 3339).
+func (r *fastReader) time() time.Time {
+	s := r.rawString()
+	var t time.Time
+	if r.ok && t.UnmarshalText(s) != nil {
+		r.fail()
+	}
+	return t
+}
+
+func (r *fastReader) bytesB64() []byte {
+	s := r.rawString()
+	if !r.ok {
+		return nil
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	n, err := base64.StdEncoding.Decode(out, s)
+	if err != nil {
+		r.fail()
+		return nil
+	}
+	return out[:n]
+}
+
+// object calls field for each key of an object; field reads the value and
+// returns false for a key it does not know. A key given twice leaves the
+// fast path (encoding/json's merging rules for repeats are its own).
+func (r *fastReader) object(field func(key []byte) bool) {
+	if r.null() {
+		return
+	}
+	r.expect('{')
+	if !r.ok || r.eat('}') {
+		return
+	}
+	var seen [32][]byte
+	n := 0
+	for r.ok {
+		key := r.rawString()
+		r.expect(':')
+		if !r.ok || n == len(seen) {
+			r.fail()
+			return
+		}
+		for _, k := range seen[:n] {
+			if bytes.Equal(k, key) {
+				r.fail()
+				return
+			}
+		}
+		seen[n] = key
+		n++
+		if !field(key) {
+			r.fail()
+			return
+		}
+		if r.eat(',') {
+			continue
+		}
+		r.expect('}')
+		return
+	}
+}
+
+// array calls elem for each element; [] gives an empty, non-nil slice and
+// null leaves the slice nil, as encoding/json does.
+func array[T any](r *fastReader, dst *[]T, elem func(*T)) {
+	if r.null() {
+		return
+	}
+	r.expect('[')
+	if !r.ok {
+		return
+	}
+	out := make([]T, 0, 4)
+	if r.eat(']') {
+		*dst = out
+		return
+	}
+	for r.ok {
+		var v T
+		elem(&v)
+		out = append(out, v)
+		if r.eat(',') {
+			continue
+		}
+		r.expect(']')
+		break
+	}
+	*dst = out
+}
+
+func (r *fastReader) strings(dst *[]string) {
+	array(r, dst, func(s *string) { *s = r.str() })
+}
+
+// optional runs read unless the value is null, for fields where null must
+// leave the field as it is.
+func (r *fastReader) optional(read func()) {
+	if !r.null() {
+		read()
+	}
+}
+
+func (r *fastReader) timePtr(dst **time.Time) {
+	r.optional(func() { t := r.time(); *dst = &t })
+}
+
+func (r *fastReader) end() {
+	r.ws()
+	if r.i != len(r.b) {
+		r.fail()
+	}
+}
+
+func (r *fastReader) service(rec *serviceRecord) {
+	svc := &rec.Service
+	r.object(func(key []byte) bool {
+		switch string(key) {
+		case "v":
+			r.optional(func() { rec.V = int(r.integer()) })
+		case "sealedSecret":
+			r.optional(func() { rec.Sealed = r.bytesB64() })
+		case "name":
+			r.optional(func() { svc.Name = r.str() })
+		case "fullName":
+			r.optional(func() { svc.FullName = r.str() })
+		case "customer":
+			r.optional(func() { svc.Customer = r.str() })
+		case "license":
+			r.optional(func() { svc.License = tenant.License(r.str()) })
+		case "users":
+			r.optional(func() { svc.Users = int(r.integer()) })
+		case "m365Domain":
+			r.optional(func() { svc.M365Domain = r.str() })
+		case "state":
+			r.optional(func() { svc.State = tenant.ServiceState(r.str()) })
+		case "app":
+			r.app(&svc.App)
+		case "createdAt":
+			r.optional(func() { svc.CreatedAt = r.time() })
+		case "updatedAt":
+			r.optional(func() { svc.UpdatedAt = r.time() })
+		case "lastValidation":
+			r.optional(func() {
+				if svc.LastValidation == nil {
+					svc.LastValidation = new(tenant.ValidationReport)
+				}
+				r.report(svc.LastValidation, nil)
+			})
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (r *fastReader) app(a *tenant.AppRegistration) {
+	r.object(func(key []byte) bool {
+		switch string(key) {
+		case "tenantId":
+			r.optional(func() { a.TenantID = r.str() })
+		case "clientId":
+			r.optional(func() { a.ClientID = r.str() })
+		case "adminUser":
+			r.optional(func() { a.AdminUser = r.str() })
+		case "manualExpiry":
+			r.timePtr(&a.ManualExpiry)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// report reads a report; version, when not nil, receives the "v" of a
+// stored history entry.
+func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
+	r.object(func(key []byte) bool {
+		switch string(key) {
+		case "v":
+			if version == nil {
+				return false
+			}
+			r.optional(func() { *version = int(r.integer()) })
+		case "status":
+			r.optional(func() { rep.Status = tenant.Status(r.str()) })
+		case "at":
+			r.optional(func() { rep.At = r.time() })
+		case "elapsedNs":
+			r.optional(func() { rep.Elapsed = time.Duration(r.integer()) })
+		case "cloud":
+			r.optional(func() { rep.Cloud = r.str() })
+		case "clientId":
+			r.optional(func() { rep.ClientID = r.str() })
+		case "secretHint":
+			r.optional(func() { rep.SecretHint = r.str() })
+		case "tenantId":
+			r.optional(func() { rep.TenantID = r.str() })
+		case "tenantName":
+			r.optional(func() { rep.TenantName = r.str() })
+		case "initialDomain":
+			r.optional(func() { rep.InitialDomain = r.str() })
+		case "defaultDomain":
+			r.optional(func() { rep.DefaultDomain = r.str() })
+		case "appName":
+			r.optional(func() { rep.AppName = r.str() })
+		case "secretExpiresAt":
+			r.timePtr(&rep.SecretExpiresAt)
+		case "daysUntilExpire":
+			r.optional(func() { d := int(r.integer()); rep.DaysUntilExpire = &d })
+		case "roles":
+			r.strings(&rep.Roles)
+		case "permissions":
+			r.strings(&rep.Permissions)
+		case "admin":
+			r.optional(func() {
+				if rep.Admin == nil {
+					rep.Admin = new(tenant.AdminUser)
+				}
+				r.admin(rep.Admin)
+			})
+		case "checks":
+			array(r, &rep.Checks, r.check)
+		case "aadsts":
+			r.optional(func() { rep.AADSTS = r.str() })
+		case "traceId":
+			r.optional(func() { rep.TraceID = r.str() })
+		case "correlationId":
+			r.optional(func() { rep.CorrelationID = r.str() })
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (r *fastReader) admin(a *tenant.AdminUser) {
+	r.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			r.optional(func() { a.ID = r.str() })
+		case "userPrincipalName":
+			r.optional(func() { a.UserPrincipalName = r.str() })
+		case "displayName":
+			r.optional(func() { a.DisplayName = r.str() })
+		case "accountEnabled":
+			r.optional(func() { a.AccountEnabled = r.boolean() })
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (r *fastReader) check(c *tenant.Check) {
+	if r.null() {
+		return
+	}
+	r.object(func(key []byte) bool {
+		switch string(key) {
+		case "name":
+			r.optional(func() { c.Name = r.str() })
+		case "status":
+			r.optional(func() { c.Status = tenant.Status(r.str()) })
+		case "detail":
+			r.optional(func() { c.Detail = r.str() })
+		case "fix":
+			r.optional(func() { c.Fix = r.str() })
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// fastService decodes a service record on the fast path; false means it
+// cannot (rec is then left half-filled and must not be used).
+func fastService(js []byte, rec *serviceRecord) bool {
+	r := fastReader{b: js, ok: true}
+	r.service(rec)
+	r.end()
+	return r.ok
+}
+
+func fastReport(js []byte, rec *reportRecord) bool {
+	r := fastReader{b: js, ok: true}
+	r.report(&rec.ValidationReport, &rec.V)
+	r.end()
+	return r.ok
+}
+
+// decodeServiceJSON decodes a service record: fast when it can, else with
+// encoding/json.
+func decodeServiceJSON(js []byte, rec *serviceRecord) error {
+	if fastService(js, rec) {
+		return nil
+	}
+	*rec = serviceRecord{}
+	return json.Unmarshal(js, rec)
+}
+
+func decodeReportJSON(js []byte, rec *reportRecord) error {
+	if fastReport(js, rec) {
+		return nil
+	}
+	*rec = reportRecord{}
+	return json.Unmarshal(js, rec)
+}
