@@ -54,8 +54,17 @@ func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if o.value == newCustomerValue {
-		// What was typed into the filter is most likely the new name.
-		if q := strings.TrimSpace(f.custStep.filter.Value()); q != "" && f.newCust.fields[0].input.Value() == "" {
+		// A filter that matches no customer is the new customer's name:
+		// take it as is (one key less); the name is shown on the summary
+		// with "(new)", and Esc comes back here to change it.
+		q := strings.TrimSpace(f.custStep.filter.Value())
+		if _, bad := f.checkCustomerName(q); q != "" && !bad {
+			f.newCust.fields[0].setValue(q)
+			f.in.Customer, _ = tenant.CleanCustomerName(q)
+			f.newCustomer = true
+			return f.afterCustomer()
+		}
+		if q != "" {
 			f.newCust.fields[0].setValue(q)
 			f.newCust.fields[0].touched = true
 		}
@@ -88,7 +97,7 @@ func (f *addFlow) afterCustomer() tea.Cmd {
 }
 
 func (f *addFlow) viewCustomer() string {
-	return "Choose the customer the service is for.\n\n" + f.custStep.view(f.c.bodyHeight()-2)
+	return wrap("Choose the customer the service is for, or type a new customer's name and choose New customer….", f.c.width) + "\n\n" + f.custStep.view(f.c.bodyHeight()-3)
 }
 
 func (f *addFlow) viewNewCustomer() string {

@@ -330,3 +330,33 @@ func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
 		}
 	}
 }
+
+func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	h := newHarness(t, e.options())
+	h.enter()
+	h.enter()
+	h.typ("Northwind Traders")
+	h.contains("> New customer…") // no match: the cursor is on New customer…
+	h.enter()
+	f := h.flow()
+	if f.step != stepName || !f.newCustomer || f.in.Customer != "Northwind Traders" {
+		t.Fatalf("step %s, new %v, customer %q; want the short name of new customer Northwind Traders", stepTitles[f.step], f.newCustomer, f.in.Customer)
+	}
+	h.esc()
+	h.contains("Filter: Northwind Traders")
+
+	// A name that breaks a rule still opens the form with the message.
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("contoso ltd ")
+	h.key(tea.KeyUp) // the filter matches Contoso Ltd: go to New customer…
+	h.enter()
+	if h.flow().step != stepNewCustomer {
+		t.Fatalf("step %s, want the new customer form", stepTitles[h.flow().step])
+	}
+	h.contains(`customer "Contoso Ltd" already exists`)
+	if cs, _ := e.store.ListCustomers(); len(cs) != 1 {
+		t.Errorf("customers = %v: nothing is saved before Create service", cs)
+	}
+}
