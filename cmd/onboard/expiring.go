@@ -119,9 +119,13 @@ func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, 
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Client secret expiry unknown (grant Application.Read.All and re-validate, or type the date from the Entra admin center in the wizard):")
 		tw := table(w)
-		fmt.Fprintln(tw, "NAME\tCUSTOMER\tLAST VALIDATION")
+		fmt.Fprintln(tw, "NAME\tCUSTOMER\tLAST VALIDATION\tWHY")
 		for _, s := range unknown {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, s.Customer, lastValidationCell(s))
+			why := "never validated"
+			if s.LastValidation != nil {
+				why = summary(s.LastValidation)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Customer, lastValidationCell(s), why)
 		}
 		if err := tw.Flush(); err != nil {
 			return err

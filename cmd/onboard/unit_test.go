@@ -152,3 +152,27 @@ func TestRunInProcess(t *testing.T) {
 		t.Errorf("bad flag: %d %q", code, errb.String())
 	}
 }
+
+func TestSummary(t *testing.T) {
+	fail := &tenant.ValidationReport{Status: tenant.StatusFail, AADSTS: "AADSTS7000215", Checks: []tenant.Check{
+		{Name: "Token", Status: tenant.StatusFail, Detail: "Entra ID rejected the client secret. Often the ID was copied."},
+	}}
+	warn := &tenant.ValidationReport{Status: tenant.StatusWarn, Checks: []tenant.Check{
+		{Name: "Token", Status: tenant.StatusPass, Detail: "ok"},
+		{Name: "Secret expiry", Status: tenant.StatusWarn, Detail: "The client secret expires in 9 days."},
+		{Name: "Entra role", Status: tenant.StatusWarn, Detail: "No Teams Administrator role."},
+	}}
+	for _, c := range []struct {
+		r    *tenant.ValidationReport
+		want string
+	}{
+		{&tenant.ValidationReport{Status: tenant.StatusPass}, "credentials work"},
+		{fail, "Entra ID rejected the client secret. (AADSTS7000215)"},
+		{warn, "The client secret expires in 9 days. (+1 more)"},
+		{nil, ""},
+	} {
+		if got := summary(c.r); got != c.want {
+			t.Errorf("summary = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -223,30 +223,38 @@ func orDash(s string) string {
 	return s
 }
 
-// summary is one line about a report for the validate table: the verdict's
-// first reason.
+// summary is one line about a report for the tables: the first sentence
+// of the verdict's first reason, and how many more there are. The full
+// report is one `services show` away.
 func summary(r *tenant.ValidationReport) string {
 	if r == nil {
 		return ""
 	}
+	if r.Status == tenant.StatusPass {
+		return "credentials work"
+	}
 	var first string
 	n := 0
 	for _, c := range r.Checks {
-		if c.Status == r.Status && r.Status != tenant.StatusPass {
+		if c.Status == r.Status {
 			if n == 0 {
-				first = c.Detail
+				first = firstSentence(c.Detail)
 			}
 			n++
 		}
 	}
-	switch {
-	case r.Status == tenant.StatusPass:
-		return "credentials work"
-	case n > 1:
-		first = fmt.Sprintf("%s (+%d more)", first, n-1)
+	if r.AADSTS != "" && !strings.Contains(first, r.AADSTS) {
+		first += " (" + r.AADSTS + ")"
 	}
-	if r.AADSTS != "" {
-		first += " [AADSTS" + strings.TrimPrefix(r.AADSTS, "AADSTS") + "]"
+	if n > 1 {
+		first += fmt.Sprintf(" (+%d more)", n-1)
 	}
 	return first
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
 }
