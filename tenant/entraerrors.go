@@ -286,7 +286,9 @@ func explainNetwork(ctx context.Context, err error, host, service string, timeou
 		return failure{
 			Detail: fmt.Sprintf("%s does not speak HTTPS on that port.", host),
 			Fix:    "Use an https:// URL for --authority-host / --graph-url."}, true
-	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+		// net/http's HTTP/2 stream reset has no exported type.
+		strings.Contains(err.Error(), "stream error:"):
 		return failure{
 			Detail: fmt.Sprintf("The connection to %s was cut before the answer was complete.", host),
 			Fix:    "Validate again; if it keeps happening, check the proxy or firewall between this computer and Microsoft."}, true

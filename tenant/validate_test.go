@@ -253,6 +253,15 @@ func scenarios() []scenario {
 			},
 			want: []string{"not JSON or was cut short"}},
 
+		{name: "token request dropped without an answer", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail,
+			setup: func(t testing.TB, r *rig) { r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Hangup: true}) },
+			want:  []string{"connection", "was cut"}},
+		{name: "Graph request dropped without an answer", creds: "Contoso", status: tenant.StatusWarn, check: tenant.CheckRole, cs: tenant.StatusWarn,
+			setup: func(t testing.TB, r *rig) {
+				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindGraph, PathContains: "/memberOf/", Hangup: true})
+			},
+			want: []string{"was cut"}},
+
 		// A token for something other than what was typed.
 		{name: "tid mismatch", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail,
 			setup: func(t testing.TB, r *rig) {

@@ -151,7 +151,7 @@ func DemoTenants(now time.Time) []DemoTenant {
 			TenantID: "wingtip.onmicrosoft.com", ClientID: wingtipApp, Secret: wingtipWrong},
 		{Label: "Adatum (missing permission)", Outcome: "warn: no Application.Read.All, so the secret expiry and roles are unknown",
 			TenantID: adatumTenant, ClientID: adatumApp, Secret: adatumSecret},
-		{Label: "Litware (missing role)", Outcome: "warn: the app has no Teams Administrator role",
+		{Label: "Litware (missing role)", Outcome: "warn: the app has no Teams Administrator role, and the admin nobody@litware.com is not found",
 			TenantID: litwareTenant, ClientID: litwareApp, Secret: litwareSecret, AdminUPN: "nobody@litware.com"},
 		{Label: "Proseware (Conditional Access)", Outcome: "fail: AADSTS53003, blocked by Conditional Access",
 			TenantID: proseTenant, ClientID: proseApp, Secret: proseSecret},

@@ -45,8 +45,11 @@ type Fault struct {
 	AADSTS int
 	// Body replaces the answer with these raw bytes (e.g. an HTML page).
 	Body string
-	// Truncate cuts the normal answer in half.
+	// Truncate cuts the normal answer in half (a well-formed but short body).
 	Truncate bool
+	// Hangup drops the request without an answer (the stream or connection
+	// is reset), as a failing proxy does.
+	Hangup bool
 	// Claims, on a token request, overrides claims of the token issued
 	// (a nil value removes the claim): a token for another tenant or app.
 	Claims map[string]any
@@ -300,6 +303,8 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, kind Kind, f
 		w.Header().Set("Retry-After", f.RetryAfter)
 	}
 	switch {
+	case f.Hangup:
+		panic(http.ErrAbortHandler)
 	case f.Body != "":
 		status := f.Status
 		if status == 0 {
