@@ -420,3 +420,19 @@ func TestSystemTrustIsUsed(t *testing.T) {
 	}
 	w.must(t, 0, "", "validate", "GOOD")
 }
+
+// TestTimeoutReachesTheValidator: ONBOARD_TIMEOUT bounds a validation
+// against a slow directory, and --timeout wins over it.
+func TestTimeoutReachesTheValidator(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD", fxHealthy, fxHealthy.secret)
+	w.srv.SetLatency(400 * time.Millisecond)
+	r := w.run(t, "", []string{"ONBOARD_TIMEOUT=100ms"}, "validate", "GOOD")
+	if r.code != 1 || !strings.Contains(r.stdout, "fail") {
+		t.Errorf("a 100ms timeout against a 400ms directory should fail:\n%s", r)
+	}
+	r = w.run(t, "", []string{"ONBOARD_TIMEOUT=100ms"}, "--timeout", "1m", "validate", "GOOD")
+	if r.code != 0 {
+		t.Errorf("--timeout 1m should win over ONBOARD_TIMEOUT:\n%s", r)
+	}
+}
