@@ -47,6 +47,11 @@ func (f *addFlow) checkCustomerName(v string) (string, bool) {
 func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type != tea.KeyEnter {
 		f.custStep.update(msg)
+		label := "New customer…"
+		if q := strings.TrimSpace(f.custStep.filter.Value()); q != "" {
+			label = fmt.Sprintf("New customer %q", q)
+		}
+		f.custStep.options[0].label = label
 		return nil
 	}
 	o, ok := f.custStep.selected()

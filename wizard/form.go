@@ -168,6 +168,17 @@ func (f *form) lastFocusable() bool {
 	return true
 }
 
+// restFilled reports whether every text field after the focused one has
+// a value.
+func (f *form) restFilled() bool {
+	for _, fl := range f.fields[f.focus+1:] {
+		if (fl.kind == kindText || fl.kind == kindSecret) && fl.input.Value() == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // valid reports whether no field has a blocking message; it focuses the
 // first field that has one.
 func (f *form) valid() bool {
@@ -190,7 +201,10 @@ func (f *form) update(msg tea.KeyMsg) (submit bool) {
 	cur := f.focused()
 	switch {
 	case msg.Type == tea.KeyEnter:
-		if f.lastFocusable() {
+		// Enter goes to the next field, or submits once every field after
+		// this one is filled in (prefilled credentials, an edit after a
+		// failed validation): no Enter per field that needs none.
+		if f.lastFocusable() || f.restFilled() {
 			f.submitted = true
 			return f.valid()
 		}

@@ -44,6 +44,7 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 			f.prepareM365()
 			return f.goTo(stepM365)
 		case "edit":
+			f.credForm.setFocus(0)
 			return f.goBack()
 		case "retry":
 			svc, _, err := f.in.Parse(f.c.now())

@@ -160,7 +160,7 @@ func TestServicePageEditAndDelete(t *testing.T) {
 	h.enter()
 	h.typ("e")
 	h.key(tea.KeyLeft) // pro → essentials-plus
-	h.enter()
+	h.key(tea.KeyTab)
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.typ("0")
 	h.enter()
@@ -338,7 +338,7 @@ func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
 	h.enter()
 	h.enter()
 	h.typ("Northwind Traders")
-	h.contains("> New customer…") // no match: the cursor is on New customer…
+	h.contains(`> New customer "Northwind Traders"`) // no match: the cursor is on New customer
 	h.enter()
 	f := h.flow()
 	if f.step != stepName || !f.newCustomer || f.in.Customer != "Northwind Traders" {
@@ -358,5 +358,30 @@ func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
 	h.contains(`customer "Contoso Ltd" already exists`)
 	if cs, _ := e.store.ListCustomers(); len(cs) != 1 {
 		t.Errorf("customers = %v: nothing is saved before Create service", cs)
+	}
+}
+
+func TestEnterSubmitsWhenTheRestIsFilledIn(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = entrasim.DemoTenants(testNow)
+	h := newHarness(t, opts)
+	h.typ("a") // Contoso's credentials prefilled
+	h.enter()
+	h.typ("Contoso Ltd")
+	h.enter()
+	h.typ("ctso-dr1")
+	h.enter()
+	if h.flow().nameForm.focus != 1 {
+		t.Fatal("Enter on the short name did not go to the empty full name")
+	}
+	h.enter()
+	h.enter()
+	h.typ("10")
+	h.enter()
+	h.enter()
+	h.enter() // on the Tenant ID: everything after it is filled in, so validate
+	if f := h.flow(); f.step != stepResult || !f.report.Passed() {
+		t.Fatalf("step %s: one Enter on prefilled credentials did not validate them", stepTitles[f.step])
 	}
 }
