@@ -340,6 +340,25 @@ func scenarios() []scenario {
 					t.Errorf("DaysUntilExpire = %v, want 9", rep.DaysUntilExpire)
 				}
 			}},
+		{name: "secret past its end date by this computer's clock", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckSecret, cs: tenant.StatusFail,
+			setup: func(t testing.TB, r *rig) {
+				later := r.now.AddDate(0, 0, 402)
+				r.cfg.Now = func() time.Time { return later }
+			},
+			want: []string{"expired on"},
+			after: func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
+				if rep.DaysUntilExpire == nil || *rep.DaysUntilExpire >= 0 {
+					t.Errorf("DaysUntilExpire = %v, want negative", rep.DaysUntilExpire)
+				}
+			}},
+		{name: "tenant not found names the cloud", creds: "Fourth Coffee", status: tenant.StatusFail, aadsts: "AADSTS90002", check: tenant.CheckToken, cs: tenant.StatusFail,
+			setup: func(t testing.TB, r *rig) { r.cfg.Cloud = tenant.CloudUSGov },
+			want:  []string{"in the usgov cloud"},
+			after: func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
+				if rep.Cloud != "usgov" {
+					t.Errorf("Cloud = %q", rep.Cloud)
+				}
+			}},
 		{name: "two secrets with the same hint", creds: "Contoso", status: tenant.StatusWarn, check: tenant.CheckSecret, cs: tenant.StatusWarn,
 			dir: func(d *entrasim.Directory) {
 				a := &tenantOf(d, "Contoso").Apps[0]
