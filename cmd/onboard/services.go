@@ -122,8 +122,11 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	for _, n := range notes {
 		fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
 	}
-	v := a.val
-	report := v.Validate(a.ctx, tenant.CredentialsOf(svc), a.checkProgress())
+	progress := a.checkProgress()
+	if progress != nil {
+		fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", svc.Name)
+	}
+	report := a.val.Validate(a.ctx, tenant.CredentialsOf(svc), progress)
 	if !report.Passed() {
 		fmt.Fprintf(a.stderr, "Validation of %s failed:\n", svc.Name)
 		printChecks(a.stderr, report)
