@@ -181,6 +181,9 @@ func (f *addFlow) updateKey(msg tea.KeyMsg) tea.Cmd {
 		if f.step == stepCustomer && f.custStep.clearFilter() {
 			return nil
 		}
+		if f.step == stepResult {
+			return f.editCredentials()
+		}
 		return f.goBack()
 	}
 	switch f.step {

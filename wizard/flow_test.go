@@ -121,7 +121,7 @@ func TestWrongSecretStaysOnTheResultAndSavesNothing(t *testing.T) {
 	p.waitFor("failed")
 	p.waitFor("7000215")
 	p.enter() // Edit credentials (the first action after a failure)
-	p.waitFor("Client secret")
+	p.waitFor("Last validation failed: Entra ID rejected the client secret")
 	m := p.quit()
 
 	f := m.screen.(*addFlow)

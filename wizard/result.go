@@ -44,8 +44,7 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 			f.prepareM365()
 			return f.goTo(stepM365)
 		case "edit":
-			f.credForm.setFocus(0)
-			return f.goBack()
+			return f.editCredentials()
 		case "retry":
 			svc, _, err := f.in.Parse(f.c.now())
 			if err != nil {
@@ -59,6 +58,22 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 	}
 	f.actions.update(msg)
 	return nil
+}
+
+// editCredentials returns to the credentials with the failure in view, so
+// the engineer sees what to fix while fixing it.
+func (f *addFlow) editCredentials() tea.Cmd {
+	f.credForm.setFocus(0)
+	f.credNote = ""
+	if r := f.report; r != nil && !r.Passed() {
+		for _, c := range r.Checks {
+			if c.Status == tenant.StatusFail {
+				f.credNote = "Last validation failed: " + c.Detail
+				break
+			}
+		}
+	}
+	return f.goBack()
 }
 
 func (f *addFlow) viewResult() string {
