@@ -55,7 +55,7 @@ type Validator struct {
 	timeout   time.Duration
 	now       func() time.Time
 	log       *slog.Logger
-	tokens    acquirer
+	tokens    *msalAcquirer
 }
 
 // The names of the report's checks, in the order they appear.

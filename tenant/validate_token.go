@@ -8,21 +8,14 @@ import (
 	"strings"
 )
 
-// acquirer gets one fresh app-only token per call: it must never answer
-// from a token cache (Validate Authentication proves the secret works
-// *now*), but may keep the tenant's OpenID metadata between calls.
-type acquirer interface {
-	acquire(ctx context.Context, authorityHost, tenant, clientID string, secret Secret, scope string) (accessToken string, err error)
-}
-
 // Stages of the token step, for error messages and mapping.
 const (
 	stageMetadata = "metadata" // the tenant's OpenID metadata (where AADSTS90002 comes from)
 	stageToken    = "token"    // the token endpoint
 )
 
-// entraHTTPError is a non-2xx answer from Entra ID, whichever client
-// received it. Body is the raw answer (Entra's JSON error, or a proxy's page).
+// entraHTTPError is a non-2xx answer from Entra ID, taken out of MSAL's
+// CallErr. Body is the raw answer (Entra's JSON error, or a proxy's page).
 type entraHTTPError struct {
 	Stage  string
 	Status int

@@ -34,7 +34,7 @@ type msalClient struct {
 // only cost is one metadata request per tenant).
 const maxMSALClients = 512
 
-func newAcquirer(c *http.Client) acquirer {
+func newAcquirer(c *http.Client) *msalAcquirer {
 	return &msalAcquirer{http: c, clients: map[[32]byte]*msalClient{}}
 }
 
@@ -69,6 +69,9 @@ func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (*ms
 	return c, nil
 }
 
+// acquire gets one fresh app-only token: never from MSAL's token cache
+// (Validate Authentication proves the secret works *now*), while the
+// tenant's OpenID metadata is kept between calls.
 func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clientID string, secret Secret, scope string) (string, error) {
 	c, err := a.clientFor(authorityURL(authorityHost, tenant), clientID, secret)
 	if err != nil {
