@@ -50,6 +50,27 @@ func TestRoundTrips(t *testing.T) {
 	counts(t, r, 0, 1, 3)
 }
 
+// TestOneConnection: one validator keeps one HTTP/2 connection for all its
+// validations (keep-alive, no TLS handshake per request).
+func TestOneConnection(t *testing.T) {
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	v := r.validator()
+	for _, label := range []string{"Contoso", "Fabrikam", "Northwind", "Contoso"} {
+		if rep := v.Validate(context.Background(), demoCreds(t, now, label), nil); rep.Status == tenant.StatusFail {
+			t.Fatal(dump(rep))
+		}
+	}
+	c := r.srv.Counts()
+	total := c[entrasim.KindMetadata] + c[entrasim.KindToken] + c[entrasim.KindGraph]
+	if got := r.srv.HTTP2Requests(); got != total {
+		t.Errorf("%d of %d requests over HTTP/2", got, total)
+	}
+	if got := r.srv.Connections(); got != 1 {
+		t.Errorf("%d connections for %d requests, want 1", got, total)
+	}
+}
+
 // TestTokenCacheNeverAnswers: after a successful validation the secret is
 // removed from the app; the next validation must go to Entra ID and fail,
 // not pass on the token MSAL got a moment ago.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -75,6 +76,8 @@ type Server struct {
 	counts      map[Kind]int
 	inflight    map[Kind]int
 	maxInflight map[Kind]int
+	conns       int // TCP connections accepted
+	http2       int // requests that arrived over HTTP/2
 
 	// Graph barrier: Graph requests wait until barrierN of them have
 	// arrived, which proves at the server that calls run in parallel.
@@ -97,6 +100,13 @@ func Start(d Directory) (*Server, error) {
 	ts.EnableHTTP2 = true
 	// Tests make TLS fail on purpose; the handshake errors are expected.
 	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
 	ts.StartTLS()
 	s.ts = ts
 	return s, nil
@@ -185,11 +195,27 @@ func (s *Server) MaxInFlight(k Kind) int {
 	return s.maxInflight[k]
 }
 
-// ResetCounts zeroes the request and in-flight counters.
+// Connections is how many TCP connections clients opened: with keep-alive
+// and HTTP/2 a validator needs one, however many validations it runs.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
+}
+
+// HTTP2Requests is how many requests arrived over HTTP/2.
+func (s *Server) HTTP2Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.http2
+}
+
+// ResetCounts zeroes the request, in-flight, connection and HTTP/2 counters.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	s.counts = map[Kind]int{}
 	s.maxInflight = map[Kind]int{}
+	s.conns, s.http2 = 0, 0
 	s.mu.Unlock()
 }
 
@@ -216,6 +242,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	kind := kindOf(r.URL.Path)
 	s.mu.Lock()
 	s.counts[kind]++
+	if r.ProtoMajor == 2 {
+		s.http2++
+	}
 	s.inflight[kind]++
 	if s.inflight[kind] > s.maxInflight[kind] {
 		s.maxInflight[kind] = s.inflight[kind]
