@@ -29,6 +29,9 @@ func TestRoundTrips(t *testing.T) {
 		t.Fatalf("first validation: %s", dump(rep))
 	}
 	counts(t, r, 1, 1, 4)
+	if got := r.srv.Count(entrasim.KindOther); got != 0 {
+		t.Errorf("%d other requests (instance discovery?), want none", got)
+	}
 	if got := r.srv.MaxInFlight(entrasim.KindGraph); got != 4 {
 		t.Errorf("Graph calls in flight together: %d, want 4", got)
 	}
