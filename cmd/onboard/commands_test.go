@@ -436,3 +436,40 @@ func TestTimeoutReachesTheValidator(t *testing.T) {
 		t.Errorf("--timeout 1m should win over ONBOARD_TIMEOUT:\n%s", r)
 	}
 }
+
+// TestDynamicCompletion: the shell completion scripts call the hidden
+// __complete command; it offers service and customer names from the
+// database and the fixed choices of --license and --cloud.
+func TestDynamicCompletion(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	// No database yet: nothing offered, and none created.
+	if r := w.must(t, 0, "", "__complete", "services", "show", ""); strings.Contains(r.stdout, "CONTOSO") || fileExists(w.db) {
+		t.Errorf("completion without a database: %q (created: %v)", r.stdout, fileExists(w.db))
+	}
+	w.seedService(t, "Contoso Ltd", "CONTOSO01", fxHealthy, fxHealthy.secret)
+	w.seedService(t, "Contoso Ltd", "CONTOSO02", fxHealthy, fxHealthy.secret)
+	w.seedService(t, "Fabrikam", "FAB01", fxExpiring, fxExpiring.secret)
+	for _, c := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"services", "show", "con"}, []string{"CONTOSO01", "CONTOSO02"}, []string{"FAB01"}},
+		{[]string{"validate", "CONTOSO01", ""}, []string{"CONTOSO02", "FAB01"}, []string{"CONTOSO01"}},
+		{[]string{"services", "delete", "f"}, []string{"FAB01"}, []string{"CONTOSO"}},
+		{[]string{"services", "add", "--customer", ""}, []string{"Contoso Ltd", "Fabrikam"}, nil},
+		{[]string{"services", "add", "--license", ""}, []string{"essentials-plus", "pro"}, nil},
+		{[]string{"services", "list", "--cloud", ""}, []string{"global", "usgov", "usdod", "china"}, nil},
+	} {
+		r := w.must(t, 0, "", append([]string{"__complete"}, c.args...)...)
+		for _, s := range c.want {
+			if !strings.Contains(r.stdout, s) {
+				t.Errorf("complete %v: %q missing from\n%s", c.args, s, r)
+			}
+		}
+		for _, s := range c.not {
+			if strings.Contains(r.stdout, s) {
+				t.Errorf("complete %v: %q offered\n%s", c.args, s, r.stdout)
+			}
+		}
+	}
+}

@@ -69,6 +69,8 @@ taken. It is never accepted as a flag or an environment variable.`,
 	f.StringVar(&in.AdminUser, "admin", "", "optional customer admin who handed the credentials over (UPN)")
 	f.StringVar(&m365Domain, "m365-domain", "", "M365 domain (default: the tenant's initial *.onmicrosoft.com domain)")
 	f.BoolVar(&asJSON, "json", false, "print the saved service as JSON")
+	_ = c.RegisterFlagCompletionFunc("customer", a.completeCustomerNames)
+	_ = c.RegisterFlagCompletionFunc("license", fixedChoices(licenseChoices()...))
 	return c
 }
 
@@ -237,7 +239,8 @@ func (a *app) servicesShowCommand() *cobra.Command {
 		Short: "Show a service's page: credentials (secret as hint), expiry, roles, permissions, last validation",
 		Example: `  onboard services show CONTOSO01
   onboard services show contoso01 --json   # names ignore case`,
-		Args: exactArgs(1, "the service's short name"),
+		Args:              exactArgs(1, "the service's short name"),
+		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			st, err := a.openStore()
 			if err != nil {
@@ -260,10 +263,11 @@ func (a *app) servicesShowCommand() *cobra.Command {
 
 func (a *app) servicesDeleteCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:     "delete NAME",
-		Short:   "Delete a service and its validation history",
-		Example: `  onboard services delete CONTOSO01`,
-		Args:    exactArgs(1, "the service's short name"),
+		Use:               "delete NAME",
+		Short:             "Delete a service and its validation history",
+		Example:           `  onboard services delete CONTOSO01`,
+		Args:              exactArgs(1, "the service's short name"),
+		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			st, err := a.openStore()
 			if err != nil {

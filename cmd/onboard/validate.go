@@ -36,6 +36,7 @@ failed. Ctrl+C stops starting new validations; the reports already
 recorded are kept. Progress goes to stderr when it is a terminal.`,
 		Example: `  onboard validate CONTOSO01 FABRIKAM02
   onboard validate --all --concurrency 32 --json > reports.json`,
+		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			switch {
 			case all && len(args) > 0:

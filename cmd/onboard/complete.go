@@ -1,0 +1,102 @@
+package main
+
+import (
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"onboard/store"
+	"onboard/tenant"
+)
+
+// Shell completion of the names an engineer would otherwise look up with
+// `services list`: service and customer names from the database, and the
+// fixed choices of --license and --cloud. Completion never creates a
+// database and never fails loudly: at worst it offers nothing.
+
+func (a *app) completeServiceNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	a.withStoreForCompletion(cmd, func(st *store.Store) {
+		list, err := st.ListServices()
+		if err != nil {
+			return
+		}
+		for _, s := range list {
+			if hasPrefixFold(s.Name, toComplete) && !containsFold(args, s.Name) {
+				names = append(names, s.Name)
+			}
+		}
+	})
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+func (a *app) completeCustomerNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	a.withStoreForCompletion(cmd, func(st *store.Store) {
+		list, err := st.ListCustomers()
+		if err != nil {
+			return
+		}
+		for _, c := range list {
+			if hasPrefixFold(c.Name, toComplete) {
+				names = append(names, c.Name)
+			}
+		}
+	})
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
+func (a *app) withStoreForCompletion(cmd *cobra.Command, fn func(*store.Store)) {
+	if a.resolve(cmd) != nil {
+		return
+	}
+	path, err := a.dbFile()
+	if err != nil {
+		return
+	}
+	if _, err := os.Stat(path); err != nil {
+		return
+	}
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return
+	}
+	defer st.Close()
+	fn(st)
+}
+
+func fixedChoices(choices ...string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		return choices, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+func licenseChoices() []string {
+	out := make([]string, 0, len(tenant.Licenses))
+	for _, l := range tenant.Licenses {
+		out = append(out, string(l)+"\t"+l.Title())
+	}
+	return out
+}
+
+func cloudChoices() []string {
+	out := make([]string, 0, len(tenant.Clouds))
+	for _, c := range tenant.Clouds {
+		out = append(out, string(c))
+	}
+	return out
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return strings.HasPrefix(tenant.NameKey(s), tenant.NameKey(prefix))
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if tenant.NameKey(x) == tenant.NameKey(s) {
+			return true
+		}
+	}
+	return false
+}
