@@ -49,7 +49,7 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Lock()
-	tp := s.dir.lookupTenant(tid)
+	tp := s.tenant(tid)
 	var t Tenant
 	if tp != nil {
 		t = *tp

@@ -71,6 +71,7 @@ type Server struct {
 
 	mu          sync.Mutex
 	dir         Directory
+	index       map[string]int // GUID and every domain, lower-cased → tenant
 	latency     time.Duration
 	faults      []*faultState
 	counts      map[Kind]int
@@ -96,6 +97,7 @@ func Start(d Directory) (*Server, error) {
 		key: key, kid: kid, dir: d.clone(),
 		counts: map[Kind]int{}, inflight: map[Kind]int{}, maxInflight: map[Kind]int{},
 	}
+	s.reindex()
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	ts.EnableHTTP2 = true
 	// Tests make TLS fail on purpose; the handshake errors are expected.
@@ -166,7 +168,28 @@ func (s *Server) ClearFaults() {
 func (s *Server) Update(fn func(*Directory)) {
 	s.mu.Lock()
 	fn(&s.dir)
+	s.reindex()
 	s.mu.Unlock()
+}
+
+// reindex rebuilds the tenant index; a bulk directory of hundreds of
+// tenants is looked up on every request. Callers hold s.mu (or own s).
+func (s *Server) reindex() {
+	s.index = make(map[string]int, len(s.dir.Tenants)*3)
+	for i, t := range s.dir.Tenants {
+		s.index[strings.ToLower(t.ID)] = i
+		for _, d := range t.Domains {
+			s.index[strings.ToLower(d.Name)] = i
+		}
+	}
+}
+
+// tenant finds a tenant by GUID or domain, ignoring case. Callers hold s.mu.
+func (s *Server) tenant(idOrDomain string) *Tenant {
+	if i, ok := s.index[strings.ToLower(idOrDomain)]; ok && i < len(s.dir.Tenants) {
+		return &s.dir.Tenants[i]
+	}
+	return nil
 }
 
 // Count is how many requests of a kind the server has received.
@@ -444,7 +467,7 @@ func (s *Server) findTenant(w http.ResponseWriter, r *http.Request) (Tenant, boo
 		return Tenant{}, false
 	}
 	s.mu.Lock()
-	t := s.dir.lookupTenant(seg)
+	t := s.tenant(seg)
 	var out Tenant
 	if t != nil {
 		out = *t
