@@ -2,13 +2,9 @@ package store
 
 import (
 	"bytes"
-	"compress/flate"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"sync"
 
 	"onboard/tenant"
 )
@@ -77,75 +73,6 @@ func encode(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
-}
-
-// A stored value is either plain JSON (it starts with '{') or packed: a
-// format byte followed by the JSON compressed with DEFLATE and that format's
-// preset dictionary. Service records and reports are packed: a record's
-// JSON is mostly field names and the validator's phrases, and packing them
-// keeps 100,000 services with their reports well under 100 MB.
-const formatPacked1 byte = 1
-
-// maxValue bounds what a packed value may expand to, so a damaged file
-// cannot make a read allocate without limit.
-const maxValue = 8 << 20
-
-var (
-	packers = sync.Pool{New: func() any {
-		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(dictionary1))
-		if err != nil {
-			panic(err) // only for an invalid level
-		}
-		return w
-	}}
-	unpackers = sync.Pool{New: func() any {
-		return flate.NewReaderDict(bytes.NewReader(nil), []byte(dictionary1))
-	}}
-	buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
-
-// pack returns the packed form of a JSON value.
-func pack(js []byte) []byte {
-	var out bytes.Buffer
-	out.Grow(len(js)/3 + 16)
-	out.WriteByte(formatPacked1)
-	w := packers.Get().(*flate.Writer)
-	w.Reset(&out)
-	// Writes to a bytes.Buffer cannot fail.
-	_, _ = w.Write(js)
-	_ = w.Close()
-	w.Reset(io.Discard)
-	packers.Put(w)
-	return out.Bytes()
-}
-
-var errDamaged = errors.New("not a value this store wrote")
-
-// unpacked calls fn with the JSON of a stored value. The bytes given to fn
-// are only valid during the call.
-func unpacked(v []byte, fn func(js []byte) error) error {
-	if len(v) > 0 && v[0] == '{' {
-		return fn(v)
-	}
-	if len(v) == 0 || v[0] != formatPacked1 {
-		return errDamaged
-	}
-	r := unpackers.Get().(io.ReadCloser)
-	defer unpackers.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(v[1:]), []byte(dictionary1)); err != nil {
-		return err
-	}
-	buf := buffers.Get().(*bytes.Buffer)
-	defer buffers.Put(buf)
-	buf.Reset()
-	n, err := buf.ReadFrom(io.LimitReader(r, maxValue+1))
-	if err != nil {
-		return err
-	}
-	if n > maxValue {
-		return fmt.Errorf("expands beyond %d bytes", maxValue)
-	}
-	return fn(buf.Bytes())
 }
 
 // decode reads a stored value into v. Decoding copies everything out of

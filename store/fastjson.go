@@ -25,9 +25,16 @@ import (
 // taught here (TestFastDecodeKnowsEveryField fails until then).
 
 type fastReader struct {
-	b  []byte
-	i  int
-	ok bool
+	b []byte
+	// src is b as one string: every string value is a substring of it, so
+	// a record costs one string allocation, not one per field.
+	src string
+	i   int
+	ok  bool
+}
+
+func newFastReader(js []byte) *fastReader {
+	return &fastReader{b: js, src: string(js), ok: true}
 }
 
 func (r *fastReader) fail() { r.ok = false }
@@ -70,38 +77,44 @@ func (r *fastReader) null() bool {
 	return false
 }
 
-// rawString returns the bytes of a string that has no escapes and no
-// control characters, or fails. It does not allocate.
-func (r *fastReader) rawString() []byte {
+// stringAt returns the offsets of the contents of a string that has no
+// escapes and no control characters, or fails.
+func (r *fastReader) stringAt() (start, end int) {
 	r.ws()
 	if r.i >= len(r.b) || r.b[r.i] != '"' {
 		r.fail()
-		return nil
+		return 0, 0
 	}
-	start := r.i + 1
+	start = r.i + 1
 	for j := start; j < len(r.b); j++ {
 		switch c := r.b[j]; {
 		case c == '"':
 			r.i = j + 1
-			return r.b[start:j]
+			return start, j
 		case c == '\\' || c < 0x20:
 			r.fail()
-			return nil
+			return 0, 0
 		}
 	}
 	r.fail()
-	return nil
+	return 0, 0
+}
+
+// rawString is stringAt's bytes (no allocation).
+func (r *fastReader) rawString() []byte {
+	start, end := r.stringAt()
+	return r.b[start:end]
 }
 
 // str reads a string value. Escaped strings and invalid UTF-8 (which
 // encoding/json would repair) leave the fast path.
 func (r *fastReader) str() string {
-	s := r.rawString()
-	if !r.ok || !utf8.Valid(s) {
+	start, end := r.stringAt()
+	if !r.ok || !utf8.Valid(r.b[start:end]) {
 		r.fail()
 		return ""
 	}
-	return string(s)
+	return r.src[start:end]
 }
 
 func (r *fastReader) integer() int64 {
@@ -420,14 +433,14 @@ func (r *fastReader) check(c *tenant.Check) {
 // fastService decodes a service record on the fast path; false means it
 // cannot (rec is then left half-filled and must not be used).
 func fastService(js []byte, rec *serviceRecord) bool {
-	r := fastReader{b: js, ok: true}
+	r := newFastReader(js)
 	r.service(rec)
 	r.end()
 	return r.ok
 }
 
 func fastReport(js []byte, rec *reportRecord) bool {
-	r := fastReader{b: js, ok: true}
+	r := newFastReader(js)
 	r.report(&rec.ValidationReport, &rec.V)
 	r.end()
 	return r.ok
