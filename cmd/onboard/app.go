@@ -222,25 +222,25 @@ func (a *app) openStore() (*store.Store, error) {
 	}
 	st, err := store.Open(path, store.Options{})
 	if err != nil {
-		return nil, storeError(path, err)
+		return nil, storeError("open the database "+path, err)
 	}
 	return st, nil
 }
 
-// storeError names the database and the way out for the errors the store
-// can raise when it is opened or read.
-func storeError(path string, err error) error {
+// storeError turns a store error into a failure. For the kinds an
+// engineer must act on (database in use, newer schema, key file
+// permissions, bad or wrong key) the store's message already names the
+// file or service and the fix, so it is shown as is; anything else gets
+// what was being done in front of it.
+func storeError(doing string, err error) error {
 	switch {
-	case errors.Is(err, store.ErrInUse):
-		return failedf("the database %s is in use by another onboard process: close the other onboard and try again", path)
 	case errors.Is(err, store.ErrNewerSchema):
-		return failedf("the database %s was written by a newer version of onboard (this is %s): use the newer onboard", path, version())
-	case errors.Is(err, store.ErrCannotUnseal):
-		return failedf("cannot unseal the client secrets in %s: the key (%s, %s or onboard.key beside the database) is not the one they were sealed with", path, "ONBOARD_KEY", "ONBOARD_KEY_FILE")
-	case errors.Is(err, store.ErrKeyPermissions), errors.Is(err, store.ErrBadKey):
-		return failedf("%w", err) // the store's message names the file or variable and the fix
+		return failedf("%w (this is onboard %s)", err, version())
+	case errors.Is(err, store.ErrInUse), errors.Is(err, store.ErrKeyPermissions),
+		errors.Is(err, store.ErrBadKey), errors.Is(err, store.ErrCannotUnseal):
+		return failedf("%w", err)
 	}
-	return failedf("open the database %s: %w", path, err)
+	return failedf("%s: %w", doing, err)
 }
 
 // action wraps a command's work: the global flags are resolved first and

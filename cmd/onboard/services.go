@@ -210,12 +210,7 @@ func (a *app) servicesListCommand() *cobra.Command {
 	return c
 }
 
-func listError(err error) error {
-	if errors.Is(err, store.ErrCannotUnseal) {
-		return failedf("cannot unseal the stored client secrets: the key (ONBOARD_KEY, ONBOARD_KEY_FILE or onboard.key beside the database) is not the one they were sealed with")
-	}
-	return fmt.Errorf("list services: %w", err)
-}
+func listError(err error) error { return storeError("list services", err) }
 
 // getService looks a service up by name, ignoring case; an unknown name is
 // bad input.
@@ -224,10 +219,8 @@ func getService(st *store.Store, name string) (tenant.Service, error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return s, usagef("there is no service named %q (see `onboard services list`)", name)
-	case errors.Is(err, store.ErrCannotUnseal):
-		return s, failedf("cannot unseal the client secret of %s: the key (ONBOARD_KEY, ONBOARD_KEY_FILE or onboard.key beside the database) is not the one it was sealed with", name)
 	case err != nil:
-		return s, fmt.Errorf("look up service %q: %w", name, err)
+		return s, storeError(fmt.Sprintf("look up service %q", name), err)
 	}
 	return s, nil
 }

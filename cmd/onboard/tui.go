@@ -45,7 +45,7 @@ func (a *app) runDemo() error {
 	path := filepath.Join(dir, "onboard.db")
 	st, err := store.Open(path, store.Options{Key: key})
 	if err != nil {
-		return storeError(path, err)
+		return storeError("open the demo database "+path, err)
 	}
 	defer st.Close()
 
