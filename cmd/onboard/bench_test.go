@@ -24,7 +24,7 @@ func BenchmarkValidateAll500(b *testing.B) {
 	w.seedBulk(b, fx)
 	w.srv.SetLatency(100 * time.Millisecond)
 
-	var total time.Duration
+	var total, cpu time.Duration
 	var maxRSS int64
 	b.ResetTimer()
 	for range b.N {
@@ -41,6 +41,7 @@ func BenchmarkValidateAll500(b *testing.B) {
 		if got := bytes.Count(stdout.Bytes(), []byte(" pass ")); got != n {
 			b.Fatalf("%d of %d validations passed:\n%s", got, n, stdout.String())
 		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
 			maxRSS = ru.Maxrss // kilobytes on Linux
 		}
@@ -48,6 +49,7 @@ func BenchmarkValidateAll500(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(total.Seconds()/float64(b.N), "s/validate-all")
 	b.ReportMetric(float64(maxRSS)/1024, "MB-maxrss")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/run")
 	for _, k := range []entrasim.Kind{entrasim.KindMetadata, entrasim.KindToken, entrasim.KindGraph} {
 		b.ReportMetric(float64(w.srv.Count(k))/float64(b.N), string(k)+"-requests/run")
 	}
