@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -512,4 +514,37 @@ func TestNewerSchemaIsRefused(t *testing.T) {
 	if string(before) != string(w.dbBytes(t)) {
 		t.Error("the newer database was changed")
 	}
+}
+
+// TestAddDoesNotHoldTheDatabaseWhileValidating: while `services add` waits
+// on a slow directory, another onboard can use the database.
+func TestAddDoesNotHoldTheDatabaseWhileValidating(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	w.srv.SetLatency(700 * time.Millisecond)
+	cmd := exec.Command(binPath, addArgs("Contoso Ltd", "CONTOSO01", fxHealthy)...)
+	cmd.Env = w.env()
+	cmd.Stdin = strings.NewReader(fxHealthy.secret + "\n")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for w.networkCalls() == 0 {
+		select {
+		case err := <-exited:
+			t.Fatalf("services add ended before validating: %v\n%s", err, out.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	r := w.run(t, "", nil, "customers", "list")
+	if err := <-exited; err != nil {
+		t.Fatalf("services add: %v\n%s", err, out.String())
+	}
+	if r.code != 0 {
+		t.Errorf("the database was held during validation:\n%s", r)
+	}
+	w.must(t, 0, "", "services", "show", "CONTOSO01")
 }

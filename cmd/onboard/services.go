@@ -79,17 +79,24 @@ taken. It is never accepted as a flag or an environment variable.`,
 // validation happens without a network call.
 func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool) error {
 	now := a.now()
-	// Check every other field before asking for the secret, so an engineer
-	// at a terminal does not type it only to learn the short name is wrong.
+	// Check every other field, and that the customer exists and the short
+	// name is free, before asking for the secret: an engineer at a
+	// terminal should not type it only to learn the short name is taken.
 	probe := in
 	probe.Secret = "placeholder"
-	if _, _, err := probe.Parse(now); err != nil {
+	svc, _, err := probe.Parse(now)
+	if err != nil {
 		return err
 	}
 	domain, err := cleanM365Domain(m365Domain)
 	if err != nil {
 		return err
 	}
+	customer, err := a.checkNewService(svc)
+	if err != nil {
+		return err
+	}
+
 	raw, err := readSecret(a.stdin, a.stderr)
 	if err != nil {
 		return err
@@ -99,31 +106,14 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	if err != nil {
 		return err
 	}
+	svc.Customer = customer
 	svc.M365Domain = domain
-
-	st, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	cust, err := st.GetCustomer(svc.Customer)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return usagef("there is no customer %q: add it first with `onboard customers add %q`", svc.Customer, svc.Customer)
-	case err != nil:
-		return fmt.Errorf("look up customer %q: %w", svc.Customer, err)
-	}
-	svc.Customer = cust.Name
-	if _, err := st.GetService(svc.Name); !errors.Is(err, store.ErrNotFound) {
-		if err == nil || errors.Is(err, store.ErrCannotUnseal) {
-			return &tenant.RuleError{Field: "short name", Rule: fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", svc.Name)}
-		}
-		return fmt.Errorf("look up service %q: %w", svc.Name, err)
-	}
-
 	for _, n := range notes {
 		fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
 	}
+
+	// The database is not held open during validation (up to --timeout),
+	// so the wizard or a cron job can use it meanwhile.
 	progress := a.checkProgress()
 	if progress != nil {
 		fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", svc.Name)
@@ -135,6 +125,14 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		return failedf("validation failed, so service %s was not saved", svc.Name)
 	}
 	svc.Apply(report)
+
+	// CreateService checks the customer and the short name again inside
+	// its write transaction: whoever saved first in the meantime wins.
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	if err := st.CreateService(svc); err != nil {
 		if tenant.IsRuleError(err) {
 			return err
@@ -146,6 +144,32 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	}
 	fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", svc.Name, svc.State.Title(), report.Status)
 	return printService(a.stdout, svc, a.now())
+}
+
+// checkNewService applies the rules only the database can judge, before
+// any network call: the customer exists (its stored spelling is returned)
+// and no service has the short name, ignoring case.
+func (a *app) checkNewService(svc tenant.Service) (customer string, err error) {
+	st, err := a.openStore()
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	cust, err := st.GetCustomer(svc.Customer)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "", usagef("there is no customer %q: add it first with `onboard customers add %q`", svc.Customer, svc.Customer)
+	case err != nil:
+		return "", storeError(fmt.Sprintf("look up customer %q", svc.Customer), err)
+	}
+	_, err = st.GetService(svc.Name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return cust.Name, nil
+	case err == nil, errors.Is(err, store.ErrCannotUnseal):
+		return "", &tenant.RuleError{Field: "short name", Rule: fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", svc.Name)}
+	}
+	return "", storeError(fmt.Sprintf("look up service %q", svc.Name), err)
 }
 
 // cleanM365Domain accepts an empty domain (the tenant's initial domain is
