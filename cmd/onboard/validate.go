@@ -32,8 +32,10 @@ func (a *app) validateCommand() *cobra.Command {
 		Long: `Re-run Validate Authentication (token, tenant facts, secret expiry, roles,
 permissions, admin user) for the named services or for all of them, and
 record each report in the service's history. Exits 1 if any validation
-failed. Ctrl+C stops starting new validations; the reports already
-recorded are kept. Progress goes to stderr when it is a terminal.`,
+failed. Ctrl+C stops starting new validations, keeps every report already
+finished and exits 1. Services pending authentication (no App registration
+yet) are skipped by --all. Progress (done/total, rate, ETA) goes to stderr
+when it is a terminal.`,
 		Example: `  onboard validate CONTOSO01 FABRIKAM02
   onboard validate --all --concurrency 32 --json > reports.json`,
 		ValidArgsFunction: a.completeServiceNames,
@@ -51,7 +53,7 @@ recorded are kept. Progress goes to stderr when it is a terminal.`,
 	}
 	f := c.Flags()
 	f.BoolVar(&all, "all", false, "validate every service that has credentials")
-	f.IntVar(&concurrency, "concurrency", defaultConcurrency, "validations in flight at once")
+	f.IntVar(&concurrency, "concurrency", defaultConcurrency, "validations in flight at once (1–256)")
 	f.BoolVar(&asJSON, "json", false, "print the validated services as JSON")
 	return c
 }
