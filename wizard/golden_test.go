@@ -99,8 +99,7 @@ func TestGolden(t *testing.T) {
 	h.typ("toys")
 	t.Run("services_filtered", func(t *testing.T) { requireGolden(t, h) })
 	h.esc()
-	h.esc()
-	h.key(tea.KeyDown)
+	h.esc() // the main menu, its cursor still on Services
 	h.key(tea.KeyDown)
 	h.key(tea.KeyDown)
 	h.enter()

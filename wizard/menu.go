@@ -12,13 +12,16 @@ type menuScreen struct {
 }
 
 func newMenuScreen(c *common) *menuScreen {
-	return &menuScreen{c: c, list: newPicker(c, false,
+	m := &menuScreen{c: c, list: newPicker(c, false,
 		option{label: "Add service", desc: "onboard a customer's tenant (Direct Routing)", value: "add"},
 		option{label: "Services", desc: "find a service, open its page", value: "services"},
 		option{label: "Customers", desc: "list, add, rename", value: "customers"},
 		option{label: "Secret expiry", desc: "secrets by days until expire, validate all", value: "expiry"},
 		option{label: "Quit", value: "quit"},
 	)}
+	// Coming back, the cursor is where the engineer left it.
+	m.list.cursor = c.menuCursor
+	return m
 }
 
 func (m *menuScreen) title() string { return "Main menu" }
@@ -50,6 +53,7 @@ func (m *menuScreen) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case key.Matches(km, k.Enter):
 		o, _ := m.list.selected()
+		m.c.menuCursor = m.list.cursor
 		switch o.value {
 		case "add":
 			return navigate(stateAdd)

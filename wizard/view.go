@@ -56,8 +56,18 @@ func statusStyle(s styles, st tenant.Status) lipgloss.Style {
 
 // checkLines renders checks as "✓ name — detail" with the fix below.
 func checkLines(s styles, checks []tenant.Check, width int) string {
+	// Failures, then warnings, then passes: what needs doing is on screen
+	// without scrolling.
+	ordered := make([]tenant.Check, 0, len(checks))
+	for _, st := range []tenant.Status{tenant.StatusFail, tenant.StatusWarn, tenant.StatusPass} {
+		for _, c := range checks {
+			if c.Status == st || st == tenant.StatusFail && c.Status != tenant.StatusWarn && c.Status != tenant.StatusPass {
+				ordered = append(ordered, c)
+			}
+		}
+	}
 	var b strings.Builder
-	for i, c := range checks {
+	for i, c := range ordered {
 		st := statusStyle(s, c.Status)
 		line := st.Render(c.Status.Symbol()+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
 		b.WriteString(indentWrap(line, width, "", "  "))
@@ -65,7 +75,7 @@ func checkLines(s styles, checks []tenant.Check, width int) string {
 			b.WriteByte('\n')
 			b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "  ", "    "))
 		}
-		if i < len(checks)-1 {
+		if i < len(ordered)-1 {
 			b.WriteByte('\n')
 		}
 	}

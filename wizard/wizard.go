@@ -146,6 +146,8 @@ type common struct {
 	help      help.Model
 	width     int
 	height    int
+	// menuCursor is the main menu entry last chosen.
+	menuCursor int
 }
 
 // bodyHeight is the number of lines a screen may use: the title line, a
