@@ -259,7 +259,10 @@ func (r *fastReader) optional(read func()) {
 }
 
 func (r *fastReader) timePtr(dst **time.Time) {
-	r.optional(func() { t := r.time(); *dst = &t })
+	if !r.null() {
+		t := r.time()
+		*dst = &t
+	}
 }
 
 func (r *fastReader) end() {
@@ -274,29 +277,51 @@ func (r *fastReader) service(rec *serviceRecord) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "v":
-			r.optional(func() { rec.V = int(r.integer()) })
+			if !r.null() {
+				rec.V = int(r.integer())
+			}
 		case "sealedSecret":
-			r.optional(func() { rec.Sealed = r.bytesB64() })
+			if !r.null() {
+				rec.Sealed = r.bytesB64()
+			}
 		case "name":
-			r.optional(func() { svc.Name = r.str() })
+			if !r.null() {
+				svc.Name = r.str()
+			}
 		case "fullName":
-			r.optional(func() { svc.FullName = r.str() })
+			if !r.null() {
+				svc.FullName = r.str()
+			}
 		case "customer":
-			r.optional(func() { svc.Customer = r.str() })
+			if !r.null() {
+				svc.Customer = r.str()
+			}
 		case "license":
-			r.optional(func() { svc.License = tenant.License(r.str()) })
+			if !r.null() {
+				svc.License = tenant.License(r.str())
+			}
 		case "users":
-			r.optional(func() { svc.Users = int(r.integer()) })
+			if !r.null() {
+				svc.Users = int(r.integer())
+			}
 		case "m365Domain":
-			r.optional(func() { svc.M365Domain = r.str() })
+			if !r.null() {
+				svc.M365Domain = r.str()
+			}
 		case "state":
-			r.optional(func() { svc.State = tenant.ServiceState(r.str()) })
+			if !r.null() {
+				svc.State = tenant.ServiceState(r.str())
+			}
 		case "app":
 			r.app(&svc.App)
 		case "createdAt":
-			r.optional(func() { svc.CreatedAt = r.time() })
+			if !r.null() {
+				svc.CreatedAt = r.time()
+			}
 		case "updatedAt":
-			r.optional(func() { svc.UpdatedAt = r.time() })
+			if !r.null() {
+				svc.UpdatedAt = r.time()
+			}
 		case "lastValidation":
 			r.optional(func() {
 				if svc.LastValidation == nil {
@@ -315,11 +340,17 @@ func (r *fastReader) app(a *tenant.AppRegistration) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "tenantId":
-			r.optional(func() { a.TenantID = r.str() })
+			if !r.null() {
+				a.TenantID = r.str()
+			}
 		case "clientId":
-			r.optional(func() { a.ClientID = r.str() })
+			if !r.null() {
+				a.ClientID = r.str()
+			}
 		case "adminUser":
-			r.optional(func() { a.AdminUser = r.str() })
+			if !r.null() {
+				a.AdminUser = r.str()
+			}
 		case "manualExpiry":
 			r.timePtr(&a.ManualExpiry)
 		default:
@@ -338,33 +369,60 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 			if version == nil {
 				return false
 			}
-			r.optional(func() { *version = int(r.integer()) })
+			if !r.null() {
+				*version = int(r.integer())
+			}
 		case "status":
-			r.optional(func() { rep.Status = tenant.Status(r.str()) })
+			if !r.null() {
+				rep.Status = tenant.Status(r.str())
+			}
 		case "at":
-			r.optional(func() { rep.At = r.time() })
+			if !r.null() {
+				rep.At = r.time()
+			}
 		case "elapsedNs":
-			r.optional(func() { rep.Elapsed = time.Duration(r.integer()) })
+			if !r.null() {
+				rep.Elapsed = time.Duration(r.integer())
+			}
 		case "cloud":
-			r.optional(func() { rep.Cloud = r.str() })
+			if !r.null() {
+				rep.Cloud = r.str()
+			}
 		case "clientId":
-			r.optional(func() { rep.ClientID = r.str() })
+			if !r.null() {
+				rep.ClientID = r.str()
+			}
 		case "secretHint":
-			r.optional(func() { rep.SecretHint = r.str() })
+			if !r.null() {
+				rep.SecretHint = r.str()
+			}
 		case "tenantId":
-			r.optional(func() { rep.TenantID = r.str() })
+			if !r.null() {
+				rep.TenantID = r.str()
+			}
 		case "tenantName":
-			r.optional(func() { rep.TenantName = r.str() })
+			if !r.null() {
+				rep.TenantName = r.str()
+			}
 		case "initialDomain":
-			r.optional(func() { rep.InitialDomain = r.str() })
+			if !r.null() {
+				rep.InitialDomain = r.str()
+			}
 		case "defaultDomain":
-			r.optional(func() { rep.DefaultDomain = r.str() })
+			if !r.null() {
+				rep.DefaultDomain = r.str()
+			}
 		case "appName":
-			r.optional(func() { rep.AppName = r.str() })
+			if !r.null() {
+				rep.AppName = r.str()
+			}
 		case "secretExpiresAt":
 			r.timePtr(&rep.SecretExpiresAt)
 		case "daysUntilExpire":
-			r.optional(func() { d := int(r.integer()); rep.DaysUntilExpire = &d })
+			if !r.null() {
+				d := int(r.integer())
+				rep.DaysUntilExpire = &d
+			}
 		case "roles":
 			r.strings(&rep.Roles)
 		case "permissions":
@@ -379,11 +437,17 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 		case "checks":
 			array(r, &rep.Checks, r.check)
 		case "aadsts":
-			r.optional(func() { rep.AADSTS = r.str() })
+			if !r.null() {
+				rep.AADSTS = r.str()
+			}
 		case "traceId":
-			r.optional(func() { rep.TraceID = r.str() })
+			if !r.null() {
+				rep.TraceID = r.str()
+			}
 		case "correlationId":
-			r.optional(func() { rep.CorrelationID = r.str() })
+			if !r.null() {
+				rep.CorrelationID = r.str()
+			}
 		default:
 			return false
 		}
@@ -395,13 +459,21 @@ func (r *fastReader) admin(a *tenant.AdminUser) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
-			r.optional(func() { a.ID = r.str() })
+			if !r.null() {
+				a.ID = r.str()
+			}
 		case "userPrincipalName":
-			r.optional(func() { a.UserPrincipalName = r.str() })
+			if !r.null() {
+				a.UserPrincipalName = r.str()
+			}
 		case "displayName":
-			r.optional(func() { a.DisplayName = r.str() })
+			if !r.null() {
+				a.DisplayName = r.str()
+			}
 		case "accountEnabled":
-			r.optional(func() { a.AccountEnabled = r.boolean() })
+			if !r.null() {
+				a.AccountEnabled = r.boolean()
+			}
 		default:
 			return false
 		}
@@ -416,13 +488,21 @@ func (r *fastReader) check(c *tenant.Check) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "name":
-			r.optional(func() { c.Name = r.str() })
+			if !r.null() {
+				c.Name = r.str()
+			}
 		case "status":
-			r.optional(func() { c.Status = tenant.Status(r.str()) })
+			if !r.null() {
+				c.Status = tenant.Status(r.str())
+			}
 		case "detail":
-			r.optional(func() { c.Detail = r.str() })
+			if !r.null() {
+				c.Detail = r.str()
+			}
 		case "fix":
-			r.optional(func() { c.Fix = r.str() })
+			if !r.null() {
+				c.Fix = r.str()
+			}
 		default:
 			return false
 		}
