@@ -176,15 +176,14 @@ func (s *Store) ServicesOf(customer string) ([]tenant.Service, error) {
 			return err
 		}
 		services := tx.Bucket(bucketServices)
-		var vals [][]byte
-		for _, k := range serviceKeysOf(tx.Bucket(bucketOwners), nameKey(c.Name)) {
-			v := services.Get(k)
-			if v == nil {
+		keys := serviceKeysOf(tx.Bucket(bucketOwners), nameKey(c.Name))
+		vals := make([][]byte, len(keys))
+		for i, k := range keys {
+			if vals[i] = services.Get(k); vals[i] == nil {
 				return fmt.Errorf("services of %s: the index names service %q, which is missing", c.Name, k)
 			}
-			vals = append(vals, v)
 		}
-		out, err = s.servicesOf(vals)
+		out, err = s.servicesOf(keys, vals)
 		return err
 	})
 	if err != nil {

@@ -150,15 +150,17 @@ func (s *Store) unsealed(rec serviceRecord) (tenant.Service, error) {
 // CPUs: listing 100,000 services is all decoding. It must run inside the
 // transaction the values belong to. The error, if any, is that of the first
 // failing value in order, so it does not depend on scheduling.
-func (s *Store) servicesOf(vals [][]byte) ([]tenant.Service, error) {
+func (s *Store) servicesOf(keys, vals [][]byte) ([]tenant.Service, error) {
 	out := make([]tenant.Service, len(vals))
 	errs := make([]error, len(vals))
 	one := func(i int) {
 		rec, err := s.decodeService(vals[i])
-		if err == nil {
-			out[i], err = s.unsealed(rec)
+		if err != nil {
+			// A damaged record may have no readable name: its key has.
+			errs[i] = fmt.Errorf("service %s: %w", keys[i], err)
+			return
 		}
-		errs[i] = err
+		out[i], errs[i] = s.unsealed(rec)
 	}
 	const chunk = 512
 	workers := min(runtime.GOMAXPROCS(0), (len(vals)+chunk-1)/chunk)
@@ -201,15 +203,15 @@ func (s *Store) servicesOf(vals [][]byte) ([]tenant.Service, error) {
 func (s *Store) ListServices() ([]tenant.Service, error) {
 	var out []tenant.Service
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var vals [][]byte
-		err := tx.Bucket(bucketServices).ForEach(func(_, v []byte) error {
-			vals = append(vals, v)
+		var keys, vals [][]byte
+		err := tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, k), append(vals, v)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		out, err = s.servicesOf(vals)
+		out, err = s.servicesOf(keys, vals)
 		return err
 	})
 	if err != nil {

@@ -730,3 +730,71 @@ func TestDefaultPath(t *testing.T) {
 		}
 	}
 }
+
+// Enough services for ListServices to decode on several goroutines: the
+// result is in name order, equal to what GetService returns, and an error is
+// the first failing service's, whatever the scheduling.
+func TestListManyServices(t *testing.T) {
+	s := openTemp(t)
+	mustCustomer(t, s, "Contoso")
+	mustCustomer(t, s, "Fabrikam")
+	const n = 2500
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i := range n {
+			svc := fullService(fmt.Sprintf("svc-%05d", (i*7919)%n), []string{"Contoso", "Fabrikam"}[i%2])
+			rec, err := s.newServiceRecord(svc)
+			if err != nil {
+				return err
+			}
+			if err := s.createService(tx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.ListServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != n {
+		t.Fatalf("%d services listed, want %d", len(list), n)
+	}
+	for i, svc := range list {
+		if want := fmt.Sprintf("svc-%05d", i); svc.Name != want {
+			t.Fatalf("list[%d] = %s, want %s", i, svc.Name, want)
+		}
+	}
+	for _, i := range []int{0, 1, 777, n - 1} {
+		got, err := s.GetService(list[i].Name)
+		if err != nil || !reflect.DeepEqual(got, list[i]) {
+			t.Fatalf("GetService(%s) differs from the listed one: %v", list[i].Name, err)
+		}
+	}
+	of, err := s.ServicesOf("fabrikam")
+	if err != nil || len(of) != n/2 {
+		t.Fatalf("ServicesOf = %d services, %v", len(of), err)
+	}
+
+	// Damage two records: the error names the first in order.
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketServices)
+		for _, name := range []string{"svc-02000", "svc-01234"} {
+			if err := b.Put(nameKey(name), []byte(`{"v":1,"name":"`+name+`","users":"many"}`)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		_, err := s.ListServices()
+		if err == nil || !strings.Contains(err.Error(), "service svc-01234: read service: the stored value is damaged") {
+			t.Fatalf("ListServices with damaged records = %v", err)
+		}
+	}
+}
