@@ -224,8 +224,11 @@ func (a *accessible) addService() error {
 	}
 	newCustomer := choice == newCustomerValue
 	if newCustomer {
-		f := &addFlow{customers: customers}
-		if choice, err = a.ask("New customer name", "", f.checkCustomerName); err != nil {
+		names := make([]string, len(customers))
+		for i, c := range customers {
+			names[i] = c.Name
+		}
+		if choice, err = a.ask("New customer name", "", customerNameCheck(names, "")); err != nil {
 			return err
 		}
 	}
@@ -238,16 +241,10 @@ func (a *accessible) addService() error {
 	for _, s := range svcs {
 		taken[tenant.NameKey(s.Name)] = true
 	}
-	f := &addFlow{takenNames: taken}
-	if in.Name, err = a.ask("Short name (3–15 characters, unique)", "", f.checkShortName); err != nil {
+	if in.Name, err = a.ask("Short name (3–15 characters, unique)", "", shortNameCheck(taken)); err != nil {
 		return err
 	}
-	if in.FullName, err = a.ask("Full name (optional)", "", func(v string) (string, bool) {
-		if _, err := tenant.CleanFullName(v); err != nil {
-			return err.Error(), true
-		}
-		return "", false
-	}); err != nil {
+	if in.FullName, err = a.ask("Full name (optional)", "", checkFullName); err != nil {
 		return err
 	}
 	lic := make([]option, len(tenant.Licenses))
@@ -452,8 +449,7 @@ func (a *accessible) customers() error {
 	if err != nil || choice == "back" {
 		return err
 	}
-	s := &customersScreen{names: names}
-	name, err := a.ask("Customer name", "", s.checkName(""))
+	name, err := a.ask("Customer name", "", customerNameCheck(names, ""))
 	if err != nil {
 		return err
 	}

@@ -22,37 +22,6 @@ func newCredentialsForm(f *addFlow) *form {
 	)
 }
 
-func checkTenantID(v string) (string, bool) {
-	if _, _, err := tenant.ParseTenantID(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
-}
-
-func checkClientID(v string) (string, bool) {
-	if _, err := tenant.ParseClientID(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
-}
-
-// checkSecret applies the secret rules; its messages never contain the
-// secret (tenant.CleanSecret guarantees it).
-func checkSecret(v string) (string, bool) {
-	_, notes, err := tenant.CleanSecret(v)
-	if err != nil {
-		return err.Error(), true
-	}
-	return strings.Join(notes, " "), false
-}
-
-func checkAdmin(v string) (string, bool) {
-	if _, err := tenant.CleanAdminUPN(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
-}
-
 // fillDemo puts demo tenant i's credentials in the form (--demo only).
 func (f *addFlow) fillDemo(i int) {
 	d := f.c.demo[i]

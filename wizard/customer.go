@@ -32,16 +32,11 @@ func (f *addFlow) loadCustomers() {
 }
 
 func (f *addFlow) checkCustomerName(v string) (string, bool) {
-	name, err := tenant.CleanCustomerName(v)
-	if err != nil {
-		return err.Error(), true
+	names := make([]string, len(f.customers))
+	for i, c := range f.customers {
+		names[i] = c.Name
 	}
-	for _, c := range f.customers {
-		if tenant.NameKey(c.Name) == tenant.NameKey(name) {
-			return fmt.Sprintf("customer %q already exists (names are unique, ignoring case): choose it from the list", c.Name), true
-		}
-	}
-	return "", false
+	return customerNameCheck(names, "")(v)
 }
 
 func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {

@@ -96,23 +96,6 @@ func (s *customersScreen) bindings() []key.Binding {
 	return []key.Binding{k.Move, withHelp(k.Add, "add"), k.Rename, k.Delete, k.Back}
 }
 
-// checkName applies the customer-name rules and uniqueness; except is the
-// customer being renamed (a change of case only is allowed).
-func (s *customersScreen) checkName(except string) func(string) (string, bool) {
-	return func(v string) (string, bool) {
-		name, err := tenant.CleanCustomerName(v)
-		if err != nil {
-			return err.Error(), true
-		}
-		for _, n := range s.names {
-			if tenant.NameKey(n) == tenant.NameKey(name) && tenant.NameKey(n) != tenant.NameKey(except) {
-				return fmt.Sprintf("customer %q already exists (names are unique, ignoring case)", n), true
-			}
-		}
-		return "", false
-	}
-}
-
 func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
@@ -150,11 +133,11 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Add):
 		s.mode = customersAdd
 		s.flash = ""
-		s.form = newForm(s.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, s.checkName("")))
+		s.form = newForm(s.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, customerNameCheck(s.names, "")))
 	case key.Matches(km, k.Rename):
 		if o, ok := s.list.selected(); ok {
 			s.mode, s.target, s.flash = customersRename, o.value, ""
-			s.form = newForm(s.c, textField("New name", "services follow the new name", o.value, tenant.CustomerNameMax, s.checkName(o.value)))
+			s.form = newForm(s.c, textField("New name", "services follow the new name", o.value, tenant.CustomerNameMax, customerNameCheck(s.names, o.value)))
 		}
 	case key.Matches(km, k.Delete):
 		if o, ok := s.list.selected(); ok {

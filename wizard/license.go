@@ -34,13 +34,6 @@ func newUsersForm(f *addFlow) *form {
 	return newForm(f.c, textField("Licensed users", "a whole number, 1–500", "", 6, checkUsers))
 }
 
-func checkUsers(v string) (string, bool) {
-	if _, err := tenant.ParseUsers(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
-}
-
 func (f *addFlow) updateUsers(msg tea.KeyMsg) tea.Cmd {
 	if !f.usersForm.update(msg) {
 		return nil

@@ -2,8 +2,6 @@ package wizard
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
-
-	"onboard/tenant"
 )
 
 // Seed step 10: Microsoft 365 settings. The M365 domain starts as the
@@ -22,14 +20,6 @@ func (f *addFlow) prepareM365() {
 		textField("M365 domain", "the customer's Microsoft 365 domain", domain, 253, checkDomain),
 		readOnlyField("Tenant ID", orDash(f.report.TenantID), "read from the token"),
 	)
-}
-
-func checkDomain(v string) (string, bool) {
-	id, isGUID, err := tenant.ParseTenantID(v)
-	if err != nil || isGUID || id == "" {
-		return "the M365 domain must be a domain name such as contoso.onmicrosoft.com", true
-	}
-	return "", false
 }
 
 func (f *addFlow) updateM365(msg tea.KeyMsg) tea.Cmd {

@@ -13,24 +13,9 @@ import (
 
 func newNameForm(f *addFlow) *form {
 	return newForm(f.c,
-		textField("Short name", "3–15 characters, unique", "", 64, f.checkShortName),
-		textField("Full name", "optional, up to 200 characters", "", tenant.FullNameMax+20, func(v string) (string, bool) {
-			if _, err := tenant.CleanFullName(v); err != nil {
-				return err.Error(), true
-			}
-			return "", false
-		}),
+		textField("Short name", "3–15 characters, unique", "", 64, shortNameCheck(f.takenNames)),
+		textField("Full name", "optional, up to 200 characters", "", tenant.FullNameMax+20, checkFullName),
 	)
-}
-
-func (f *addFlow) checkShortName(v string) (string, bool) {
-	if err := tenant.CheckShortName(v); err != nil {
-		return err.Error(), true
-	}
-	if f.takenNames[tenant.NameKey(v)] {
-		return fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", v), true
-	}
-	return "✓ available", false
 }
 
 func (f *addFlow) updateName(msg tea.KeyMsg) tea.Cmd {
