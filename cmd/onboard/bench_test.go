@@ -53,6 +53,7 @@ func BenchmarkValidateAll500(b *testing.B) {
 	for _, k := range []entrasim.Kind{entrasim.KindMetadata, entrasim.KindToken, entrasim.KindGraph} {
 		b.ReportMetric(float64(w.srv.Count(k))/float64(b.N), string(k)+"-requests/run")
 	}
+	b.ReportMetric(float64(w.srv.MaxInFlight(entrasim.KindToken)), "max-tokens-in-flight")
 	if in := w.srv.MaxInFlight(entrasim.KindToken); in > 32 {
 		b.Errorf("%d token requests in flight at once with --concurrency 32", in)
 	}

@@ -32,7 +32,7 @@ func TestVersionHelpAndCompletion(t *testing.T) {
 	for _, cmd := range [][]string{
 		{"customers"}, {"customers", "add"}, {"customers", "list"},
 		{"services"}, {"services", "add"}, {"services", "list"}, {"services", "show"}, {"services", "delete"},
-		{"validate"}, {"expiring"},
+		{"validate"}, {"expiring"}, {"completion"},
 	} {
 		r := w.must(t, 0, "", append(cmd, "--help")...)
 		if !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "onboard "+cmd[0]) {

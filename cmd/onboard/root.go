@@ -61,6 +61,15 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
 
 	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand())
+	// cobra adds `completion` itself; give it an example like every other command.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Example = `  source <(onboard completion bash)
+  onboard completion zsh > "${fpath[1]}/_onboard"
+  onboard completion fish > ~/.config/fish/completions/onboard.fish`
+		}
+	}
 	return root
 }
 
