@@ -149,3 +149,14 @@ func BenchmarkServicesRootFrame10k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkServicesScreenBuild10k: building the rows (cells, search keys,
+// sort) when the screen opens; the store's ListServices comes on top.
+func BenchmarkServicesScreenBuild10k(b *testing.B) {
+	svcs := manyServices(10000)
+	c := newCommon(Options{Now: nowFn})
+	b.ResetTimer()
+	for b.Loop() {
+		_ = newServicesScreenFrom(c, svcs)
+	}
+}
