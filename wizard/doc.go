@@ -1,14 +1,24 @@
 // Package wizard is onboard's terminal user interface: the onboarding
-// wizard (SPEC §1) and the service portal, built with Bubble Tea, bubbles
-// and lipgloss (huh drives the accessible, line-by-line mode).
+// wizard of SPEC §1 and the service portal, built with Bubble Tea, bubbles
+// and lipgloss; huh drives the accessible, line-by-line mode.
 //
-// The root model (wizard.go) holds a state enum and routes every message to
-// one screen, each in its own file: demo.go, menu.go, the add-service flow
-// (addservice.go and one file per step), services.go, portal.go,
-// customers.go and expiry.go. Colours live in styles.go, keys in keys.go.
+// The root model (wizard.go) holds a state enum and routes every message
+// to one screen, each in its own file: demo.go, menu.go, services.go,
+// portal.go (the service page), customers.go, expiry.go. The Add service
+// flow is addservice.go (typed values, back stack, routing) with one file
+// per step: servicetype.go, customer.go, tenantstep.go, service.go,
+// license.go, knownapp.go, credentials.go, validating.go, result.go,
+// m365.go, summary.go and pending.go. accessible.go is the same product
+// for screen readers.
 //
-// The wizard gathers input, lets package tenant apply the rules and validate
-// credentials, and lets package store save the result. It must never be
-// imported by tenant or store, and it never prints a client secret after it
-// was typed: secrets are held as tenant.Secret and shown with Masked only.
+// Shared parts: styles.go (semantic colours) and keys.go (the one keymap);
+// form.go and picker.go (the input widgets); checks.go (the live rule
+// messages, all from package tenant); work.go (validation in the
+// background, cancellable); ops.go (the writes, the same for both modes);
+// view.go (rendering helpers).
+//
+// Data flows one way: the screens gather input, package tenant applies the
+// rules and validates credentials, package store saves. Nothing imports
+// wizard but cmd/onboard. A client secret is never rendered after it is
+// typed: it is held as tenant.Secret and shown with Masked only.
 package wizard

@@ -221,7 +221,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case quitMsg:
 		return m, m.quit()
 	case navMsg:
-		return m, m.go_(msg)
+		return m, m.show(msg)
 	}
 	return m, m.screen.update(msg)
 }
@@ -242,7 +242,8 @@ func (m *model) stopWork() {
 	}
 }
 
-func (m *model) go_(n navMsg) tea.Cmd {
+// show switches to the screen n asks for.
+func (m *model) show(n navMsg) tea.Cmd {
 	m.screen.stop()
 	m.state = n.to
 	switch n.to {
