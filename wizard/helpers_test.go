@@ -117,6 +117,8 @@ type harness struct {
 	t    testing.TB
 	m    tea.Model
 	quit bool
+	// seen, when set, is called with every message after the model took it.
+	seen func(tea.Msg)
 }
 
 func newHarness(t testing.TB, opts Options) *harness {
@@ -128,6 +130,9 @@ func newHarness(t testing.TB, opts Options) *harness {
 func (h *harness) send(msg tea.Msg) {
 	m, cmd := h.m.Update(msg)
 	h.m = m
+	if h.seen != nil {
+		h.seen(msg)
+	}
 	h.run(cmd)
 }
 

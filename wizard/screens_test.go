@@ -385,3 +385,46 @@ func TestEnterSubmitsWhenTheRestIsFilledIn(t *testing.T) {
 		t.Fatalf("step %s: one Enter on prefilled credentials did not validate them", stepTitles[f.step])
 	}
 }
+
+// Each check shows on the validating screen as soon as it completes,
+// before the result: the frames are taken as the checks arrive.
+func TestValidatingShowsEachCheckAsItCompletes(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = entrasim.DemoTenants(testNow) // "a": Contoso's credentials
+	h := newHarness(t, opts)
+	h.typ("a")
+	h.enter()
+	h.typ("Contoso Ltd")
+	h.enter()
+	h.typ("ctso-dr1")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.typ("10")
+	h.enter()
+	h.enter()
+	var frames []string
+	h.seen = func(msg tea.Msg) {
+		if _, ok := msg.(checkMsg); ok {
+			frames = append(frames, h.view())
+		}
+	}
+	h.enter() // validate
+	h.seen = nil
+	if len(frames) < 5 {
+		t.Fatalf("%d checks arrived one by one, want every check (6)", len(frames))
+	}
+	for i, f := range frames {
+		if !strings.Contains(f, "Validating the credentials") || strings.Contains(f, "Microsoft 365 settings") {
+			t.Fatalf("frame after check %d is not the validating screen:\n%s", i+1, f)
+		}
+		if got := strings.Count(f, "✓ "); got != i+1 {
+			t.Errorf("frame after check %d shows %d checks", i+1, got)
+		}
+	}
+	if !strings.Contains(frames[0], "✓ Token") {
+		t.Errorf("the first check shown is not the token:\n%s", frames[0])
+	}
+	h.contains("✓ passed")
+}
