@@ -3,6 +3,7 @@ package wizard
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"onboard/tenant"
 )
@@ -94,6 +95,32 @@ func checkDomain(v string) (string, bool) {
 	id, isGUID, err := tenant.ParseTenantID(v)
 	if err != nil || isGUID || id == "" {
 		return "the M365 domain must be a domain name such as contoso.onmicrosoft.com", true
+	}
+	return "", false
+}
+
+// dateLayout is how the screens write and read dates.
+const dateLayout = "2006-01-02"
+
+// parseExpiryDate reads a secret expiry typed from the Entra admin center:
+// empty (unknown) or YYYY-MM-DD, taken as the end of that day in UTC, the
+// way the admin center rounds it.
+func parseExpiryDate(v string) (*time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	d, err := time.Parse(dateLayout, v)
+	if err != nil {
+		return nil, &tenant.RuleError{Field: "secret expiry", Rule: "the secret expiry must be a date written YYYY-MM-DD (or empty when unknown)"}
+	}
+	end := d.Add(24*time.Hour - time.Second)
+	return &end, nil
+}
+
+func checkExpiryDate(v string) (string, bool) {
+	if _, err := parseExpiryDate(v); err != nil {
+		return err.Error(), true
 	}
 	return "", false
 }

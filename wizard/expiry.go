@@ -247,7 +247,7 @@ func (e *expiryScreen) view() string {
 		}
 		expires := "unknown"
 		if at, ok := r.svc.SecretExpiry(); ok {
-			expires = at.UTC().Format("2006-01-02")
+			expires = at.UTC().Format(dateLayout)
 		}
 		days, st := daysText(s, r.days)
 		if r.svc.State == tenant.StatePendingAuth {

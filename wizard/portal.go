@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -330,16 +331,32 @@ func (p *portalScreen) validateNewSecret() tea.Cmd {
 	return p.start(creds)
 }
 
+// expiryReadable reports whether Graph told the secret's expiry at the
+// last validation; when it did not (no Application.Read.All), the engineer
+// may type the date the Entra admin center shows.
+func (p *portalScreen) expiryReadable() bool {
+	r := p.svc.LastValidation
+	return r != nil && r.SecretExpiresAt != nil
+}
+
 func (p *portalScreen) openEditForm() {
 	p.mode = portalEdit
 	lic := make([]option, len(tenant.Licenses))
 	for i, l := range tenant.Licenses {
 		lic[i] = option{label: l.Title(), value: string(l)}
 	}
-	p.editForm = newForm(p.c,
+	fields := []*field{
 		choiceField("License", "←/→ to choose", lic, string(p.svc.License)),
 		textField("Licensed users", "1–500", strconv.Itoa(p.svc.Users), 6, checkUsers),
-	)
+	}
+	if !p.expiryReadable() {
+		typed := ""
+		if at := p.svc.App.ManualExpiry; at != nil {
+			typed = at.UTC().Format(dateLayout)
+		}
+		fields = append(fields, textField("Secret expires", "YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it", typed, 10, checkExpiryDate))
+	}
+	p.editForm = newForm(p.c, fields...)
 }
 
 func (p *portalScreen) saveEdit() {
@@ -348,8 +365,18 @@ func (p *portalScreen) saveEdit() {
 	if err != nil {
 		return
 	}
+	var expiry *time.Time
+	setExpiry := len(p.editForm.fields) > 2
+	if setExpiry {
+		if expiry, err = parseExpiryDate(p.editForm.fields[2].value()); err != nil {
+			return
+		}
+	}
 	err = p.c.store.UpdateService(p.name, func(s *tenant.Service) error {
 		s.License, s.Users = lic, users
+		if setExpiry {
+			s.App.ManualExpiry = expiry
+		}
 		return nil
 	})
 	p.mode = portalView
@@ -424,7 +451,7 @@ func (p *portalScreen) facts() string {
 	days, st := daysText(s, svc.DaysUntilExpire(p.c.now()))
 	var expires *string
 	if at, ok := svc.SecretExpiry(); ok {
-		d := at.UTC().Format("2006-01-02")
+		d := at.UTC().Format(dateLayout)
 		if r == nil || r.SecretExpiresAt == nil {
 			d += s.Faint.Render("  (typed from the Entra admin center)")
 		}

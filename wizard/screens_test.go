@@ -428,3 +428,39 @@ func TestValidatingShowsEachCheckAsItCompletes(t *testing.T) {
 	}
 	h.contains("✓ passed")
 }
+
+// Without Application.Read.All Graph cannot say when the secret expires;
+// the engineer types the date the Entra admin center shows.
+func TestManualExpiryWhenGraphCannotReadIt(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "adt-1", "Adatum", demoTenant(t, "Adatum"))
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.enter()
+	h.contains("Days until expire  unknown")
+	h.typ("e")
+	h.key(tea.KeyTab)
+	h.key(tea.KeyTab)
+	h.typ("2027-2-30")
+	h.contains("the secret expiry must be a date written YYYY-MM-DD")
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("2026-12-20")
+	h.enter()
+	h.contains("Days until expire  25 d")
+	h.contains("(typed from the Entra admin center)")
+	svc, _ := e.store.GetService("adt-1")
+	if d := svc.DaysUntilExpire(testNow); d == nil || *d != 25 {
+		t.Errorf("days until expire = %v, want 25", d)
+	}
+
+	// Where Graph reads the expiry, the edit form does not offer the field.
+	e.validated(t, "ctso-1", "Contoso", demoTenant(t, "Contoso"))
+	h = newHarness(t, e.options())
+	h.menuTo(1)
+	h.key(tea.KeyDown)
+	h.enter()
+	h.typ("e")
+	if n := len(h.portal().editForm.fields); n != 2 {
+		t.Errorf("edit form has %d fields for a service whose expiry Graph reads, want 2", n)
+	}
+}

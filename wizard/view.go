@@ -111,7 +111,7 @@ func dateText(t *time.Time) string {
 	if t == nil {
 		return "unknown"
 	}
-	return t.UTC().Format("2006-01-02")
+	return t.UTC().Format(dateLayout)
 }
 
 // verdictText is a report's status in words, styled.
