@@ -34,33 +34,64 @@ func cleanupBenchFixture() {
 // benchName is the short name of the i-th fixture service.
 func benchName(i int) string { return fmt.Sprintf("svc-%06d", i) }
 
-// realisticReport is about what the validator writes for a healthy tenant
-// with one warning: every check line with its detail, the facts, the roles
-// and permissions.
-func realisticReport(i int, at time.Time) tenant.ValidationReport {
-	r := sampleReport(at, tenant.StatusWarn)
-	r.TenantName = fmt.Sprintf("Customer %d Ltd", i)
-	r.TraceID = fmt.Sprintf("5e0c%04x-1d2a-4f3b-9c8d-7e6f5a4b3c2d", i%65536)
-	r.CorrelationID = fmt.Sprintf("9a8b%04x-7c6d-4e5f-8a9b-0c1d2e3f4a5b", i%65536)
-	r.Checks = []tenant.Check{
-		{Name: "Token", Status: tenant.StatusPass, Detail: "Got an app-only token for Microsoft Graph from Entra ID."},
-		{Name: "Tenant", Status: tenant.StatusPass, Detail: "The token is for tenant " + r.TenantName + " (" + r.TenantID + ")."},
-		{Name: "Application", Status: tenant.StatusPass, Detail: "The token is for application Hosted Direct Routing."},
-		{Name: "Tenant details", Status: tenant.StatusPass, Detail: "Initial domain contoso.onmicrosoft.com, default domain contoso.com."},
-		{Name: "Secret expiry", Status: tenant.StatusPass, Detail: "The client secret expires on 2026-06-12 (90 days)."},
-		{Name: "Graph permissions", Status: tenant.StatusPass, Detail: "Organization.Read.All, Application.Read.All and User.Read.All are granted."},
-		{Name: "Entra roles", Status: tenant.StatusWarn, Detail: "Teams Administrator is not assigned to the app.",
-			Fix: "In the Entra admin center, open Roles & admins › Teams Administrator › Add assignments and add the app."},
-		{Name: "Customer admin", Status: tenant.StatusPass, Detail: "admin@contoso.com exists and is enabled."},
+// guid is a deterministic, random-looking GUID: each fixture service has its
+// own tenant, application and request IDs, as real ones do.
+func guid(r *rand.Rand) string {
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = byte(r.IntN(256))
 	}
-	return r
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// realisticService is a service as the wizard saves it after a validation
+// with one warning, worded as tenant's validator words its checks.
+func realisticService(i int) tenant.Service {
+	r := rand.New(rand.NewPCG(uint64(i), 7))
+	at := t0.Add(-time.Duration(i) * time.Minute)
+	exp := at.Add(time.Duration(30+i%700) * 24 * time.Hour)
+	days := tenant.DaysUntil(at, exp)
+	tenantID, clientID := guid(r), guid(r)
+	org := fmt.Sprintf("Customer %d Ltd", i)
+	domain := fmt.Sprintf("customer%d", i)
+	rep := tenant.ValidationReport{
+		Status: tenant.StatusWarn, At: at, Elapsed: time.Duration(400+r.IntN(900)) * time.Millisecond, Cloud: "global",
+		ClientID: clientID, SecretHint: "Qx7",
+		TenantID: tenantID, TenantName: org,
+		InitialDomain: domain + ".onmicrosoft.com", DefaultDomain: domain + ".com",
+		AppName: "Hosted Direct Routing", SecretExpiresAt: &exp, DaysUntilExpire: &days,
+		Roles:       []string{"Teams Administrator"},
+		Permissions: []string{"Organization.Read.All", "User.Read.All"},
+		Admin:       &tenant.AdminUser{ID: guid(r), UserPrincipalName: "admin@" + domain + ".com", DisplayName: "IT Admin", AccountEnabled: true},
+		Checks: []tenant.Check{
+			{Name: "Token", Status: tenant.StatusPass, Detail: "Entra ID issued an app-only token for tenant " + tenantID + ": the secret works."},
+			{Name: "Tenant", Status: tenant.StatusPass, Detail: org + ": initial domain " + domain + ".onmicrosoft.com, default domain " + domain + ".com."},
+			{Name: "Graph permissions", Status: tenant.StatusWarn,
+				Detail: "Missing Microsoft Graph application permission(s): Application.Read.All (needed for: secret expiry, Entra roles). Granted: Organization.Read.All, User.Read.All.",
+				Fix:    "Entra admin center > Identity > Applications > App registrations > Hosted Direct Routing > API permissions > Add a permission > Microsoft Graph > Application permissions > Application.Read.All > Grant admin consent."},
+			{Name: "Secret expiry", Status: tenant.StatusPass, Detail: fmt.Sprintf("The client secret expires on %s, in %d days.", exp.Format("2006-01-02"), days)},
+			{Name: "Entra role", Status: tenant.StatusPass, Detail: "Teams Administrator is assigned to the app (assigned: Teams Administrator)."},
+			{Name: "Admin user", Status: tenant.StatusPass, Detail: "admin@" + domain + ".com exists and is enabled."},
+		},
+		TraceID: guid(r), CorrelationID: guid(r),
+	}
+	secret := make([]byte, 40)
+	for j := range secret {
+		secret[j] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789~._-"[r.IntN(66)]
+	}
+	return tenant.Service{
+		Name: benchName(i), FullName: org + " Direct Routing", Customer: fmt.Sprintf("Customer %03d", i%100),
+		License: tenant.Licenses[i%2], Users: 1 + r.IntN(500), M365Domain: domain + ".com", State: tenant.StateActive,
+		App: tenant.AppRegistration{TenantID: tenantID, ClientID: clientID, Secret: tenant.NewSecret(string(secret)),
+			AdminUser: "admin@" + domain + ".com"},
+		CreatedAt: at.Add(-time.Hour), UpdatedAt: at,
+		LastValidation: &rep,
+	}
 }
 
 // benchFixture builds, once per test binary, a database of benchServices
-// services in 100 customers, each with a secret and one validation report.
-// It is loaded in transactions of 10,000 services through the same code
-// CreateService uses, so setup takes seconds, not the hours 100,000 fsyncs
-// would.
+// services in 100 customers, each with its own IDs, a secret and one
+// validation report, through CreateService (see loadBench).
 func benchFixture(b *testing.B) (path string, key []byte) {
 	b.Helper()
 	if testing.Short() {
@@ -107,10 +138,7 @@ func loadBench(path string, key []byte) error {
 	defer func() { s.db.NoSync = false }()
 	order := rand.New(rand.NewPCG(1, 2)).Perm(benchServices)
 	for _, i := range order {
-		svc := fullService(benchName(i), fmt.Sprintf("Customer %03d", i%customers))
-		r := realisticReport(i, t0.Add(-time.Duration(i)*time.Minute))
-		svc.LastValidation = &r
-		if err := s.CreateService(svc); err != nil {
+		if err := s.CreateService(realisticService(i)); err != nil {
 			return err
 		}
 	}
