@@ -7,7 +7,9 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"onboard/tenant"
 	"onboard/tenant/entrasim"
@@ -462,5 +464,26 @@ func TestManualExpiryWhenGraphCannotReadIt(t *testing.T) {
 	h.typ("e")
 	if n := len(h.portal().editForm.fields); n != 2 {
 		t.Errorf("edit form has %d fields for a service whose expiry Graph reads, want 2", n)
+	}
+}
+
+func TestRunHonoursNoColor(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	t.Setenv("NO_COLOR", "1")
+	var out bytes.Buffer
+	opts := e.options()
+	opts.Accessible = true
+	opts.Input = strings.NewReader("5\n")
+	opts.Output = &out
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if lipgloss.ColorProfile() != termenv.Ascii {
+		t.Error("NO_COLOR did not turn the colours off")
+	}
+	if strings.Contains(out.String(), "\x1b[") {
+		t.Errorf("output has escape sequences with NO_COLOR: %q", out.String())
 	}
 }
