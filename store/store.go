@@ -26,6 +26,9 @@ const DefaultTimeout = time.Second
 // than a third of the file; 16 KiB pages hold over twenty.
 const pageSize = 16 << 10
 
+// allocSize is how far ahead of its pages bbolt grows the file.
+const allocSize = 4 << 20
+
 var (
 	bucketMeta      = []byte("meta")
 	bucketCustomers = []byte("customers")
@@ -102,6 +105,9 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	// bbolt grows the file 16 MB ahead of its pages; onboard writes a few
+	// records a minute, so smaller steps keep the file close to its data.
+	db.AllocSize = allocSize
 	s := &Store{db: db, path: path, now: opts.Now}
 	if s.now == nil {
 		s.now = time.Now
