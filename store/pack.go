@@ -237,24 +237,28 @@ func unhex(c byte) byte {
 // unfoldGUIDs reverses foldGUIDs, appending to dst.
 func unfoldGUIDs(dst, folded []byte) ([]byte, error) {
 	const digits = "0123456789abcdef"
-	for i := 0; i < len(folded); i++ {
-		c := folded[i]
-		if c != guidMark {
-			dst = append(dst, c)
-			continue
+	for {
+		i := bytes.IndexByte(folded, guidMark)
+		if i < 0 {
+			return append(dst, folded...), nil
 		}
-		if i+16 >= len(folded) || len(dst)+36 > maxValue {
+		if i+17 > len(folded) || len(dst)+i+36 > maxValue {
 			return nil, errDamaged
 		}
+		dst = append(dst, folded[:i]...)
+		var g [36]byte
+		n := 0
 		for j, b := range folded[i+1 : i+17] {
 			if j == 4 || j == 6 || j == 8 || j == 10 {
-				dst = append(dst, '-')
+				g[n] = '-'
+				n++
 			}
-			dst = append(dst, digits[b>>4], digits[b&15])
+			g[n], g[n+1] = digits[b>>4], digits[b&15]
+			n += 2
 		}
-		i += 16
+		dst = append(dst, g[:]...)
+		folded = folded[i+17:]
 	}
-	return dst, nil
 }
 
 // unpackLZ decodes the LZ stream of formats 1 and 2 (after the format byte).
