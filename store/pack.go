@@ -240,6 +240,9 @@ func unfoldGUIDs(dst, folded []byte) ([]byte, error) {
 	for {
 		i := bytes.IndexByte(folded, guidMark)
 		if i < 0 {
+			if len(dst)+len(folded) > maxValue {
+				return nil, errDamaged
+			}
 			return append(dst, folded...), nil
 		}
 		if i+17 > len(folded) || len(dst)+i+36 > maxValue {
