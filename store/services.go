@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -46,18 +47,22 @@ func (s *Store) customerOf(tx *bolt.Tx, name string) (string, error) {
 		return "", err
 	}
 	c, err := s.getCustomer(tx, clean)
-	if err != nil {
+	if errors.Is(err, ErrNotFound) {
 		return "", ruleKind(ErrNotFound, "customer", "there is no customer named %q: add the customer first", clean)
+	}
+	if err != nil {
+		return "", err
 	}
 	return c.Name, nil
 }
 
-// CreateService saves a new service. Inside the write transaction it checks
-// the short-name rules, that the short name is unused (ignoring case), that
-// the customer exists (the stored spelling of its name is kept) and the other
-// SPEC §2 rules. The secret, if any, is sealed. A non-nil LastValidation is
-// also the first entry of the service's history. Zero CreatedAt/UpdatedAt
-// are set to now.
+// CreateService saves a new service. It checks the SPEC §2 rules
+// (tenant.CheckShortName and the rest) and, inside the write transaction,
+// that the short name is unused (ignoring case) and that the customer exists
+// (the stored spelling of its name is kept). The secret, if any, is sealed.
+// A non-nil LastValidation is also the first entry of the service's history.
+// Zero CreatedAt/UpdatedAt are set to now. Broken rules, a taken name and a
+// missing customer are *tenant.RuleError (tenant.IsRuleError).
 func (s *Store) CreateService(svc tenant.Service) error {
 	rec, err := s.newServiceRecord(svc)
 	if err != nil {
