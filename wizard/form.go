@@ -38,6 +38,9 @@ type field struct {
 	// as an error (blocking the form) rather than a note.
 	check   func(v string) (msg string, bad bool)
 	touched bool
+	// entered: Enter was pressed on this field, so its rule is shown even
+	// while it is still empty.
+	entered bool
 }
 
 func textField(label, hint, value string, limit int, check func(string) (string, bool)) *field {
@@ -109,7 +112,7 @@ func (f *field) message(submitted bool) (string, bool) {
 		return "", false
 	}
 	msg, bad := f.check(f.value())
-	if bad && !submitted && (!f.touched || f.value() == "") {
+	if bad && !submitted && !f.entered && (!f.touched || f.value() == "") {
 		// Do not scold an empty field before the engineer tried to go on.
 		return "", false
 	}
@@ -201,6 +204,14 @@ func (f *form) update(msg tea.KeyMsg) (submit bool) {
 	cur := f.focused()
 	switch {
 	case msg.Type == tea.KeyEnter:
+		// Enter on a field that breaks its rule stays there and says why:
+		// moving on would leave the engineer typing into the next field.
+		if cur != nil && cur.check != nil {
+			if _, bad := cur.check(cur.value()); bad {
+				cur.entered = true
+				return false
+			}
+		}
 		// Enter goes to the next field, or submits once every field after
 		// this one is filled in (prefilled credentials, an edit after a
 		// failed validation): no Enter per field that needs none.

@@ -487,3 +487,23 @@ func TestRunHonoursNoColor(t *testing.T) {
 		t.Errorf("output has escape sequences with NO_COLOR: %q", out.String())
 	}
 }
+
+func TestEnterOnABrokenFieldStaysAndSaysWhy(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	h := newHarness(t, e.options())
+	h.enter()
+	h.enter()
+	h.typ("Contoso")
+	h.enter()
+	if h.flow().step != stepName {
+		t.Fatalf("not on the name step: %v", h.flow().step)
+	}
+	h.enter() // empty short name
+	h.contains("the short name is required")
+	h.typ("sbc:1")
+	h.contains("the short name may not contain ':'")
+	h.enter()
+	if h.flow().step != stepName || h.flow().nameForm.focus != 0 {
+		t.Fatal("Enter left a short name that breaks its rule")
+	}
+}
