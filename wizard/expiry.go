@@ -212,7 +212,7 @@ func (e *expiryScreen) view() string {
 		if e.total > 0 {
 			pct = float64(e.done) / float64(e.total)
 		}
-		b.WriteString(progressBar(s, pct, min(max(e.c.width-30, 10), 60)) + fmt.Sprintf("  %d/%d  (esc cancels)", e.done, e.total) + "\n")
+		b.WriteString(progressBar(pct, min(max(e.c.width-24, 16), 66)) + fmt.Sprintf("  %d/%d  (esc cancels)", e.done, e.total) + "\n")
 	case e.summary != "":
 		st := s.Success
 		if e.bad {

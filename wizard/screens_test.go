@@ -104,7 +104,7 @@ func TestSecretExpiryValidateAllCanBeCancelled(t *testing.T) {
 	p.enter()
 	p.waitFor("Press v")
 	p.typ("v")
-	p.waitFor("0/1")
+	p.waitFor("░░░░░░░░░░   0%  0/1")
 	p.esc()
 	p.waitFor("Cancelled.")
 	m := p.quit()

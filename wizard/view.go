@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -131,12 +132,16 @@ func pad(text string, w int) string {
 	return text + strings.Repeat(" ", w-ansi.StringWidth(text))
 }
 
-// progressBar draws a bar of w cells filled to pct (0–1) with its percentage.
-// (bubbles/progress would do, but its harmonica dependency has no go.sum
-// entry in this module; the bar needs no animation anyway.)
-func progressBar(s styles, pct float64, w int) string {
-	pct = min(max(pct, 0), 1)
-	full := int(pct*float64(w) + 0.5)
-	return s.Accent.Render(strings.Repeat("█", full)) + s.Faint.Render(strings.Repeat("░", w-full)) +
-		fmt.Sprintf(" %3.0f%%", pct*100)
+// progressBar draws a bar of w cells filled to pct (0–1) with its
+// percentage. It is drawn statically (ViewAs): Validate all moves it one
+// result at a time, which needs no spring animation.
+func progressBar(pct float64, w int) string {
+	bar := progress.New(
+		progress.WithWidth(w),
+		progress.WithSolidFill(colorAccent.Dark),
+		progress.WithFillCharacters('█', '░'),
+		progress.WithColorProfile(lipgloss.ColorProfile()),
+	)
+	bar.EmptyColor = colorFaint.Dark
+	return bar.ViewAs(min(max(pct, 0), 1))
 }
