@@ -1,6 +1,9 @@
 package tenant
 
-import "time"
+import (
+	"errors"
+	"time"
+)
 
 // ServiceInput is everything an engineer types for a new service, exactly
 // as typed. The wizard and `onboard services add` both fill one in and call
@@ -70,6 +73,23 @@ func (in ServiceInput) Parse(now time.Time) (svc Service, notes []string, err er
 	}
 	svc.App = AppRegistration{TenantID: tid, ClientID: cid, Secret: secret, AdminUser: admin}
 	return svc, notes, nil
+}
+
+// ErrNotValidated refuses to save credentials that did not pass
+// validation: SPEC §1 lets the wizard go on, and `services add` save, only
+// after a passing (warnings allowed) report.
+var ErrNotValidated = errors.New("the credentials have not passed validation")
+
+// Activate is the one gate between validating a new service's credentials
+// and saving it, shared by the wizard and `onboard services add`: a report
+// that did not pass is refused with ErrNotValidated and changes nothing;
+// a passing one is applied.
+func (s *Service) Activate(r *ValidationReport) error {
+	if !r.Passed() {
+		return ErrNotValidated
+	}
+	s.Apply(r)
+	return nil
 }
 
 // Apply takes a validation report into the service: the tenant ID becomes

@@ -108,3 +108,19 @@ func TestDaysUntil(t *testing.T) {
 		}
 	}
 }
+
+func TestActivateRefusesWhatDidNotPass(t *testing.T) {
+	for _, r := range []*ValidationReport{nil, {}, {Status: StatusFail}} {
+		svc := Service{State: StatePendingAuth, App: AppRegistration{TenantID: "contoso.com"}}
+		if err := svc.Activate(r); err != ErrNotValidated {
+			t.Fatalf("Activate(%+v) = %v", r, err)
+		}
+		if svc.State != StatePendingAuth || svc.LastValidation != nil || svc.App.TenantID != "contoso.com" {
+			t.Fatalf("a refused report changed the service: %+v", svc)
+		}
+	}
+	svc := Service{State: StatePendingAuth}
+	if err := svc.Activate(&ValidationReport{Status: StatusWarn, TenantID: "t"}); err != nil || svc.State != StateActive || svc.App.TenantID != "t" {
+		t.Fatalf("a passing report: %v %+v", err, svc)
+	}
+}

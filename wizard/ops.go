@@ -1,7 +1,6 @@
 package wizard
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,10 +9,6 @@ import (
 
 // The wizard's writes, shared by the full-screen and the accessible modes
 // so that each is written once.
-
-// errNotValidated is returned when Create service is asked for a service
-// whose credentials did not pass validation.
-var errNotValidated = errors.New("the credentials have not passed validation")
 
 // createService applies the rules to what was typed (tenant.ServiceInput,
 // the same as the CLI), folds in the validation report and saves the new
@@ -27,11 +22,10 @@ func createService(st serviceStore, now time.Time, in tenant.ServiceInput, newCu
 		return tenant.Service{}, err
 	}
 	if in.UseKnownApp {
-		if !report.Passed() {
-			return tenant.Service{}, errNotValidated
-		}
 		svc.M365Domain = m365Domain
-		svc.Apply(report)
+		if err := svc.Activate(report); err != nil {
+			return tenant.Service{}, err
+		}
 	}
 	if newCustomer {
 		if _, err := st.CreateCustomer(svc.Customer); err != nil {
@@ -52,7 +46,7 @@ func createService(st serviceStore, now time.Time, in tenant.ServiceInput, newCu
 // Application ID and admin typed with it.
 func saveNewSecret(st serviceStore, name string, app *tenant.AppRegistration, secret tenant.Secret, r *tenant.ValidationReport) error {
 	if !r.Passed() {
-		return errNotValidated
+		return tenant.ErrNotValidated
 	}
 	if app != nil {
 		err := st.UpdateService(name, func(s *tenant.Service) error {

@@ -119,12 +119,11 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", svc.Name)
 	}
 	report := a.val.Validate(a.ctx, tenant.CredentialsOf(svc), progress)
-	if !report.Passed() {
+	if err := svc.Activate(report); err != nil {
 		fmt.Fprintf(a.stderr, "Validation of %s failed:\n", svc.Name)
 		printChecks(a.stderr, report)
 		return failedf("validation failed, so service %s was not saved", svc.Name)
 	}
-	svc.Apply(report)
 
 	// CreateService checks the customer and the short name again inside
 	// its write transaction: whoever saved first in the meantime wins.
