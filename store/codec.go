@@ -99,8 +99,14 @@ func (s *Store) decodeCustomer(data []byte) (tenant.Customer, error) {
 }
 
 func (s *Store) decodeService(data []byte) (serviceRecord, error) {
+	return s.decodeServiceIn(data, nil)
+}
+
+// decodeServiceIn decodes a service record taking its small objects from a
+// (nil: allocated one by one).
+func (s *Store) decodeServiceIn(data []byte, a *arena) (serviceRecord, error) {
 	var r serviceRecord
-	err := s.decodeWith("service", data, func(js []byte) error { return decodeServiceJSON(js, &r) }, &r.V)
+	err := s.decodeWith("service", data, func(js []byte) error { return decodeServiceJSON(js, &r, a) }, &r.V)
 	return r, err
 }
 

@@ -31,11 +31,47 @@ type fastReader struct {
 	src string
 	i   int
 	ok  bool
+	a   *arena
 }
 
-func newFastReader(js []byte) *fastReader {
-	return &fastReader{b: js, src: string(js), ok: true}
+func newFastReader(js []byte, a *arena) *fastReader {
+	if a == nil {
+		a = &arena{grow: 1}
+	}
+	return &fastReader{b: js, src: string(js), ok: true, a: a}
 }
+
+// arena hands out the small objects a record decodes to (reports, admin
+// users, times, check and string slices) from shared chunks: a list of
+// 100,000 services is then a few thousand allocations instead of a
+// million, which is most of what the garbage collector would otherwise
+// spend its time on. Slices handed out are capped, so appending to one
+// never writes into the next.
+type arena struct {
+	grow    int // chunk length
+	reports []tenant.ValidationReport
+	admins  []tenant.AdminUser
+	times   []time.Time
+	ints    []int
+	checks  []tenant.Check
+	strs    []string
+}
+
+func newArena(records int) *arena { return &arena{grow: records} }
+
+func take[T any](chunk *[]T, n, grow int) []T {
+	if n == 0 {
+		return make([]T, 0) // empty, not nil: no allocation
+	}
+	if n > len(*chunk) {
+		*chunk = make([]T, max(n, grow))
+	}
+	s := (*chunk)[:n:n]
+	*chunk = (*chunk)[n:]
+	return s
+}
+
+func one[T any](chunk *[]T, grow int) *T { return &take(chunk, 1, grow)[0] }
 
 func (r *fastReader) fail() { r.ok = false }
 
@@ -218,9 +254,10 @@ func (r *fastReader) object(field func(key []byte) bool) {
 	}
 }
 
-// array calls elem for each element; [] gives an empty, non-nil slice and
-// null leaves the slice nil, as encoding/json does.
-func array[T any](r *fastReader, dst *[]T, elem func(*T)) {
+// array calls elem for each element, then moves them to a slice from
+// chunk; [] gives an empty, non-nil slice and null leaves the slice nil, as
+// encoding/json does.
+func array[T any](r *fastReader, dst *[]T, chunk *[]T, elem func() T) {
 	if r.null() {
 		return
 	}
@@ -228,26 +265,27 @@ func array[T any](r *fastReader, dst *[]T, elem func(*T)) {
 	if !r.ok {
 		return
 	}
-	out := make([]T, 0, 4)
-	if r.eat(']') {
-		*dst = out
-		return
-	}
-	for r.ok {
-		var v T
-		elem(&v)
-		out = append(out, v)
-		if r.eat(',') {
-			continue
+	var small [16]T
+	items := small[:0]
+	if !r.eat(']') {
+		for r.ok {
+			// elem returns the value rather than filling a pointer: a
+			// pointer given to a func value escapes to the heap.
+			items = append(items, elem())
+			if r.eat(',') {
+				continue
+			}
+			r.expect(']')
+			break
 		}
-		r.expect(']')
-		break
 	}
+	out := take(chunk, len(items), r.a.grow*len(items))
+	copy(out, items)
 	*dst = out
 }
 
 func (r *fastReader) strings(dst *[]string) {
-	array(r, dst, func(s *string) { *s = r.str() })
+	array(r, dst, &r.a.strs, r.str)
 }
 
 // optional runs read unless the value is null, for fields where null must
@@ -260,8 +298,9 @@ func (r *fastReader) optional(read func()) {
 
 func (r *fastReader) timePtr(dst **time.Time) {
 	if !r.null() {
-		t := r.time()
-		*dst = &t
+		t := one(&r.a.times, r.a.grow*3)
+		*t = r.time()
+		*dst = t
 	}
 }
 
@@ -325,7 +364,7 @@ func (r *fastReader) service(rec *serviceRecord) {
 		case "lastValidation":
 			r.optional(func() {
 				if svc.LastValidation == nil {
-					svc.LastValidation = new(tenant.ValidationReport)
+					svc.LastValidation = one(&r.a.reports, r.a.grow)
 				}
 				r.report(svc.LastValidation, nil)
 			})
@@ -420,8 +459,9 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 			r.timePtr(&rep.SecretExpiresAt)
 		case "daysUntilExpire":
 			if !r.null() {
-				d := int(r.integer())
-				rep.DaysUntilExpire = &d
+				d := one(&r.a.ints, r.a.grow)
+				*d = int(r.integer())
+				rep.DaysUntilExpire = d
 			}
 		case "roles":
 			r.strings(&rep.Roles)
@@ -430,12 +470,12 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 		case "admin":
 			r.optional(func() {
 				if rep.Admin == nil {
-					rep.Admin = new(tenant.AdminUser)
+					rep.Admin = one(&r.a.admins, r.a.grow)
 				}
 				r.admin(rep.Admin)
 			})
 		case "checks":
-			array(r, &rep.Checks, r.check)
+			array(r, &rep.Checks, &r.a.checks, r.check)
 		case "aadsts":
 			if !r.null() {
 				rep.AADSTS = r.str()
@@ -481,9 +521,9 @@ func (r *fastReader) admin(a *tenant.AdminUser) {
 	})
 }
 
-func (r *fastReader) check(c *tenant.Check) {
+func (r *fastReader) check() (c tenant.Check) {
 	if r.null() {
-		return
+		return c
 	}
 	r.object(func(key []byte) bool {
 		switch string(key) {
@@ -508,19 +548,23 @@ func (r *fastReader) check(c *tenant.Check) {
 		}
 		return true
 	})
+	return c
 }
 
 // fastService decodes a service record on the fast path; false means it
 // cannot (rec is then left half-filled and must not be used).
-func fastService(js []byte, rec *serviceRecord) bool {
-	r := newFastReader(js)
+func fastService(js []byte, rec *serviceRecord, a *arena) bool {
+	if a == nil {
+		a = &arena{grow: 1}
+	}
+	r := &fastReader{b: js, src: string(js), ok: true, a: a}
 	r.service(rec)
 	r.end()
 	return r.ok
 }
 
 func fastReport(js []byte, rec *reportRecord) bool {
-	r := newFastReader(js)
+	r := newFastReader(js, nil)
 	r.report(&rec.ValidationReport, &rec.V)
 	r.end()
 	return r.ok
@@ -528,8 +572,8 @@ func fastReport(js []byte, rec *reportRecord) bool {
 
 // decodeServiceJSON decodes a service record: fast when it can, else with
 // encoding/json.
-func decodeServiceJSON(js []byte, rec *serviceRecord) error {
-	if fastService(js, rec) {
+func decodeServiceJSON(js []byte, rec *serviceRecord, a *arena) error {
+	if fastService(js, rec, a) {
 		return nil
 	}
 	*rec = serviceRecord{}

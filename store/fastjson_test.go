@@ -61,7 +61,7 @@ func TestFastDecodeKnowsEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fast serviceRecord
-	if !fastService(js, &fast) {
+	if !fastService(js, &fast, nil) {
 		t.Fatalf("a fully populated service record leaves the fast path: fastjson.go does not know one of its fields:\n%s", js)
 	}
 	var ref serviceRecord
@@ -100,11 +100,11 @@ func TestFastDecodeFallsBack(t *testing.T) {
 		`{"v":1,"createdAt":"yesterday"}`, // not a time
 	} {
 		var rec serviceRecord
-		if fastService([]byte(js), &rec) {
+		if fastService([]byte(js), &rec, nil) {
 			t.Errorf("fast path accepted %s", js)
 		}
 		var got, want serviceRecord
-		gotErr := decodeServiceJSON([]byte(js), &got)
+		gotErr := decodeServiceJSON([]byte(js), &got, nil)
 		wantErr := json.Unmarshal([]byte(js), &want)
 		if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: decode = %+v, %v; encoding/json = %+v, %v", js, got, gotErr, want, wantErr)
@@ -129,7 +129,7 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(strings.Replace(string(full), `"users":250`, `"users":9223372036854775808`, 1)))
 	f.Fuzz(func(t *testing.T, js []byte) {
 		var fast serviceRecord
-		if fastService(js, &fast) {
+		if fastService(js, &fast, newArena(3)) {
 			var ref serviceRecord
 			if err := json.Unmarshal(js, &ref); err != nil {
 				t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, js)

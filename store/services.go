@@ -158,43 +158,43 @@ func (s *Store) unsealed(rec serviceRecord) (tenant.Service, error) {
 func (s *Store) servicesOf(keys, vals [][]byte) ([]tenant.Service, error) {
 	out := make([]tenant.Service, len(vals))
 	errs := make([]error, len(vals))
-	one := func(i int) {
-		rec, err := s.decodeService(vals[i])
-		if err != nil {
-			// A damaged record may have no readable name: its key has.
-			errs[i] = fmt.Errorf("service %s: %w", keys[i], err)
-			return
-		}
-		out[i], errs[i] = s.unsealed(rec)
-	}
 	const chunk = 512
+	decode := func(start int) {
+		end := min(start+chunk, len(vals))
+		a := newArena(end - start)
+		for i := start; i < end; i++ {
+			rec, err := s.decodeServiceIn(vals[i], a)
+			if err != nil {
+				// A damaged record may have no readable name: its key has.
+				errs[i] = fmt.Errorf("service %s: %w", keys[i], err)
+				continue
+			}
+			out[i], errs[i] = s.unsealed(rec)
+		}
+	}
 	workers := min(runtime.GOMAXPROCS(0), (len(vals)+chunk-1)/chunk)
 	if workers <= 1 {
-		for i := range vals {
-			if one(i); errs[i] != nil {
-				return nil, errs[i]
-			}
+		for start := 0; start < len(vals); start += chunk {
+			decode(start)
 		}
-		return out, nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= len(vals) {
-					return
+	} else {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					start := int(next.Add(chunk)) - chunk
+					if start >= len(vals) {
+						return
+					}
+					decode(start)
 				}
-				for i := start; i < min(start+chunk, len(vals)); i++ {
-					one(i)
-				}
-			}
-		}()
+			}()
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
