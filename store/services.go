@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -350,24 +351,77 @@ func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.Va
 		if err != nil {
 			return err
 		}
-		key := nameKey(rec.Name)
-		if secret != nil {
-			if rec.Sealed, err = s.seal.seal(rec.Name, *secret); err != nil {
-				return err
-			}
-		}
-		// The report being replaced moves to the history bucket: each
-		// report is stored once, the newest on the record.
-		if rec.LastValidation != nil {
-			if err := s.archiveReport(tx, key, *rec.LastValidation); err != nil {
-				return err
-			}
-		}
-		rec.Apply(&r)
-		rec.UpdatedAt = now
-		rec.V = recordVersion
-		return putPacked(tx.Bucket(bucketServices), key, rec)
+		return s.record(tx, rec, secret, r, now)
 	})
+}
+
+// Recorded is one validation report to record for a service.
+type Recorded struct {
+	Name   string
+	Report tenant.ValidationReport
+}
+
+// RecordValidations records many reports in one write transaction, so one
+// fsync instead of one per report (bulk re-validation: the CLI's
+// `validate --all`, the wizard's Validate all). Each entry has the same
+// effect as RecordValidation, in order: two entries for one service leave
+// the later one as its LastValidation.
+//
+// An entry whose service cannot be read — deleted since it was listed
+// (ErrNotFound), or a damaged record — is skipped and the others are still
+// recorded. The error is then an errors.Join of one error per skipped entry,
+// each naming its service (errors.Is(err, ErrNotFound) works; the entries
+// are in Unwrap() []error). A failure to write rolls the whole batch back
+// and is returned alone: nothing is recorded.
+func (s *Store) RecordValidations(batch []Recorded) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	now := s.stamp()
+	var skipped []error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		skipped = skipped[:0] // bbolt does not retry, but stay correct if it did
+		for _, e := range batch {
+			rec, err := s.getService(tx, e.Name)
+			if err != nil {
+				skipped = append(skipped, fmt.Errorf("record validation: %w", err))
+				continue
+			}
+			if err := s.record(tx, rec, nil, e.Report, now); err != nil {
+				return fmt.Errorf("record validation of service %s: %w", rec.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(skipped...)
+}
+
+// record is the per-report step of RecordValidation, ReplaceSecret and
+// RecordValidations, inside their write transaction: the new secret (if
+// any) sealed, the report being replaced archived, the new one folded into
+// the record.
+func (s *Store) record(tx *bolt.Tx, rec serviceRecord, secret *tenant.Secret, r tenant.ValidationReport, now time.Time) error {
+	key := nameKey(rec.Name)
+	if secret != nil {
+		var err error
+		if rec.Sealed, err = s.seal.seal(rec.Name, *secret); err != nil {
+			return err
+		}
+	}
+	// The report being replaced moves to the history bucket: each
+	// report is stored once, the newest on the record.
+	if rec.LastValidation != nil {
+		if err := s.archiveReport(tx, key, *rec.LastValidation); err != nil {
+			return err
+		}
+	}
+	rec.Apply(&r)
+	rec.UpdatedAt = now
+	rec.V = recordVersion
+	return putPacked(tx.Bucket(bucketServices), key, rec)
 }
 
 // archiveReport appends a report to the service's past reports under the
