@@ -178,6 +178,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	}
 	defer func() {
 		r.Elapsed = time.Since(started)
+		scrubReport(r, c.Secret)
 		v.debug("validation done", "tenant", r.TenantID, "client", r.ClientID, "secret", c.Secret,
 			"status", string(r.Status), "aadsts", r.AADSTS, "correlation", r.CorrelationID, "elapsed", r.Elapsed)
 	}()
@@ -211,7 +212,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	if err != nil {
 		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries})
 		r.AADSTS, r.TraceID, r.CorrelationID = f.AADSTS, f.TraceID, f.CorrelationID
-		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "correlation", f.CorrelationID, "error", scrub(plainError(err), c.Secret))
+		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "error", scrub(plainError(err), c.Secret))
 		add(Check{Name: CheckToken, Status: StatusFail, Detail: f.Detail, Fix: f.Fix})
 		return r
 	}
@@ -341,6 +342,28 @@ func scrub(s string, secret Secret) string {
 func scrubCheck(c Check, secret Secret) Check {
 	c.Name, c.Detail, c.Fix = scrub(c.Name, secret), scrub(c.Detail, secret), scrub(c.Fix, secret)
 	return c
+}
+
+// scrubReport masks the secret in every text of a report that came from
+// an answer rather than from this package's own words: the trace and
+// correlation IDs of an error body, names read from the token and Graph.
+// Entra ID never echoes a secret, but a proxy or test double that answers
+// with the request it was sent would otherwise put it in the report, the
+// database and --json. (The checks are scrubbed as they are added, since
+// progress sees them live.)
+func scrubReport(r *ValidationReport, secret Secret) {
+	for _, p := range []*string{&r.TraceID, &r.CorrelationID, &r.AADSTS, &r.TenantID, &r.TenantName,
+		&r.InitialDomain, &r.DefaultDomain, &r.AppName} {
+		*p = scrub(*p, secret)
+	}
+	for _, list := range [][]string{r.Roles, r.Permissions} {
+		for i := range list {
+			list[i] = scrub(list[i], secret)
+		}
+	}
+	if a := r.Admin; a != nil {
+		a.ID, a.UserPrincipalName, a.DisplayName = scrub(a.ID, secret), scrub(a.UserPrincipalName, secret), scrub(a.DisplayName, secret)
+	}
 }
 
 func newCorrelationID() string {

@@ -253,6 +253,21 @@ func scenarios() []scenario {
 			},
 			want: []string{"not JSON or was cut short"}},
 
+		{name: "a proxy echoing the request back in Entra's error shape", creds: "Contoso", status: tenant.StatusFail, aadsts: "AADSTS90099", check: tenant.CheckToken, cs: tenant.StatusFail,
+			setup: func(t testing.TB, r *rig) {
+				echo := "client_secret=" + demoCreds(t, r.now, "Contoso").Secret.Reveal()
+				body, _ := json.Marshal(map[string]any{
+					"error": "invalid_request", "error_description": "AADSTS90099: Bad request " + echo,
+					"error_codes": []int{90099}, "trace_id": echo, "correlation_id": echo,
+				})
+				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Status: 400, Body: string(body)})
+			},
+			want: []string{"refused the token request", "client_secret="},
+			after: func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
+				if !strings.HasPrefix(rep.CorrelationID, "client_secret=") || !strings.HasPrefix(rep.TraceID, "client_secret=") {
+					t.Errorf("the IDs Entra's shape carried should be kept, masked: trace %q correlation %q", rep.TraceID, rep.CorrelationID)
+				}
+			}},
 		{name: "token request dropped without an answer", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail,
 			setup: func(t testing.TB, r *rig) { r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Hangup: true}) },
 			want:  []string{"connection", "was cut"}},
