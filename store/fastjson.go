@@ -59,12 +59,17 @@ type arena struct {
 
 func newArena(records int) *arena { return &arena{grow: records} }
 
+// maxChunk bounds a shared chunk: grow is a guess from the first record
+// (its count times the list's records), and a damaged record with a huge
+// array must not multiply into a huge allocation.
+const maxChunk = 4096
+
 func take[T any](chunk *[]T, n, grow int) []T {
 	if n == 0 {
 		return make([]T, 0) // empty, not nil: no allocation
 	}
 	if n > len(*chunk) {
-		*chunk = make([]T, max(n, grow))
+		*chunk = make([]T, max(n, min(grow, maxChunk)))
 	}
 	s := (*chunk)[:n:n]
 	*chunk = (*chunk)[n:]
@@ -311,56 +316,67 @@ func (r *fastReader) end() {
 	}
 }
 
+// The set* readers assign a field unless the value is null: encoding/json
+// leaves a field as it is for null, and so must the fast path.
+
+func setStr[S ~string](r *fastReader, dst *S) {
+	if !r.null() {
+		*dst = S(r.str())
+	}
+}
+
+func setInt[I ~int | ~int64](r *fastReader, dst *I) {
+	if !r.null() {
+		*dst = I(r.integer())
+	}
+}
+
+func setTime(r *fastReader, dst *time.Time) {
+	if !r.null() {
+		*dst = r.time()
+	}
+}
+
+func setBool(r *fastReader, dst *bool) {
+	if !r.null() {
+		*dst = r.boolean()
+	}
+}
+
+func setBytes(r *fastReader, dst *[]byte) {
+	if !r.null() {
+		*dst = r.bytesB64()
+	}
+}
+
 func (r *fastReader) service(rec *serviceRecord) {
 	svc := &rec.Service
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "v":
-			if !r.null() {
-				rec.V = int(r.integer())
-			}
+			setInt(r, &rec.V)
 		case "sealedSecret":
-			if !r.null() {
-				rec.Sealed = r.bytesB64()
-			}
+			setBytes(r, &rec.Sealed)
 		case "name":
-			if !r.null() {
-				svc.Name = r.str()
-			}
+			setStr(r, &svc.Name)
 		case "fullName":
-			if !r.null() {
-				svc.FullName = r.str()
-			}
+			setStr(r, &svc.FullName)
 		case "customer":
-			if !r.null() {
-				svc.Customer = r.str()
-			}
+			setStr(r, &svc.Customer)
 		case "license":
-			if !r.null() {
-				svc.License = tenant.License(r.str())
-			}
+			setStr(r, &svc.License)
 		case "users":
-			if !r.null() {
-				svc.Users = int(r.integer())
-			}
+			setInt(r, &svc.Users)
 		case "m365Domain":
-			if !r.null() {
-				svc.M365Domain = r.str()
-			}
+			setStr(r, &svc.M365Domain)
 		case "state":
-			if !r.null() {
-				svc.State = tenant.ServiceState(r.str())
-			}
+			setStr(r, &svc.State)
 		case "app":
 			r.app(&svc.App)
 		case "createdAt":
-			if !r.null() {
-				svc.CreatedAt = r.time()
-			}
+			setTime(r, &svc.CreatedAt)
 		case "updatedAt":
-			if !r.null() {
-				svc.UpdatedAt = r.time()
-			}
+			setTime(r, &svc.UpdatedAt)
 		case "lastValidation":
 			r.optional(func() {
 				if svc.LastValidation == nil {
@@ -379,17 +395,11 @@ func (r *fastReader) app(a *tenant.AppRegistration) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "tenantId":
-			if !r.null() {
-				a.TenantID = r.str()
-			}
+			setStr(r, &a.TenantID)
 		case "clientId":
-			if !r.null() {
-				a.ClientID = r.str()
-			}
+			setStr(r, &a.ClientID)
 		case "adminUser":
-			if !r.null() {
-				a.AdminUser = r.str()
-			}
+			setStr(r, &a.AdminUser)
 		case "manualExpiry":
 			r.timePtr(&a.ManualExpiry)
 		default:
@@ -408,53 +418,29 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 			if version == nil {
 				return false
 			}
-			if !r.null() {
-				*version = int(r.integer())
-			}
+			setInt(r, &*version)
 		case "status":
-			if !r.null() {
-				rep.Status = tenant.Status(r.str())
-			}
+			setStr(r, &rep.Status)
 		case "at":
-			if !r.null() {
-				rep.At = r.time()
-			}
+			setTime(r, &rep.At)
 		case "elapsedNs":
-			if !r.null() {
-				rep.Elapsed = time.Duration(r.integer())
-			}
+			setInt(r, &rep.Elapsed)
 		case "cloud":
-			if !r.null() {
-				rep.Cloud = r.str()
-			}
+			setStr(r, &rep.Cloud)
 		case "clientId":
-			if !r.null() {
-				rep.ClientID = r.str()
-			}
+			setStr(r, &rep.ClientID)
 		case "secretHint":
-			if !r.null() {
-				rep.SecretHint = r.str()
-			}
+			setStr(r, &rep.SecretHint)
 		case "tenantId":
-			if !r.null() {
-				rep.TenantID = r.str()
-			}
+			setStr(r, &rep.TenantID)
 		case "tenantName":
-			if !r.null() {
-				rep.TenantName = r.str()
-			}
+			setStr(r, &rep.TenantName)
 		case "initialDomain":
-			if !r.null() {
-				rep.InitialDomain = r.str()
-			}
+			setStr(r, &rep.InitialDomain)
 		case "defaultDomain":
-			if !r.null() {
-				rep.DefaultDomain = r.str()
-			}
+			setStr(r, &rep.DefaultDomain)
 		case "appName":
-			if !r.null() {
-				rep.AppName = r.str()
-			}
+			setStr(r, &rep.AppName)
 		case "secretExpiresAt":
 			r.timePtr(&rep.SecretExpiresAt)
 		case "daysUntilExpire":
@@ -477,17 +463,11 @@ func (r *fastReader) report(rep *tenant.ValidationReport, version *int) {
 		case "checks":
 			array(r, &rep.Checks, &r.a.checks, r.check)
 		case "aadsts":
-			if !r.null() {
-				rep.AADSTS = r.str()
-			}
+			setStr(r, &rep.AADSTS)
 		case "traceId":
-			if !r.null() {
-				rep.TraceID = r.str()
-			}
+			setStr(r, &rep.TraceID)
 		case "correlationId":
-			if !r.null() {
-				rep.CorrelationID = r.str()
-			}
+			setStr(r, &rep.CorrelationID)
 		default:
 			return false
 		}
@@ -499,21 +479,13 @@ func (r *fastReader) admin(a *tenant.AdminUser) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
-			if !r.null() {
-				a.ID = r.str()
-			}
+			setStr(r, &a.ID)
 		case "userPrincipalName":
-			if !r.null() {
-				a.UserPrincipalName = r.str()
-			}
+			setStr(r, &a.UserPrincipalName)
 		case "displayName":
-			if !r.null() {
-				a.DisplayName = r.str()
-			}
+			setStr(r, &a.DisplayName)
 		case "accountEnabled":
-			if !r.null() {
-				a.AccountEnabled = r.boolean()
-			}
+			setBool(r, &a.AccountEnabled)
 		default:
 			return false
 		}
@@ -528,21 +500,13 @@ func (r *fastReader) check() (c tenant.Check) {
 	r.object(func(key []byte) bool {
 		switch string(key) {
 		case "name":
-			if !r.null() {
-				c.Name = r.str()
-			}
+			setStr(r, &c.Name)
 		case "status":
-			if !r.null() {
-				c.Status = tenant.Status(r.str())
-			}
+			setStr(r, &c.Status)
 		case "detail":
-			if !r.null() {
-				c.Detail = r.str()
-			}
+			setStr(r, &c.Detail)
 		case "fix":
-			if !r.null() {
-				c.Fix = r.str()
-			}
+			setStr(r, &c.Fix)
 		default:
 			return false
 		}
