@@ -204,6 +204,7 @@ func TestLockedByAnotherProcess(t *testing.T) {
 	}
 
 	done := make(chan error, 1)
+	start := time.Now()
 	go func() {
 		s, err := Open(path, Options{})
 		if err == nil {
@@ -218,6 +219,13 @@ func TestLockedByAnotherProcess(t *testing.T) {
 		t.Fatal("Open hung on a database held by another process")
 	}
 	wantKind(t, err, ErrInUse, path, "is in use by another onboard process")
+	// Only a lower bound (it cannot flake on a loaded machine): the zero
+	// Options wait about DefaultTimeout for the other process to let go
+	// (bbolt stops one retry interval early), rather than giving up at
+	// once on a holder about to close.
+	if waited := time.Since(start); waited < DefaultTimeout/2 {
+		t.Fatalf("Open gave up after %v, long before its %v timeout", waited, DefaultTimeout)
+	}
 
 	// Once the holder lets go, the database opens.
 	stdin.Close()
