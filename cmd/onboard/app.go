@@ -173,6 +173,9 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	}
 	// HTTPClient stays nil: the validator's shared client trusts the
 	// system's roots, SSL_CERT_FILE included, and honours HTTPS_PROXY.
+	// The validator owns the endpoint rules (https only, no path on the
+	// authority host); building it here applies them before any command
+	// touches the database or the network.
 	a.cfg = tenant.Config{
 		Cloud:         cloud,
 		AuthorityHost: a.authorityHost,
@@ -180,9 +183,6 @@ func (a *app) resolve(cmd *cobra.Command) error {
 		Timeout:       a.timeout,
 		Now:           a.now,
 	}
-	// The validator owns the endpoint rules (https only, no path on the
-	// authority host); building it here applies them before any command
-	// touches the database or the network.
 	a.val, err = tenant.NewValidator(a.cfg)
 	if err != nil {
 		var re *tenant.RuleError
@@ -225,6 +225,49 @@ func (a *app) openStore() (*store.Store, error) {
 		return nil, storeError("open the database "+path, err)
 	}
 	return st, nil
+}
+
+// withStore runs fn with the database open, and closes it after: a
+// command holds the database only while it reads or writes it.
+func (a *app) withStore(fn func(*store.Store) error) error {
+	st, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
+// listServices is every service, sorted by name, or the store's error in
+// words.
+func listServices(st *store.Store) ([]tenant.Service, error) {
+	list, err := st.ListServices()
+	if err != nil {
+		return nil, storeError("list services", err)
+	}
+	return list, nil
+}
+
+// storedServices is every service, sorted by name, read with the database
+// open for the read only.
+func (a *app) storedServices() (list []tenant.Service, err error) {
+	err = a.withStore(func(st *store.Store) error {
+		list, err = listServices(st)
+		return err
+	})
+	return list, err
+}
+
+// serviceError words a store error about the service called name: an
+// unknown name is bad input (exit 2), anything else a failed operation.
+func serviceError(doing, name string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return usagef("there is no service named %q (see `onboard services list`)", name)
+	}
+	return storeError(fmt.Sprintf("%s service %q", doing, name), err)
 }
 
 // storeError turns a store error into a failure. For the kinds an

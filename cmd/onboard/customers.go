@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"onboard/store"
 	"onboard/tenant"
 )
 
@@ -32,20 +33,17 @@ func (a *app) customersAddCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			c, err := st.CreateCustomer(name)
-			if err != nil {
-				if tenant.IsRuleError(err) {
+			return a.withStore(func(st *store.Store) error {
+				c, err := st.CreateCustomer(name)
+				switch {
+				case tenant.IsRuleError(err):
 					return err
+				case err != nil:
+					return storeError(fmt.Sprintf("add customer %q", name), err)
 				}
-				return fmt.Errorf("add customer %q: %w", name, err)
-			}
-			fmt.Fprintf(a.stdout, "Added customer %s.\n", c.Name)
-			return nil
+				fmt.Fprintf(a.stdout, "Added customer %s.\n", c.Name)
+				return nil
+			})
 		}),
 	}
 }
@@ -66,18 +64,19 @@ func (a *app) customersListCommand() *cobra.Command {
   onboard customers list --json | jq -r '.[].name'`,
 		Args: cobra.NoArgs,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
+			var (
+				customers []tenant.Customer
+				services  []tenant.Service
+			)
+			err := a.withStore(func(st *store.Store) (err error) {
+				if customers, err = st.ListCustomers(); err != nil {
+					return storeError("list customers", err)
+				}
+				services, err = listServices(st)
+				return err
+			})
 			if err != nil {
 				return err
-			}
-			defer st.Close()
-			customers, err := st.ListCustomers()
-			if err != nil {
-				return fmt.Errorf("list customers: %w", err)
-			}
-			services, err := st.ListServices()
-			if err != nil {
-				return fmt.Errorf("list services: %w", err)
 			}
 			count := map[string]int{}
 			for _, s := range services {

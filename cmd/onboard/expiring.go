@@ -47,14 +47,9 @@ cron job can alert; 0 when none are.`,
 }
 
 func (a *app) expiring(within int, asJSON bool) error {
-	st, err := a.openStore()
+	services, err := a.storedServices()
 	if err != nil {
 		return err
-	}
-	defer st.Close()
-	services, err := st.ListServices()
-	if err != nil {
-		return listError(err)
 	}
 	now := a.now()
 	var expiring, unknown []tenant.Service

@@ -127,16 +127,15 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 
 	// CreateService checks the customer and the short name again inside
 	// its write transaction: whoever saved first in the meantime wins.
-	st, err := a.openStore()
+	err = a.withStore(func(st *store.Store) error {
+		err := st.CreateService(svc)
+		if err != nil && !tenant.IsRuleError(err) {
+			return storeError(fmt.Sprintf("save service %s", svc.Name), err)
+		}
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	defer st.Close()
-	if err := st.CreateService(svc); err != nil {
-		if tenant.IsRuleError(err) {
-			return err
-		}
-		return fmt.Errorf("save service %s: %w", svc.Name, err)
 	}
 	if asJSON {
 		return writeJSON(a.stdout, viewOf(svc, a.now()))
@@ -149,26 +148,25 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 // any network call: the customer exists (its stored spelling is returned)
 // and no service has the short name, ignoring case.
 func (a *app) checkNewService(svc tenant.Service) (customer string, err error) {
-	st, err := a.openStore()
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
-	cust, err := st.GetCustomer(svc.Customer)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return "", usagef("there is no customer %q: add it first with `onboard customers add %q`", svc.Customer, svc.Customer)
-	case err != nil:
-		return "", storeError(fmt.Sprintf("look up customer %q", svc.Customer), err)
-	}
-	_, err = st.GetService(svc.Name)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return cust.Name, nil
-	case err == nil, errors.Is(err, store.ErrCannotUnseal):
-		return "", &tenant.RuleError{Field: "short name", Rule: fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", svc.Name)}
-	}
-	return "", storeError(fmt.Sprintf("look up service %q", svc.Name), err)
+	err = a.withStore(func(st *store.Store) error {
+		cust, err := st.GetCustomer(svc.Customer)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			return usagef("there is no customer %q: add it first with `onboard customers add %q`", svc.Customer, svc.Customer)
+		case err != nil:
+			return storeError(fmt.Sprintf("look up customer %q", svc.Customer), err)
+		}
+		_, err = st.GetService(svc.Name)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			customer = cust.Name
+			return nil
+		case err == nil, errors.Is(err, store.ErrCannotUnseal):
+			return &tenant.RuleError{Field: "short name", Rule: fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", svc.Name)}
+		}
+		return storeError(fmt.Sprintf("look up service %q", svc.Name), err)
+	})
+	return customer, err
 }
 
 // cleanM365Domain accepts an empty domain (the tenant's initial domain is
@@ -205,14 +203,9 @@ func (a *app) servicesListCommand() *cobra.Command {
   onboard services list --json | jq -r '.[] | select(.lastValidation.status == "fail") | .name'`,
 		Args: cobra.NoArgs,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
+			services, err := a.storedServices()
 			if err != nil {
 				return err
-			}
-			defer st.Close()
-			services, err := st.ListServices()
-			if err != nil {
-				return listError(err)
 			}
 			now := a.now()
 			if asJSON {
@@ -233,19 +226,11 @@ func (a *app) servicesListCommand() *cobra.Command {
 	return c
 }
 
-func listError(err error) error { return storeError("list services", err) }
-
 // getService looks a service up by name, ignoring case; an unknown name is
 // bad input.
 func getService(st *store.Store, name string) (tenant.Service, error) {
 	s, err := st.GetService(name)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return s, usagef("there is no service named %q (see `onboard services list`)", name)
-	case err != nil:
-		return s, storeError(fmt.Sprintf("look up service %q", name), err)
-	}
-	return s, nil
+	return s, serviceError("look up", name, err)
 }
 
 func (a *app) servicesShowCommand() *cobra.Command {
@@ -258,12 +243,11 @@ func (a *app) servicesShowCommand() *cobra.Command {
 		Args:              exactArgs(1, "the service's short name"),
 		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
-			if err != nil {
+			var s tenant.Service
+			err := a.withStore(func(st *store.Store) (err error) {
+				s, err = getService(st, args[0])
 				return err
-			}
-			defer st.Close()
-			s, err := getService(st, args[0])
+			})
 			if err != nil {
 				return err
 			}
@@ -285,17 +269,11 @@ func (a *app) servicesDeleteCommand() *cobra.Command {
 		Args:              exactArgs(1, "the service's short name"),
 		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore()
+			err := a.withStore(func(st *store.Store) error {
+				return serviceError("delete", args[0], st.DeleteService(args[0]))
+			})
 			if err != nil {
 				return err
-			}
-			defer st.Close()
-			err = st.DeleteService(args[0])
-			switch {
-			case errors.Is(err, store.ErrNotFound):
-				return usagef("there is no service named %q (see `onboard services list`)", args[0])
-			case err != nil:
-				return fmt.Errorf("delete service %q: %w", args[0], err)
 			}
 			fmt.Fprintf(a.stdout, "Deleted service %s and its validation history.\n", args[0])
 			return nil

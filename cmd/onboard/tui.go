@@ -19,13 +19,9 @@ func (a *app) runTUI(cmd *cobra.Command, args []string) error {
 	if a.demo {
 		return a.runDemo()
 	}
-	st, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	v := a.val
-	return a.runWizard(wizard.Options{Store: st, Validator: v})
+	return a.withStore(func(st *store.Store) error {
+		return a.runWizard(wizard.Options{Store: st, Validator: a.val})
+	})
 }
 
 // runDemo builds everything --demo needs and removes it on the way out:

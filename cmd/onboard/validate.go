@@ -75,9 +75,9 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	// with nothing validated.
 	var services []tenant.Service
 	if all {
-		list, err := st.ListServices()
+		list, err := listServices(st)
 		if err != nil {
-			return listError(err)
+			return err
 		}
 		var pending []string
 		for _, s := range list {
