@@ -84,7 +84,6 @@ type app struct {
 	timeout       time.Duration
 	demo          bool
 
-	cfg tenant.Config
 	val *tenant.Validator
 }
 
@@ -176,14 +175,13 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	// The validator owns the endpoint rules (https only, no path on the
 	// authority host); building it here applies them before any command
 	// touches the database or the network.
-	a.cfg = tenant.Config{
+	a.val, err = tenant.NewValidator(tenant.Config{
 		Cloud:         cloud,
 		AuthorityHost: a.authorityHost,
 		GraphURL:      a.graphURL,
 		Timeout:       a.timeout,
 		Now:           a.now,
-	}
-	a.val, err = tenant.NewValidator(a.cfg)
+	})
 	if err != nil {
 		var re *tenant.RuleError
 		if errors.As(err, &re) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -82,7 +83,7 @@ func (a *app) expiring(within int, asJSON bool) error {
 		if err := writeJSON(a.stdout, v); err != nil {
 			return err
 		}
-	} else if err := printExpiring(a.stdout, within, expiring, unknown, a); err != nil {
+	} else if err := printExpiring(a.stdout, within, expiring, unknown, now); err != nil {
 		return err
 	}
 	if len(expiring) > 0 || len(unknown) > 0 {
@@ -91,8 +92,7 @@ func (a *app) expiring(within int, asJSON bool) error {
 	return nil
 }
 
-func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, a *app) error {
-	now := a.now()
+func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, now time.Time) error {
 	if len(expiring) == 0 && len(unknown) == 0 {
 		fmt.Fprintf(w, "No client secret expires within %d days, and every expiry is known.\n", within)
 		return nil

@@ -55,7 +55,7 @@ func (a *app) runDemo() error {
 		AuthorityHost: srv.AuthorityHost(),
 		GraphURL:      srv.GraphURL(),
 		HTTPClient:    srv.Client(),
-		Timeout:       a.cfg.Timeout,
+		Timeout:       a.timeout,
 		Now:           a.now,
 	})
 	if err != nil {
