@@ -18,13 +18,8 @@ import (
 // A secret written through the store must not appear in the file in any
 // form: not as is, not base64-encoded, not in any JSON value.
 func TestSecretAbsentFromDatabaseFile(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "onboard.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustCustomer(t, s, "Contoso")
+	s, path := openWithKeyFile(t)
+	dir := filepath.Dir(path)
 	first := "Zq8~first-SECRET-4f9b2c7e1a"
 	second := "Xy7~second-SECRET-8d3e6a0b5c"
 	svc := fullService("con-1", "Contoso")
@@ -71,6 +66,20 @@ func TestSecretAbsentFromDatabaseFile(t *testing.T) {
 	}
 }
 
+// openWithKeyFile opens a new database in a temporary directory with the
+// zero Options, so the key file is created beside it, and adds customer
+// Contoso.
+func openWithKeyFile(t *testing.T) (*Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustCustomer(t, s, "Contoso")
+	return s, path
+}
+
 func hexOf(s string) []byte {
 	const digits = "0123456789abcdef"
 	out := make([]byte, 0, 2*len(s))
@@ -81,16 +90,10 @@ func hexOf(s string) []byte {
 }
 
 func TestKeyFileCreatedPrivate(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "onboard.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustCustomer(t, s, "Contoso")
+	s, path := openWithKeyFile(t)
 	mustService(t, s, fullService("con-1", "Contoso"))
 	s.Close()
-	keyFile := filepath.Join(dir, KeyFileName)
+	keyFile := filepath.Join(filepath.Dir(path), KeyFileName)
 	fi, err := os.Stat(keyFile)
 	if err != nil {
 		t.Fatalf("key file not created beside the database: %v", err)
@@ -158,19 +161,13 @@ func TestKeyFileWithOpenPermissionsRefused(t *testing.T) {
 }
 
 func TestWrongKeyCannotUnseal(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "onboard.db")
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustCustomer(t, s, "Contoso")
+	s, path := openWithKeyFile(t)
 	mustService(t, s, fullService("con-1", "Contoso"))
 	mustService(t, s, pendingService("pend-1", "Contoso"))
 	s.Close()
 
 	wrong := bytes.Repeat([]byte{7}, KeySize)
-	s, err = Open(path, Options{Key: wrong})
+	s, err := Open(path, Options{Key: wrong})
 	if err != nil {
 		t.Fatal(err)
 	}
