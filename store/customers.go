@@ -44,13 +44,7 @@ func (s *Store) existingCustomer(v []byte, typed string) error {
 
 // GetCustomer finds a customer by name, ignoring case.
 func (s *Store) GetCustomer(name string) (tenant.Customer, error) {
-	var c tenant.Customer
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		c, err = s.getCustomer(tx, name)
-		return err
-	})
-	return c, err
+	return view(s, func(tx *bolt.Tx) (tenant.Customer, error) { return s.getCustomer(tx, name) })
 }
 
 func (s *Store) getCustomer(tx *bolt.Tx, name string) (tenant.Customer, error) {
@@ -63,21 +57,14 @@ func (s *Store) getCustomer(tx *bolt.Tx, name string) (tenant.Customer, error) {
 
 // ListCustomers returns every customer, sorted by name ignoring case.
 func (s *Store) ListCustomers() ([]tenant.Customer, error) {
-	var out []tenant.Customer
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketCustomers).ForEach(func(_, v []byte) error {
+	return view(s, func(tx *bolt.Tx) (out []tenant.Customer, err error) {
+		err = tx.Bucket(bucketCustomers).ForEach(func(_, v []byte) error {
 			c, err := s.decodeCustomer(v)
-			if err != nil {
-				return err
-			}
 			out = append(out, c)
-			return nil
+			return err
 		})
+		return out, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // RenameCustomer gives a customer a new name (cleaned, unique ignoring case;
@@ -167,29 +154,24 @@ func (s *Store) DeleteCustomer(name string) error {
 	})
 }
 
-// ServicesOf returns the services of a customer, sorted by name ignoring case.
+// ServicesOf returns the services of a customer, sorted by name ignoring
+// case, secrets unsealed (see ListServices).
 func (s *Store) ServicesOf(customer string) ([]tenant.Service, error) {
-	var out []tenant.Service
-	err := s.db.View(func(tx *bolt.Tx) error {
+	return view(s, func(tx *bolt.Tx) ([]tenant.Service, error) {
 		c, err := s.getCustomer(tx, customer)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		services := tx.Bucket(bucketServices)
 		keys := serviceKeysOf(tx.Bucket(bucketOwners), nameKey(c.Name))
 		vals := make([][]byte, len(keys))
 		for i, k := range keys {
 			if vals[i] = services.Get(k); vals[i] == nil {
-				return fmt.Errorf("services of %s: the index names service %q, which is missing", c.Name, k)
+				return nil, fmt.Errorf("services of %s: the index names service %q, which is missing", c.Name, k)
 			}
 		}
-		out, err = s.servicesOf(keys, vals)
-		return err
+		return s.servicesOf(keys, vals)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // serviceKeysOf lists the keys of a customer's services from the owners

@@ -119,12 +119,7 @@ func (s *Store) createService(tx *bolt.Tx, rec serviceRecord) error {
 // GetService finds a service by short name, ignoring case, with its secret
 // unsealed.
 func (s *Store) GetService(name string) (tenant.Service, error) {
-	var rec serviceRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		rec, err = s.getService(tx, name)
-		return err
-	})
+	rec, err := view(s, func(tx *bolt.Tx) (serviceRecord, error) { return s.getService(tx, name) })
 	if err != nil {
 		return tenant.Service{}, err
 	}
@@ -207,23 +202,17 @@ func (s *Store) servicesOf(keys, vals [][]byte) ([]tenant.Service, error) {
 // ListServices returns every service, sorted by short name ignoring case,
 // secrets unsealed.
 func (s *Store) ListServices() ([]tenant.Service, error) {
-	var out []tenant.Service
-	err := s.db.View(func(tx *bolt.Tx) error {
+	return view(s, func(tx *bolt.Tx) ([]tenant.Service, error) {
 		var keys, vals [][]byte
 		err := tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
 			keys, vals = append(keys, k), append(vals, v)
 			return nil
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out, err = s.servicesOf(keys, vals)
-		return err
+		return s.servicesOf(keys, vals)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // UpdateService edits a service in one write transaction: fn gets the
@@ -439,16 +428,12 @@ func (s *Store) archiveReport(tx *bolt.Tx, serviceKey []byte, r tenant.Validatio
 // History returns a service's validation reports, newest first: the
 // service's LastValidation, then the archived ones.
 func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
-	var out []tenant.ValidationReport
-	err := s.db.View(func(tx *bolt.Tx) error {
+	return view(s, func(tx *bolt.Tx) ([]tenant.ValidationReport, error) {
 		rec, err := s.getService(tx, name)
-		if err != nil {
-			return err
+		if err != nil || rec.LastValidation == nil {
+			return nil, err
 		}
-		if rec.LastValidation == nil {
-			return nil
-		}
-		out = append(out, *rec.LastValidation)
+		out := []tenant.ValidationReport{*rec.LastValidation}
 		prefix := historyPrefix(nameKey(rec.Name))
 		c := tx.Bucket(bucketHistory).Cursor()
 		// The first key after the service's range, then backwards.
@@ -461,14 +446,10 @@ func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
 		for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Prev() {
 			r, err := s.decodeReport(v)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			out = append(out, r)
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

@@ -179,6 +179,23 @@ func (s *Store) Close() error {
 // Path is the database file's path as given to Open.
 func (s *Store) Path() string { return s.path }
 
+// view runs read in a read transaction. What read returns must not point
+// into the transaction's memory (decoding copies). On an error the result
+// is T's zero value, never a partial one.
+func view[T any](s *Store, read func(tx *bolt.Tx) (T, error)) (T, error) {
+	var out T
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = read(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return out, nil
+}
+
 // stamp is the time records are stamped with: without the monotonic reading,
 // so what a method returns equals what a later read gives back.
 func (s *Store) stamp() time.Time { return s.now().Round(0) }
