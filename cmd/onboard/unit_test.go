@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"onboard/store"
 	"onboard/tenant"
 )
 
@@ -174,5 +176,74 @@ func TestSummary(t *testing.T) {
 		if got := summary(c.r); got != c.want {
 			t.Errorf("summary = %q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestRecordBatch: a batch is recorded in one call; a service deleted
+// since it was listed is skipped and named, the others are recorded and
+// folded into their services.
+func TestRecordBatch(t *testing.T) {
+	st, err := store.Open(filepath.Join(t.TempDir(), "onboard.db"), store.Options{Key: bytes.Repeat([]byte{7}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.CreateCustomer("Contoso Ltd"); err != nil {
+		t.Fatal(err)
+	}
+	var batch []finished
+	for _, name := range []string{"ALPHA", "BRAVO", "CHARLIE"} {
+		svc := tenant.Service{
+			Name: name, Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
+			App: tenant.AppRegistration{TenantID: fxHealthy.tenantID, ClientID: fxHealthy.clientID, Secret: tenant.NewSecret(fxHealthy.secret)},
+		}
+		if err := st.CreateService(svc); err != nil {
+			t.Fatal(err)
+		}
+		rep := &tenant.ValidationReport{At: time.Now(), TenantID: fxHealthy.tenantID, Roles: []string{}, Permissions: []string{}}
+		rep.Add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: "ok"})
+		batch = append(batch, finished{svc: svc, report: rep})
+	}
+	if err := st.DeleteService("BRAVO"); err != nil {
+		t.Fatal(err)
+	}
+
+	recorded, errs := recordBatch(st, batch)
+	var names []string
+	for _, r := range recorded {
+		names = append(names, r.svc.Name)
+		if r.svc.LastValidation != r.report {
+			t.Errorf("%s: the report was not folded into the service", r.svc.Name)
+		}
+	}
+	if strings.Join(names, ",") != "ALPHA,CHARLIE" {
+		t.Errorf("recorded %v, want ALPHA and CHARLIE", names)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], store.ErrNotFound) || !strings.Contains(errs[0].Error(), "BRAVO") {
+		t.Errorf("errors %v, want one naming BRAVO as not found", errs)
+	}
+	for _, name := range []string{"ALPHA", "CHARLIE"} {
+		if h, err := st.History(name); err != nil || len(h) != 1 {
+			t.Errorf("%s history: %d reports, %v", name, len(h), err)
+		}
+	}
+}
+
+// TestReadyTakesWhatIsWaiting: the writer's batch is what has finished,
+// without waiting for more, and ends at a closed queue.
+func TestReadyTakesWhatIsWaiting(t *testing.T) {
+	q := make(chan finished, 4)
+	if got := ready(q); len(got) != 0 {
+		t.Fatalf("empty queue gave %d", len(got))
+	}
+	q <- finished{svc: tenant.Service{Name: "A"}}
+	q <- finished{svc: tenant.Service{Name: "B"}}
+	if got := ready(q); len(got) != 2 || got[0].svc.Name != "A" || got[1].svc.Name != "B" {
+		t.Fatalf("ready = %v", got)
+	}
+	q <- finished{svc: tenant.Service{Name: "C"}}
+	close(q)
+	if got := ready(q); len(got) != 1 {
+		t.Fatalf("closed queue: ready = %v", got)
 	}
 }

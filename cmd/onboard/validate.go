@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"onboard/store"
 	"onboard/tenant"
 )
 
@@ -117,7 +119,10 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 
 	// Reports are recorded by one writer so that a slow disk never holds
 	// up the validations; every report handed to it is written before
-	// the command returns, interrupted or not.
+	// the command returns, interrupted or not. Each write takes whatever
+	// has finished meanwhile: one transaction (one fsync, ~12 ms) per
+	// batch instead of per report, while a report still reaches the
+	// database soon after its validation ends.
 	queue := make(chan finished, len(services))
 	var (
 		wg        sync.WaitGroup
@@ -128,12 +133,9 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	go func() {
 		defer wg.Done()
 		for r := range queue {
-			if err := st.RecordValidation(r.svc.Name, *r.report); err != nil {
-				recordErr = append(recordErr, fmt.Errorf("record the report of %s: %w", r.svc.Name, err))
-				continue
-			}
-			r.svc.Apply(r.report)
-			recorded = append(recorded, r)
+			ok, errs := recordBatch(st, append([]finished{r}, ready(queue)...))
+			recorded = append(recorded, ok...)
+			recordErr = append(recordErr, errs...)
 		}
 	}()
 
@@ -182,11 +184,58 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	case a.ctx.Err() != nil:
 		return failedf("interrupted: %d of %d validations recorded, %d not run or cut short", len(recorded), len(services), len(services)-len(recorded))
 	case len(recordErr) > 0:
-		return failedf("%d report(s) could not be recorded", len(recordErr))
+		return failedf("%d report(s) could not be recorded", prog.done-len(recorded))
 	case failed > 0:
 		return failedf("%d of %d validations failed", failed, len(services))
 	}
 	return nil
+}
+
+// ready takes the reports already waiting in q, without blocking.
+func ready(q <-chan finished) []finished {
+	var out []finished
+	for {
+		select {
+		case r, ok := <-q:
+			if !ok {
+				return out
+			}
+			out = append(out, r)
+		default:
+			return out
+		}
+	}
+}
+
+// recordBatch records reports in one transaction and returns those
+// recorded, folded into their services. A write failure records none. A
+// service the store could not read (deleted since it was listed) is
+// skipped while the others are recorded; the store's error does not say
+// which entry it was, so the batch's services are looked up again: this
+// happens only when the store has already said something went wrong.
+func recordBatch(st *store.Store, batch []finished) (recorded []finished, errs []error) {
+	entries := make([]store.Recorded, len(batch))
+	for i, f := range batch {
+		entries[i] = store.Recorded{Name: f.svc.Name, Report: *f.report}
+	}
+	err := st.RecordValidations(entries)
+	if err != nil {
+		skipped, partial := err.(interface{ Unwrap() []error })
+		if !partial {
+			return nil, []error{fmt.Errorf("record %d report(s): %w", len(batch), err)}
+		}
+		errs = skipped.Unwrap()
+	}
+	for _, f := range batch {
+		if err != nil {
+			if _, gerr := st.GetService(f.svc.Name); gerr != nil && !errors.Is(gerr, store.ErrCannotUnseal) {
+				continue
+			}
+		}
+		f.svc.Apply(f.report)
+		recorded = append(recorded, f)
+	}
+	return recorded, errs
 }
 
 // isTerminal reports whether w is a terminal a person is watching.
