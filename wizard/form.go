@@ -171,11 +171,22 @@ func (f *form) lastFocusable() bool {
 	return true
 }
 
-// restFilled reports whether every text field after the focused one has
-// a value.
+// restFilled reports whether every text field after the focused one is
+// done: it has a value, or it is optional and was filled in by the wizard
+// (a demo tenant without an admin) or already submitted once (an edit after
+// a failed validation). An optional field nobody has reached yet is not
+// done: Enter goes there, so the customer admin is not skipped while typing.
 func (f *form) restFilled() bool {
 	for _, fl := range f.fields[f.focus+1:] {
-		if (fl.kind == kindText || fl.kind == kindSecret) && fl.input.Value() == "" {
+		if fl.kind != kindText && fl.kind != kindSecret || fl.input.Value() != "" {
+			continue
+		}
+		optional := fl.check == nil
+		if !optional {
+			_, bad := fl.check("")
+			optional = !bad
+		}
+		if !optional || !fl.touched && !f.submitted {
 			return false
 		}
 	}

@@ -69,19 +69,16 @@ func TestGolden(t *testing.T) {
 	h.enter() // no admin: validate
 	t.Run("result_fail", func(t *testing.T) { requireGolden(t, h) })
 
-	h.enter() // Edit credentials
-	for range 3 {
-		h.key(tea.KeyShiftTab)
-	}
+	h.enter() // Edit credentials: the Tenant ID has the focus
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.typ(contoso.TenantID)
-	h.enter()
+	h.key(tea.KeyTab) // Enter would validate: every other field is done
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.typ(contoso.ClientID)
-	h.enter()
+	h.key(tea.KeyTab)
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.typ(contoso.Secret)
-	h.enter()
+	h.key(tea.KeyTab)
 	h.typ(contoso.AdminUPN)
 	h.enter()
 	t.Run("result_pass", func(t *testing.T) { requireGolden(t, h) })

@@ -507,3 +507,51 @@ func TestEnterOnABrokenFieldStaysAndSaysWhy(t *testing.T) {
 		t.Fatal("Enter left a short name that breaks its rule")
 	}
 }
+
+// A demo tenant without an admin: the optional empty admin does not cost
+// an Enter, but while typing, Enter still leads to it.
+func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = entrasim.DemoTenants(testNow)
+	h := newHarness(t, opts)
+	h.key(tea.KeyDown)
+	h.key(tea.KeyDown)
+	h.typ("a") // Northwind: no admin
+	h.enter()
+	h.typ("Northwind")
+	h.enter()
+	h.typ("nw-1")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.typ("10")
+	h.enter()
+	h.enter()
+	h.enter() // on the Tenant ID, the rest filled in by the demo
+	if f := h.flow(); f.step != stepResult {
+		t.Fatalf("step %s: the empty optional admin filled in by the demo cost an Enter", stepTitles[f.step])
+	}
+
+	// Typed by hand, Enter on the secret goes to the admin.
+	h = newHarness(t, e.options())
+	h.enter()
+	h.enter()
+	h.typ("Northwind")
+	h.enter()
+	h.typ("nw-1")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.typ("10")
+	h.enter()
+	h.enter()
+	d := demoTenant(t, "Northwind")
+	for _, v := range []string{d.TenantID, d.ClientID, d.Secret} {
+		h.typ(v)
+		h.enter()
+	}
+	if f := h.flow(); f.step != stepCredentials || f.credForm.focus != 3 {
+		t.Fatalf("step %s, focus %d: Enter on the secret skipped the admin", stepTitles[f.step], f.credForm.focus)
+	}
+}
