@@ -5,8 +5,9 @@ package store
 // a record packs to little more than what is particular to it (names, GUIDs,
 // dates).
 //
-// It is part of the file format: it must never change. A better dictionary
-// is a new format byte (formatPacked2) beside this one, never an edit here.
+// It is part of the file format (formats 1 and 2, see pack.go): it must
+// never change; TestPackedFormatsFrozen pins it. A better dictionary is a
+// new format byte and a dictionary2 beside this one, never an edit here.
 const dictionary1 = `Entra admin center > Identity > Applications > App registrations > Certificates & secrets > ` +
 	` > API permissions > Add a permission > Microsoft Graph > Application permissions > ` +
 	` > Add permissions, then Grant admin consent. (needed for: tenant name and domains; secret expiry and Entra roles; admin user check). ` +
