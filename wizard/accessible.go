@@ -326,8 +326,11 @@ func (a *accessible) validate(creds tenant.Credentials) *tenant.ValidationReport
 	})
 	a.say("Result: " + plainVerdict(r) + ".")
 	if r.Passed() {
-		days, _ := daysText(a.c.styles, r.DaysUntilExpire)
-		a.say(fmt.Sprintf("Tenant %s, initial domain %s, secret expires %s (%s).", orDash(r.TenantName), orDash(r.InitialDomain), dateText(r.SecretExpiresAt), days))
+		expires := "secret " + daysLeft(r.DaysUntilExpire)
+		if r.SecretExpiresAt != nil {
+			expires = fmt.Sprintf("secret expires %s (%s)", dateText(r.SecretExpiresAt), daysLeft(r.DaysUntilExpire))
+		}
+		a.say(fmt.Sprintf("Tenant %s, initial domain %s, %s.", orDash(r.TenantName), orDash(r.InitialDomain), expires))
 	} else if r.AADSTS != "" {
 		a.say(fmt.Sprintf("AADSTS%s, correlation ID %s.", strings.TrimPrefix(r.AADSTS, "AADSTS"), orDash(r.CorrelationID)))
 	}

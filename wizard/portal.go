@@ -397,8 +397,7 @@ func (p *portalScreen) openHistory() {
 	p.history = h
 	opts := make([]option, len(h))
 	for i, r := range h {
-		days, _ := daysText(p.c.styles, r.DaysUntilExpire)
-		opts[i] = option{label: r.At.UTC().Format("2006-01-02 15:04") + "  " + plainVerdict(&r), desc: "secret " + r.SecretHint + "…  expires in " + days, value: strconv.Itoa(i)}
+		opts[i] = option{label: r.At.UTC().Format("2006-01-02 15:04") + "  " + plainVerdict(&r), desc: "secret " + r.SecretHint + "…  " + daysLeft(r.DaysUntilExpire), value: strconv.Itoa(i)}
 	}
 	p.histPick = newPicker(p.c, false, opts...)
 	p.mode = portalHistory

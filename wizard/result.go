@@ -105,8 +105,7 @@ func reportDetails(c *common, r *tenant.ValidationReport) string {
 		rows = append(rows, [2]string{"App registration", r.AppName})
 	}
 	if r.Passed() {
-		days, st := daysText(s, r.DaysUntilExpire)
-		rows = append(rows, [2]string{"Secret expires", dateText(r.SecretExpiresAt) + "  " + st.Render(days)})
+		rows = append(rows, [2]string{"Secret expires", expiryText(s, r.SecretExpiresAt, r.DaysUntilExpire)})
 	}
 	if r.AADSTS != "" {
 		rows = append(rows, [2]string{"AADSTS", r.AADSTS})

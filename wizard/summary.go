@@ -42,7 +42,6 @@ func (f *addFlow) viewSummary() string {
 	if in.UseKnownApp && f.report != nil {
 		secret, _, _ := tenant.CleanSecret(in.Secret)
 		admin, _ := tenant.CleanAdminUPN(in.AdminUser)
-		days, st := daysText(s, f.report.DaysUntilExpire)
 		rows = append(rows,
 			[2]string{"Tenant ID", orDash(f.report.TenantID)},
 			[2]string{"Application ID", strings.ToLower(strings.TrimSpace(in.ClientID))},
@@ -50,7 +49,7 @@ func (f *addFlow) viewSummary() string {
 			[2]string{"Customer admin", orDash(admin)},
 			[2]string{"M365 domain", f.m365Form.fields[0].value()},
 			[2]string{"Validation", verdictText(s, f.report)},
-			[2]string{"Secret expires", dateText(f.report.SecretExpiresAt) + "  " + st.Render(days)},
+			[2]string{"Secret expires", expiryText(s, f.report.SecretExpiresAt, f.report.DaysUntilExpire)},
 		)
 	} else {
 		rows = append(rows, [2]string{"State", s.Warning.Render(tenant.StatePendingAuth.Title()) + s.Faint.Render("  (no credentials yet)")})

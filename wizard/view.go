@@ -115,6 +115,28 @@ func dateText(t *time.Time) string {
 	return t.UTC().Format(dateLayout)
 }
 
+// daysLeft says in plain words how long a secret has left, for lines that
+// are read rather than scanned in a column (history, the accessible mode).
+func daysLeft(days *int) string {
+	switch {
+	case days == nil:
+		return "expiry unknown"
+	case *days < 0:
+		return fmt.Sprintf("expired %d d ago", -*days)
+	}
+	return fmt.Sprintf("%d d left", *days)
+}
+
+// expiryText is a secret's expiry date with the days it has left, or one
+// "unknown" when Graph could not read it.
+func expiryText(s styles, at *time.Time, days *int) string {
+	if at == nil {
+		return s.Faint.Render("unknown")
+	}
+	d, st := daysText(s, days)
+	return dateText(at) + "  " + st.Render(d)
+}
+
 // verdictText is a report's status in words, styled.
 func verdictText(s styles, r *tenant.ValidationReport) string {
 	if r == nil {
