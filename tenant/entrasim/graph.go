@@ -3,6 +3,7 @@ package entrasim
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,6 +17,11 @@ var (
 )
 
 const msgDenied = "Insufficient privileges to complete the operation."
+
+// resourceNotFound is Graph's 404 for an object that does not exist.
+func resourceNotFound(w http.ResponseWriter, r *http.Request, id string) {
+	graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
+}
 
 func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet {
@@ -48,39 +54,32 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.mu.Lock()
-	tp := s.tenant(tid)
-	var t Tenant
-	if tp != nil {
-		t = *tp
-	}
-	s.mu.Unlock()
-	if tp == nil {
+	t, ok := s.tenant(tid)
+	if !ok {
 		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid tenant.")
 		return
 	}
-	allowed := func(need []string) bool {
+	// permitted answers Graph's 403 unless one of the token's roles lets
+	// the call through.
+	permitted := func(need []string) bool {
 		for _, have := range roles {
-			for _, n := range need {
-				if have == n {
-					return true
-				}
+			if slices.Contains(need, have) {
+				return true
 			}
 		}
+		graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", msgDenied)
 		return false
 	}
 
 	path := strings.TrimPrefix(r.URL.EscapedPath(), "/v1.0/")
 	switch {
 	case path == "organization":
-		if !allowed(permsOrganization) {
-			graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", msgDenied)
+		if !permitted(permsOrganization) {
 			return
 		}
 		var doms []map[string]any
 		for _, d := range t.Domains {
-			typ := "Managed"
-			doms = append(doms, map[string]any{"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": d.IsDefault, "isInitial": d.IsInitial, "name": d.Name, "type": typ})
+			doms = append(doms, map[string]any{"capabilities": "Email, OfficeCommunicationsOnline", "isDefault": d.IsDefault, "isInitial": d.IsInitial, "name": d.Name, "type": "Managed"})
 		}
 		writeJSON(w, http.StatusOK, map[string]any{
 			"@odata.context": s.ts.URL + "/v1.0/$metadata#organization(id,displayName,verifiedDomains)",
@@ -92,13 +91,12 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 			appID = u
 		}
 		appID = strings.Trim(appID, "'")
-		if !allowed(permsApplication) {
-			graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", msgDenied)
+		if !permitted(permsApplication) {
 			return
 		}
 		a := t.app(appID)
 		if a == nil {
-			graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+appID+"' does not exist or one of its queried reference-property objects are not present.")
+			resourceNotFound(w, r, appID)
 			return
 		}
 		creds := []any{}
@@ -121,13 +119,12 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 		})
 	case strings.HasPrefix(path, "servicePrincipals/") && strings.HasSuffix(path, "/memberOf/microsoft.graph.directoryRole"):
 		oid := strings.TrimSuffix(strings.TrimPrefix(path, "servicePrincipals/"), "/memberOf/microsoft.graph.directoryRole")
-		if !allowed(permsApplication) {
-			graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", msgDenied)
+		if !permitted(permsApplication) {
 			return
 		}
 		a := t.appBySP(oid)
 		if a == nil {
-			graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+oid+"' does not exist or one of its queried reference-property objects are not present.")
+			resourceNotFound(w, r, oid)
 			return
 		}
 		vals := []any{}
@@ -148,13 +145,12 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 			graphError(w, r, http.StatusBadRequest, "Request_BadRequest", "Invalid object identifier.")
 			return
 		}
-		if !allowed(permsUser) {
-			graphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", msgDenied)
+		if !permitted(permsUser) {
 			return
 		}
 		u := t.user(upn)
 		if u == nil {
-			graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+upn+"' does not exist or one of its queried reference-property objects are not present.")
+			resourceNotFound(w, r, upn)
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{

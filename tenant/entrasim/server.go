@@ -184,12 +184,15 @@ func (s *Server) reindex() {
 	}
 }
 
-// tenant finds a tenant by GUID or domain, ignoring case. Callers hold s.mu.
-func (s *Server) tenant(idOrDomain string) *Tenant {
+// tenant finds a tenant by GUID or domain, ignoring case, and returns a
+// copy: the handler reads it while Update may change the directory.
+func (s *Server) tenant(idOrDomain string) (Tenant, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if i, ok := s.index[strings.ToLower(idOrDomain)]; ok && i < len(s.dir.Tenants) {
-		return &s.dir.Tenants[i]
+		return s.dir.Tenants[i], true
 	}
-	return nil
+	return Tenant{}, false
 }
 
 // Count is how many requests of a kind the server has received.
@@ -466,18 +469,11 @@ func (s *Server) findTenant(w http.ResponseWriter, r *http.Request) (Tenant, boo
 		s.entraError(w, r, 900023, seg)
 		return Tenant{}, false
 	}
-	s.mu.Lock()
-	t := s.tenant(seg)
-	var out Tenant
-	if t != nil {
-		out = *t
-	}
-	s.mu.Unlock()
-	if t == nil {
+	t, ok := s.tenant(seg)
+	if !ok {
 		s.entraError(w, r, 90002, seg)
-		return Tenant{}, false
 	}
-	return out, true
+	return t, ok
 }
 
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
