@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"onboard/tenant/internal/randomid"
 )
 
 // graphResult is the outcome of one Graph call: a transport failure (Err
@@ -36,7 +38,7 @@ func (v *Validator) graphGet(ctx context.Context, token, pathAndQuery string, ou
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("client-request-id", newCorrelationID())
+	req.Header.Set("client-request-id", randomid.GUID())
 	resp, err := v.http.Do(req)
 	if err != nil {
 		return graphResult{Err: err}

@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -364,12 +363,4 @@ func scrubReport(r *ValidationReport, secret Secret) {
 	if a := r.Admin; a != nil {
 		a.ID, a.UserPrincipalName, a.DisplayName = scrub(a.ID, secret), scrub(a.UserPrincipalName, secret), scrub(a.DisplayName, secret)
 	}
-}
-
-func newCorrelationID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

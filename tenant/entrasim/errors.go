@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"onboard/tenant/internal/randomid"
 )
 
 // entraErrorDef is one canned Entra ID error: the OAuth error, the HTTP
@@ -72,10 +74,10 @@ func entraStatus(w http.ResponseWriter, r *http.Request, status int) {
 func writeEntraError(w http.ResponseWriter, r *http.Request, status int, oauth string, code int, text string) {
 	now := time.Now().UTC()
 	ts := now.Format("2006-01-02 15:04:05Z")
-	trace := randomID()
+	trace := randomid.GUID()
 	corr := r.Header.Get("client-request-id")
 	if corr == "" {
-		corr = randomID()
+		corr = randomid.GUID()
 	}
 	writeJSON(w, status, map[string]any{
 		"error": oauth,
@@ -91,7 +93,7 @@ func writeEntraError(w http.ResponseWriter, r *http.Request, status int, oauth s
 
 // graphError writes Microsoft Graph's JSON error body.
 func graphError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
-	reqID := randomID()
+	reqID := randomid.GUID()
 	w.Header().Set("request-id", reqID)
 	w.Header().Set("client-request-id", reqID)
 	writeJSON(w, status, map[string]any{

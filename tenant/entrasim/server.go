@@ -3,7 +3,6 @@ package entrasim
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"encoding/pem"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"onboard/tenant/internal/randomid"
 )
 
 // Kind is the kind of endpoint a request went to; the server counts
@@ -587,10 +588,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	claims := map[string]any{
 		"aud": resource, "iss": iss, "idp": iss,
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(3599 * time.Second).Unix(),
-		"aio": randomID(), "app_displayname": app.DisplayName,
+		"aio": randomid.GUID(), "app_displayname": app.DisplayName,
 		"appid": app.AppID, "appidacr": "1", "idtyp": "app",
 		"oid": app.ServicePrincipalID, "sub": app.ServicePrincipalID,
-		"rh": "0.sim", "tid": t.ID, "uti": randomID()[:22], "ver": "1.0",
+		"rh": "0.sim", "tid": t.ID, "uti": randomid.GUID()[:22], "ver": "1.0",
 	}
 	if len(app.Permissions) > 0 {
 		claims["roles"] = app.Permissions
@@ -623,12 +624,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store, no-cache")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
-}
-
-func randomID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
