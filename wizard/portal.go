@@ -288,6 +288,7 @@ func (p *portalScreen) openSecretForm() {
 	p.mode = portalSecret
 	secret := secretField("New client secret", "the secret's Value; validated before it replaces the stored one", checkSecret)
 	if p.pending() {
+		secret = secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret)
 		p.secretForm = newForm(p.c,
 			textField("Tenant ID", "GUID or domain", p.svc.App.TenantID, 260, checkTenantID),
 			textField("Application (Client) ID", "GUID", p.svc.App.ClientID, 40, checkClientID),
@@ -341,6 +342,7 @@ func (p *portalScreen) expiryReadable() bool {
 
 func (p *portalScreen) openEditForm() {
 	p.mode = portalEdit
+	p.failed = nil // the refused secret's report is old news once the engineer moves on
 	lic := make([]option, len(tenant.Licenses))
 	for i, l := range tenant.Licenses {
 		lic[i] = option{label: l.Title(), value: string(l)}
@@ -400,6 +402,7 @@ func (p *portalScreen) openHistory() {
 		opts[i] = option{label: r.At.UTC().Format("2006-01-02 15:04") + "  " + plainVerdict(&r), desc: "secret " + r.SecretHint + "…  " + daysLeft(r.DaysUntilExpire), value: strconv.Itoa(i)}
 	}
 	p.histPick = newPicker(p.c, false, opts...)
+	p.failed = nil
 	p.mode = portalHistory
 	p.scroll = 0
 }
@@ -417,7 +420,11 @@ func (p *portalScreen) view() string {
 		}
 		return validatingView(p.c, p.spin, p.checks, what)
 	case portalSecret:
-		return wrap("The new secret is validated first; it replaces the stored one only if validation passes.", p.c.width) + "\n\n" + p.secretForm.view()
+		what := "The new secret is validated first; it replaces the stored one only if validation passes."
+		if p.pending() {
+			what = "Type what the customer's admin sent. The credentials are validated first and saved only if validation passes."
+		}
+		return wrap(what, p.c.width) + "\n\n" + p.secretForm.view()
 	case portalEdit:
 		return p.editForm.view()
 	case portalHistory:
