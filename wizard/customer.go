@@ -97,7 +97,7 @@ func (f *addFlow) afterCustomer() tea.Cmd {
 }
 
 func (f *addFlow) viewCustomer() string {
-	return wrap("Choose the customer the service is for, or type a new customer's name and choose New customer….", f.c.width) + "\n\n" + f.custStep.view(f.c.bodyHeight()-3)
+	return wrap("Choose the customer the service is for, or type a new customer's name and press enter.", f.c.width) + "\n\n" + f.custStep.view(f.c.bodyHeight()-3)
 }
 
 func (f *addFlow) viewNewCustomer() string {

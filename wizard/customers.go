@@ -117,7 +117,7 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Yes):
 			s.mode = customersList
 			if err := s.c.store.DeleteCustomer(s.target); err != nil {
-				s.flash, s.bad = deleteCustomerError(s.target, err), true
+				s.flash, s.bad = deleteCustomerError(s.target, s.counts[tenant.NameKey(s.target)], err), true
 				return nil
 			}
 			s.flash, s.bad = fmt.Sprintf("Customer %s deleted.", s.target), false
@@ -141,8 +141,13 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(km, k.Delete):
 		if o, ok := s.list.selected(); ok {
-			// The store decides (ErrCustomerHasServices), in its transaction.
 			s.target, s.flash = o.value, ""
+			if n := s.counts[tenant.NameKey(o.value)]; n > 0 {
+				// Say why at once rather than after a y/n that cannot
+				// succeed; the store still decides in its transaction.
+				s.flash, s.bad = deleteCustomerError(o.value, n, store.ErrCustomerHasServices), true
+				return nil
+			}
 			s.mode = customersDelete
 		}
 	default:
@@ -151,10 +156,17 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// deleteCustomerError explains why a customer was not deleted.
-func deleteCustomerError(name string, err error) string {
+// deleteCustomerError explains why a customer was not deleted; services
+// is how many it had when the list was read.
+func deleteCustomerError(name string, services int, err error) string {
 	if errors.Is(err, store.ErrCustomerHasServices) {
-		return fmt.Sprintf("Customer %s still has services, so it cannot be deleted: delete or move its services first.", name)
+		what := "its services"
+		if services == 1 {
+			what = "its service"
+		} else if services > 1 {
+			what = fmt.Sprintf("its %d services", services)
+		}
+		return fmt.Sprintf("Customer %s still has services, so it cannot be deleted: delete %s first (Services › the service › d).", name, what)
 	}
 	return fmt.Sprintf("could not delete customer %s: %v", name, err)
 }

@@ -15,7 +15,7 @@ func newMenuScreen(c *common) *menuScreen {
 	m := &menuScreen{c: c, list: newPicker(c, false,
 		option{label: "Add service", desc: "onboard a customer's tenant (Direct Routing)", value: "add"},
 		option{label: "Services", desc: "find a service, open its page", value: "services"},
-		option{label: "Customers", desc: "list, add, rename", value: "customers"},
+		option{label: "Customers", desc: "list, add, rename, delete", value: "customers"},
 		option{label: "Secret expiry", desc: "secrets by days until expire, validate all", value: "expiry"},
 		option{label: "Quit", value: "quit"},
 	)}
