@@ -54,6 +54,11 @@ type expiryScreen struct {
 func newExpiryScreen(c *common) *expiryScreen {
 	e := &expiryScreen{c: c}
 	e.load()
+	for i, r := range e.rows {
+		if r.svc.Name == c.expiryCursor {
+			e.cursor = i
+		}
+	}
 	return e
 }
 
@@ -125,6 +130,7 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 		h := e.listHeight()
 		switch {
 		case key.Matches(msg, k.Back):
+			e.c.expiryCursor = ""
 			return navigate(stateMenu)
 		case key.Matches(msg, k.Up):
 			e.cursor = max(e.cursor-1, 0)
@@ -136,7 +142,8 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 			e.cursor = max(e.cursor-h, 0)
 		case key.Matches(msg, k.Open):
 			if len(e.rows) > 0 {
-				return openService(e.rows[e.cursor].svc.Name, stateExpiry)
+				e.c.expiryCursor = e.rows[e.cursor].svc.Name
+				return openService(e.c.expiryCursor, stateExpiry)
 			}
 		case key.Matches(msg, k.ValidateAll):
 			return e.validateAll()
@@ -187,9 +194,9 @@ func (e *expiryScreen) validateAll() tea.Cmd {
 
 func (e *expiryScreen) finish(cancelled bool) {
 	parts := []string{fmt.Sprintf("%d pass", e.counts[tenant.StatusPass]), fmt.Sprintf("%d warn", e.counts[tenant.StatusWarn]), fmt.Sprintf("%d fail", e.counts[tenant.StatusFail])}
-	e.summary = fmt.Sprintf("Validated %d of %d services: %s.", e.done, e.total, strings.Join(parts, ", "))
+	e.summary = fmt.Sprintf("Validated %d of %d services with credentials: %s.", e.done, e.total, strings.Join(parts, ", "))
 	if cancelled {
-		e.summary = "Cancelled. " + e.summary + " The results so far are recorded."
+		e.summary = fmt.Sprintf("Cancelled after %d of %d services (%s); those results are recorded.", e.done, e.total, strings.Join(parts, ", "))
 	}
 	e.bad = cancelled || e.counts[tenant.StatusFail] > 0 || len(e.failed) > 0
 	if len(e.failed) > 0 {
@@ -198,13 +205,18 @@ func (e *expiryScreen) finish(cancelled bool) {
 	e.load()
 }
 
-func (e *expiryScreen) listHeight() int { return max(e.c.bodyHeight()-5, 1) }
+// listHeight is the rows left under the status lines and the table head.
+func (e *expiryScreen) listHeight() int {
+	return max(e.c.bodyHeight()-strings.Count(e.status(), "\n")-3, 1)
+}
 
-func (e *expiryScreen) view() string {
+// status is the lines above the table: an error, the progress bar or the
+// last run's summary (wrapped, it can be long), or what v does.
+func (e *expiryScreen) status() string {
 	s := e.c.styles
 	var b strings.Builder
 	if e.err != "" {
-		b.WriteString(s.Error.Render(e.err) + "\n")
+		b.WriteString(wrap(s.Error.Render(e.err), e.c.width) + "\n")
 	}
 	switch {
 	case e.job != nil:
@@ -218,10 +230,17 @@ func (e *expiryScreen) view() string {
 		if e.bad {
 			st = s.Warning
 		}
-		b.WriteString(truncate(st.Render(e.summary), e.c.width) + "\n")
+		b.WriteString(wrap(st.Render(e.summary), e.c.width) + "\n")
 	default:
 		b.WriteString(s.Faint.Render("Press v to re-validate every service with credentials.") + "\n")
 	}
+	return b.String()
+}
+
+func (e *expiryScreen) view() string {
+	s := e.c.styles
+	var b strings.Builder
+	b.WriteString(e.status())
 	b.WriteString("\n")
 	nameW := 15
 	custW := max(e.c.width-nameW-12-14-12-6, 8)

@@ -31,10 +31,9 @@ func TestCustomersAddRenameAndRefuseDeleteWithServices(t *testing.T) {
 	h.contains("Contoso Ltd")
 	h.contains("1 service")
 
-	h.typ("d")
-	h.contains("Delete customer Contoso Ltd?")
+	h.typ("d") // refused at once, with the reason: no y/n that cannot succeed
+	h.contains("Customer Contoso Ltd still has services, so it cannot be deleted: delete its service first")
 	h.typ("y")
-	h.contains("still has services, so it cannot be deleted")
 	if _, err := e.store.GetCustomer("Contoso Ltd"); err != nil {
 		t.Fatalf("the customer with a service was deleted: %v", err)
 	}
@@ -58,6 +57,7 @@ func TestCustomersAddRenameAndRefuseDeleteWithServices(t *testing.T) {
 		t.Fatalf("rename not saved: %v", err)
 	}
 	h.typ("d")
+	h.contains("Delete customer Fabrikam, Inc.? (y/n)")
 	h.typ("y")
 	h.contains("Customer Fabrikam, Inc. deleted.")
 	if cs, _ := e.store.ListCustomers(); len(cs) != 1 {
@@ -84,7 +84,7 @@ func TestSecretExpiryValidateAllRecordsEveryService(t *testing.T) {
 		t.Errorf("expiry order = %v, want nw-main first and adt-1 (unknown) last", order)
 	}
 	h.typ("v")
-	h.contains("Validated 4 of 4 services: 1 pass, 3 warn, 0 fail.")
+	h.contains("Validated 4 of 4 services with credentials: 1 pass, 3 warn, 0 fail.")
 	for _, name := range []string{"ctso-dr1", "nw-main", "adt-1", "lit-1"} {
 		if hist, err := e.store.History(name); err != nil || len(hist) != 2 {
 			t.Errorf("%s: history %d (%v), want 2 after Validate all", name, len(hist), err)
@@ -106,7 +106,7 @@ func TestSecretExpiryValidateAllCanBeCancelled(t *testing.T) {
 	p.typ("v")
 	p.waitFor("░░░░░░░░░░   0%  0/1")
 	p.esc()
-	p.waitFor("Cancelled.")
+	p.waitFor("Cancelled after 0 of 1 services")
 	m := p.quit()
 	if _, ok := m.screen.(*expiryScreen); !ok {
 		t.Fatalf("screen %T", m.screen)
@@ -554,4 +554,30 @@ func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 	if f := h.flow(); f.step != stepCredentials || f.credForm.focus != 3 {
 		t.Fatalf("step %s, focus %d: Enter on the secret skipped the admin", stepTitles[f.step], f.credForm.focus)
 	}
+}
+
+// Esc from a service page returns to the Services table as it was left:
+// the filter, the sort and the row; the menu forgets it.
+func TestServicesTableIsKeptAcrossAServicePage(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	e.validated(t, "ctso-dr2", "Contoso Ltd", demoTenant(t, "Contoso"))
+	e.validated(t, "nw-main", "Northwind Traders", demoTenant(t, "Northwind"))
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.typ("ctso")
+	h.key(tea.KeyShiftTab) // name, descending: ctso-dr2 first
+	h.key(tea.KeyDown)     // ctso-dr1
+	h.enter()
+	h.contains("Service ctso-dr1")
+	h.esc()
+	h.contains("Filter: ctso")
+	h.contains("2 of 3 services")
+	h.contains("> ctso-dr1")
+	h.contains("Name ↓")
+	h.esc() // clears the filter
+	h.esc() // the menu
+	h.enter()
+	h.contains("3 of 3 services")
+	h.contains("Name ↑")
 }

@@ -64,7 +64,26 @@ func newServicesScreen(c *common) *servicesScreen {
 	if err != nil {
 		s.err = fmt.Sprintf("could not read the services: %v", err)
 	}
+	if at := c.services; at != nil {
+		s.filter.SetValue(at.filter)
+		s.filter.CursorEnd()
+		s.sortBy, s.desc = at.sortBy, at.desc
+		s.sort()
+		for i, idx := range s.shown {
+			if s.rows[idx].name == at.selected {
+				s.cursor = i
+			}
+		}
+	}
 	return s
+}
+
+// servicesPlace is where the engineer was in the Services table.
+type servicesPlace struct {
+	filter   string
+	sortBy   sortColumn
+	desc     bool
+	selected string
 }
 
 func newServicesScreenFrom(c *common, svcs []tenant.Service) *servicesScreen {
@@ -180,10 +199,13 @@ func (s *servicesScreen) update(msg tea.Msg) tea.Cmd {
 			s.refilter()
 			return nil
 		}
+		s.c.services = nil
 		return navigate(stateMenu)
 	case key.Matches(km, k.Open):
 		if len(s.shown) > 0 {
-			return openService(s.rows[s.shown[s.cursor]].name, stateServices)
+			name := s.rows[s.shown[s.cursor]].name
+			s.c.services = &servicesPlace{filter: s.filter.Value(), sortBy: s.sortBy, desc: s.desc, selected: name}
+			return openService(name, stateServices)
 		}
 		return nil
 	case key.Matches(km, k.Sort):

@@ -146,6 +146,9 @@ func verdictText(s styles, r *tenant.ValidationReport) string {
 	return statusStyle(s, r.Status).Render(r.Status.Symbol() + " " + word)
 }
 
+// truncate cuts a rendered line to w cells.
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
 // pad fits a plain string into exactly w cells.
 func pad(text string, w int) string {
 	if ansi.StringWidth(text) > w {

@@ -148,6 +148,12 @@ type common struct {
 	height    int
 	// menuCursor is the main menu entry last chosen.
 	menuCursor int
+	// services and expiryCursor are how the engineer left the Services
+	// table and the Secret expiry list to open a service: Esc from the
+	// service page returns to them as they were. Leaving to the menu
+	// forgets them.
+	services     *servicesPlace
+	expiryCursor string
 }
 
 // bodyHeight is the number of lines a screen may use: the title line, a

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"onboard/tenant"
 )
@@ -81,6 +80,3 @@ func (j *job) stop() {
 		j.cancel()
 	}
 }
-
-// truncate cuts a rendered line to w cells.
-func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
