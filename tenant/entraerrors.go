@@ -152,11 +152,8 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 		f.AADSTS = "AADSTS" + strconv.Itoa(code)
 	}
 	if !isEntra {
-		switch {
-		case he.Status == 429:
-			return throttled(f, he, tc)
-		case he.Status >= 500:
-			return unavailable(f, he)
+		if t, ok := transient(f, he, tc); ok {
+			return t
 		}
 		kind := "a page that is not Entra ID's JSON"
 		if len(strings.TrimSpace(string(he.Body))) == 0 {
@@ -192,11 +189,8 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 		f.Detail = "The customer's security defaults blocked the sign-in (AADSTS530035)."
 		f.Fix = "Ask the customer's admin to review security defaults (Entra admin center > Identity > Overview > Properties > Manage security defaults) or replace them with Conditional Access that allows this app."
 	default:
-		switch {
-		case he.Status == 429:
-			return throttled(f, he, tc)
-		case he.Status >= 500:
-			return unavailable(f, he)
+		if t, ok := transient(f, he, tc); ok {
+			return t
 		}
 		what := "refused the token request"
 		if he.Stage == stageMetadata {
@@ -209,6 +203,18 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 		}
 	}
 	return f
+}
+
+// transient words a throttling (429) or an outage (5xx), whatever the
+// body says; ok is false for any other status.
+func transient(f failure, he *entraHTTPError, tc tokenContext) (failure, bool) {
+	switch {
+	case he.Status == 429:
+		return throttled(f, he, tc), true
+	case he.Status >= 500:
+		return unavailable(f, he), true
+	}
+	return f, false
 }
 
 func throttled(f failure, he *entraHTTPError, tc tokenContext) failure {
