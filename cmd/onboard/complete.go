@@ -16,31 +16,37 @@ import (
 // database and never fails loudly: at worst it offers nothing.
 
 func (a *app) completeServiceNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	var names []string
-	a.withStoreForCompletion(cmd, func(st *store.Store) {
+	return a.completeNames(cmd, toComplete, args, func(st *store.Store) (names []string, err error) {
 		list, err := st.ListServices()
-		if err != nil {
-			return
-		}
 		for _, s := range list {
-			if hasPrefixFold(s.Name, toComplete) && !containsFold(args, s.Name) {
-				names = append(names, s.Name)
-			}
+			names = append(names, s.Name)
 		}
+		return names, err
 	})
-	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
 func (a *app) completeCustomerNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return a.completeNames(cmd, toComplete, nil, func(st *store.Store) (names []string, err error) {
+		list, err := st.ListCustomers()
+		for _, c := range list {
+			names = append(names, c.Name)
+		}
+		return names, err
+	})
+}
+
+// completeNames offers the names list reads from an existing database
+// that start with toComplete and are not already given, ignoring case.
+func (a *app) completeNames(cmd *cobra.Command, toComplete string, given []string, list func(*store.Store) ([]string, error)) ([]string, cobra.ShellCompDirective) {
 	var names []string
 	a.withStoreForCompletion(cmd, func(st *store.Store) {
-		list, err := st.ListCustomers()
+		all, err := list(st)
 		if err != nil {
 			return
 		}
-		for _, c := range list {
-			if hasPrefixFold(c.Name, toComplete) {
-				names = append(names, c.Name)
+		for _, n := range all {
+			if hasPrefixFold(n, toComplete) && !containsFold(given, n) {
+				names = append(names, n)
 			}
 		}
 	})
