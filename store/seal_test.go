@@ -179,8 +179,12 @@ func TestWrongKeyCannotUnseal(t *testing.T) {
 	if strings.Contains(err.Error(), secret) {
 		t.Fatal("the error contains the secret")
 	}
-	if _, err := s.ListServices(); !errors.Is(err, ErrCannotUnseal) {
-		t.Fatalf("ListServices with the wrong key = %v", err)
+	// All or nothing: no list with some secrets silently missing.
+	if list, err := s.ListServices(); !errors.Is(err, ErrCannotUnseal) || list != nil {
+		t.Fatalf("ListServices with the wrong key = %d services, %v", len(list), err)
+	}
+	if list, err := s.ServicesOf("contoso"); !errors.Is(err, ErrCannotUnseal) || list != nil {
+		t.Fatalf("ServicesOf with the wrong key = %d services, %v", len(list), err)
 	}
 	// What has no secret is still readable; what needs one is refused.
 	if _, err := s.GetService("pend-1"); err != nil {

@@ -200,7 +200,17 @@ func (s *Store) servicesOf(keys, vals [][]byte) ([]tenant.Service, error) {
 }
 
 // ListServices returns every service, sorted by short name ignoring case,
-// secrets unsealed.
+// secrets unsealed: bulk re-validation (the CLI's `validate --all`, the
+// wizard's Validate all) takes its credentials from here.
+//
+// It is all or nothing. If any secret cannot be unsealed (ErrCannotUnseal:
+// the key in use is not the one the secrets were sealed with, or a sealed
+// value is damaged) or any record cannot be read, it returns no services
+// and the error of the first such service in name order, which names the
+// service and, for a wrong key, where the key came from. A list with some
+// secrets silently empty would have bulk re-validation record failures
+// that say nothing about the customer's credentials. Services without a
+// secret (pending authentication) never need the key.
 func (s *Store) ListServices() ([]tenant.Service, error) {
 	return view(s, func(tx *bolt.Tx) ([]tenant.Service, error) {
 		var keys, vals [][]byte
