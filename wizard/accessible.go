@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/term"
 
+	"onboard/store"
 	"onboard/tenant"
 )
 
@@ -492,16 +493,14 @@ func (a *accessible) expiry() error {
 		}
 	}
 	done := 0
-	a.c.validator.ValidateMany(a.ctx, todo, validateAllConcurrency, func(s tenant.Service, r *tenant.ValidationReport) {
-		if a.ctx.Err() != nil {
-			return
+	validateAll(a.ctx, a.c.validator, a.c.store, todo, func(batch []store.Recorded, err error) {
+		for _, r := range batch {
+			done++
+			a.say(fmt.Sprintf("%d/%d %s: %s", done, len(todo), r.Name, plainVerdict(&r.Report)))
 		}
-		done++
-		if err := a.c.store.RecordValidation(s.Name, *r); err != nil {
-			a.say(fmt.Sprintf("%d/%d %s: could not record: %v", done, len(todo), s.Name, err))
-			return
+		if err != nil {
+			a.say("Could not record: " + err.Error())
 		}
-		a.say(fmt.Sprintf("%d/%d %s: %s", done, len(todo), s.Name, plainVerdict(r)))
 	})
 	return nil
 }

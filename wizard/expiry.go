@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"onboard/store"
 	"onboard/tenant"
 )
 
@@ -16,20 +17,16 @@ import (
 // expires (unknown last), coloured by urgency, and Validate all with a
 // progress bar that can be cancelled.
 
-// validateAllConcurrency bounds the validations in flight: enough to hide
-// round trips, few enough not to be throttled by Entra ID.
-const validateAllConcurrency = 8
-
 type expiryRow struct {
 	svc  tenant.Service
 	days *int
 }
 
+// manyProgressMsg says that a batch of Validate all's reports was written.
 type manyProgressMsg struct {
-	run    int
-	name   string
-	status tenant.Status
-	err    error
+	run   int
+	batch []store.Recorded
+	err   error
 }
 
 type manyDoneMsg struct{ run int }
@@ -87,7 +84,7 @@ func (e *expiryScreen) load() {
 
 func (e *expiryScreen) title() string { return "Secret expiry" }
 func (e *expiryScreen) busy() bool    { return e.job != nil }
-func (e *expiryScreen) stop()         { e.job.stop() }
+func (e *expiryScreen) stop()         { e.job.stop(); e.job.wait() }
 
 func (e *expiryScreen) bindings() []key.Binding {
 	k := e.c.keys
@@ -103,11 +100,12 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 		if e.job == nil || msg.run != e.job.run {
 			return nil
 		}
-		e.done++
+		e.done += len(msg.batch)
+		for _, r := range msg.batch {
+			e.counts[r.Report.Status]++
+		}
 		if msg.err != nil {
-			e.failed = append(e.failed, fmt.Sprintf("%s: %v", msg.name, msg.err))
-		} else {
-			e.counts[msg.status]++
+			e.failed = append(e.failed, msg.err.Error())
 		}
 		return e.job.next()
 	case manyDoneMsg:
@@ -121,7 +119,7 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 		k := e.c.keys
 		if e.job != nil {
 			if key.Matches(msg, k.Back, k.Cancel) {
-				e.job.stop()
+				e.stop() // and let the results that arrived be written
 				e.job = nil
 				e.finish(true)
 			}
@@ -153,7 +151,7 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 // validateAll re-validates every service that has credentials, recording
-// each report as it arrives, so a cancel keeps what was already done.
+// the reports as they arrive, so a cancel keeps what was already done.
 func (e *expiryScreen) validateAll() tea.Cmd {
 	var svcs []tenant.Service
 	for _, r := range e.rows {
@@ -168,28 +166,14 @@ func (e *expiryScreen) validateAll() tea.Cmd {
 		e.summary, e.bad = "No service has credentials to validate.", true
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{run: nextRun(), cancel: cancel, ch: make(chan tea.Msg, 64)}
 	st, v := e.c.store, e.c.validator
-	go func() {
-		defer close(j.ch)
-		send := func(m tea.Msg) {
-			select {
-			case j.ch <- m:
-			case <-ctx.Done():
-			}
-		}
-		v.ValidateMany(ctx, svcs, validateAllConcurrency, func(s tenant.Service, r *tenant.ValidationReport) {
-			if ctx.Err() != nil {
-				return // cut short by the cancel: not a verdict on the credentials
-			}
-			err := st.RecordValidation(s.Name, *r)
-			send(manyProgressMsg{run: j.run, name: s.Name, status: r.Status, err: err})
+	e.job = startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
+		validateAll(ctx, v, st, svcs, func(batch []store.Recorded, err error) {
+			send(manyProgressMsg{run: run, batch: batch, err: err})
 		})
-		send(manyDoneMsg{run: j.run})
-	}()
-	e.job = j
-	return j.next()
+		send(manyDoneMsg{run: run})
+	})
+	return e.job.next()
 }
 
 func (e *expiryScreen) finish(cancelled bool) {

@@ -51,6 +51,7 @@ type serviceStore interface {
 	UpdateService(name string, fn func(*tenant.Service) error) error
 	DeleteService(name string) error
 	RecordValidation(name string, r tenant.ValidationReport) error
+	RecordValidations(batch []store.Recorded) error
 	ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error
 	History(name string) ([]tenant.ValidationReport, error)
 }

@@ -24,11 +24,13 @@ type reportMsg struct {
 	report *tenant.ValidationReport
 }
 
-// job is one validation in flight.
+// job is one piece of background work in flight (a validation, Validate
+// all).
 type job struct {
 	run    int
 	cancel context.CancelFunc
 	ch     chan tea.Msg
+	done   chan struct{} // closed when the work has returned
 }
 
 var (
@@ -43,22 +45,32 @@ func nextRun() int {
 	return lastRun
 }
 
-// startValidation validates creds in the background and returns the job and
-// the command that delivers its first message.
-func startValidation(v validator, creds tenant.Credentials) (*job, tea.Cmd) {
+// startJob runs work in the background. work tags its messages with run
+// and hands them to send, which drops them once the job is cancelled (the
+// screen no longer listens). The job's channel closes when work returns.
+func startJob(work func(ctx context.Context, run int, send func(tea.Msg))) *job {
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{run: nextRun(), cancel: cancel, ch: make(chan tea.Msg, 64)}
+	j := &job{run: nextRun(), cancel: cancel, ch: make(chan tea.Msg, 64), done: make(chan struct{})}
 	go func() {
+		defer close(j.done)
 		defer close(j.ch)
-		send := func(m tea.Msg) {
+		work(ctx, j.run, func(m tea.Msg) {
 			select {
 			case j.ch <- m:
 			case <-ctx.Done():
 			}
-		}
-		r := v.Validate(ctx, creds, func(c tenant.Check) { send(checkMsg{run: j.run, check: c}) })
-		send(reportMsg{run: j.run, report: r})
+		})
 	}()
+	return j
+}
+
+// startValidation validates creds in the background and returns the job and
+// the command that delivers its first message.
+func startValidation(v validator, creds tenant.Credentials) (*job, tea.Cmd) {
+	j := startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
+		r := v.Validate(ctx, creds, func(c tenant.Check) { send(checkMsg{run: run, check: c}) })
+		send(reportMsg{run: run, report: r})
+	})
 	return j, j.next()
 }
 
@@ -78,5 +90,14 @@ func (j *job) next() tea.Cmd {
 func (j *job) stop() {
 	if j != nil && j.cancel != nil {
 		j.cancel()
+	}
+}
+
+// wait returns when the job's work has returned: for work that writes
+// after a cancel (Validate all records what had arrived), so that nothing
+// reads the store, or closes it, before that write.
+func (j *job) wait() {
+	if j != nil && j.done != nil {
+		<-j.done
 	}
 }
