@@ -74,6 +74,14 @@ func TestServicesAddRejectsEveryRule(t *testing.T) {
 		{"unknown customer", map[string]string{"--customer": "Globex"}, nil, "onboard customers add"},
 		{"customer empty", map[string]string{"--customer": ""}, nil, "the customer name is required"},
 	}
+	for _, ch := range []string{`\`, "/", ":", "*", "?", `"`, "<", ">", "|"} {
+		cases = append(cases, struct {
+			name   string
+			change map[string]string
+			stdin  *string
+			want   string
+		}{"short name " + ch, map[string]string{"--name": "CON" + ch + "TOSO"}, nil, "may not contain '" + ch + "'"})
+	}
 	before := w.dbBytes(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -128,6 +136,23 @@ func TestCustomersAddRejectsRules(t *testing.T) {
 	}
 	if r := w.must(t, 0, "", "customers", "list", "--json"); strings.Count(r.stdout, `"name"`) != 1 {
 		t.Errorf("listing changed:\n%s", r.stdout)
+	}
+}
+
+// TestServicesAddSecretNotes: SPEC §2's two secret rules that are not
+// refusals. Whitespace around a pasted secret is trimmed and the engineer is
+// told; a GUID-shaped secret is probably the secret's ID and gets a warning
+// (and then fails validation: Entra ID does not know it as a Value).
+func TestServicesAddSecretNotes(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	r := w.must(t, 0, "\t"+fxHealthy.secret+"  \n", addArgs("Contoso Ltd", "TRIMMED", fxHealthy)...)
+	if !strings.Contains(r.stderr, "onboard: note: Removed spaces or line breaks around the client secret") {
+		t.Errorf("the trimming is not told:\n%s", r)
+	}
+	r = w.must(t, 1, "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4e\n", addArgs("Contoso Ltd", "SECRETID", fxHealthy)...)
+	if !strings.Contains(r.stderr, "onboard: note: This looks like the secret's ID, not its Value") {
+		t.Errorf("a GUID-shaped secret gets no warning:\n%s", r)
 	}
 }
 

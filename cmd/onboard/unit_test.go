@@ -128,6 +128,19 @@ func TestServiceViewJSON(t *testing.T) {
 		}
 	}
 	lv := m["lastValidation"].(map[string]any)
+	lvKeys := []string{"status", "at", "tenantName", "secretExpiresAt", "daysUntilExpire", "roles", "permissions", "checks", "aadsts", "correlationId"}
+	if len(lv) != len(lvKeys) {
+		t.Errorf("lastValidation has %d fields, want SPEC's %d: %v", len(lv), len(lvKeys), lv)
+	}
+	for _, k := range lvKeys {
+		if _, ok := lv[k]; !ok {
+			t.Errorf("lastValidation lacks %q", k)
+		}
+	}
+	checkKeys := lv["checks"].([]any)[0].(map[string]any)
+	if len(checkKeys) != 4 || checkKeys["name"] == nil || checkKeys["status"] == nil || checkKeys["detail"] == nil || checkKeys["fix"] == nil {
+		t.Errorf("a check's JSON should be exactly name, status, detail, fix: %v", checkKeys)
+	}
 	if m["secretHint"] != "abc****" || lv["daysUntilExpire"] != 45.0 {
 		t.Errorf("secretHint %v, daysUntilExpire %v (want abc****, 45 recomputed)", m["secretHint"], lv["daysUntilExpire"])
 	}
