@@ -97,7 +97,6 @@ func (s *Store) RenameCustomer(old, new string) error {
 			return err
 		}
 		owners, services := tx.Bucket(bucketOwners), tx.Bucket(bucketServices)
-		// Collect first: a bucket must not change under its own cursor.
 		for _, svcKey := range serviceKeysOf(owners, oldKey) {
 			v := services.Get(svcKey)
 			if v == nil {
@@ -178,10 +177,21 @@ func (s *Store) ServicesOf(customer string) ([]tenant.Service, error) {
 // index, copied out of the transaction's memory.
 func serviceKeysOf(owners *bolt.Bucket, customerKey []byte) [][]byte {
 	prefix := ownerPrefix(customerKey)
+	keys := keysWithPrefix(owners, prefix)
+	for i, k := range keys {
+		keys[i] = k[len(prefix):]
+	}
+	return keys
+}
+
+// keysWithPrefix lists a bucket's keys that start with prefix, copied out
+// of the transaction's memory: collected first, so the caller may then
+// change the bucket (it must not change under its own cursor).
+func keysWithPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 	var keys [][]byte
-	c := owners.Cursor()
+	c := b.Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		keys = append(keys, bytes.Clone(k[len(prefix):]))
+		keys = append(keys, bytes.Clone(k))
 	}
 	return keys
 }

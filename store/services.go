@@ -310,14 +310,7 @@ func (s *Store) DeleteService(name string) error {
 			return err
 		}
 		history := tx.Bucket(bucketHistory)
-		// Collect first: a bucket must not change under its own cursor.
-		var old [][]byte
-		c := history.Cursor()
-		prefix := historyPrefix(key)
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			old = append(old, bytes.Clone(k))
-		}
-		for _, k := range old {
+		for _, k := range keysWithPrefix(history, historyPrefix(key)) {
 			if err := history.Delete(k); err != nil {
 				return err
 			}
