@@ -156,3 +156,42 @@ func TestRecordValidationsSkipsMissingService(t *testing.T) {
 		t.Fatalf("empty batch: %v", err)
 	}
 }
+
+// BenchmarkRecordValidations: re-validating 50 services records 50 reports;
+// one by one each pays a commit and its fsync, a batch pays one.
+func BenchmarkRecordValidations(b *testing.B) {
+	const services = 50
+	s, err := Open(b.TempDir()+"/onboard.db", Options{Key: make([]byte, KeySize)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.CreateCustomer("Contoso"); err != nil {
+		b.Fatal(err)
+	}
+	batch := make([]Recorded, services)
+	for i := range batch {
+		svc := realisticService(i)
+		svc.Customer = "Contoso"
+		if err := s.CreateService(svc); err != nil {
+			b.Fatal(err)
+		}
+		batch[i] = Recorded{Name: svc.Name, Report: *svc.LastValidation}
+	}
+	b.Run("one-by-one", func(b *testing.B) {
+		for b.Loop() {
+			for _, e := range batch {
+				if err := s.RecordValidation(e.Name, e.Report); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			if err := s.RecordValidations(batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
