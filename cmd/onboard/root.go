@@ -61,16 +61,30 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
 
 	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand())
-	// cobra adds `completion` itself; give it an example like every other command.
+	// cobra adds `completion` (with a command per shell) and `help`
+	// itself; give them an example like every other command.
 	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
 	for _, c := range root.Commands() {
-		if c.Name() == "completion" {
-			c.Example = `  source <(onboard completion bash)
-  onboard completion zsh > "${fpath[1]}/_onboard"
-  onboard completion fish > ~/.config/fish/completions/onboard.fish`
+		switch c.Name() {
+		case "completion":
+			c.Example = completionExamples["bash"] + "\n" + completionExamples["zsh"] + "\n" + completionExamples["fish"]
+			for _, sh := range c.Commands() {
+				sh.Example = completionExamples[sh.Name()]
+			}
+		case "help":
+			c.Example = "  onboard help services add"
 		}
 	}
 	return root
+}
+
+// completionExamples is how each shell loads onboard's completion.
+var completionExamples = map[string]string{
+	"bash":       "  source <(onboard completion bash)",
+	"zsh":        `  onboard completion zsh > "${fpath[1]}/_onboard"`,
+	"fish":       "  onboard completion fish > ~/.config/fish/completions/onboard.fish",
+	"powershell": "  onboard completion powershell | Out-String | Invoke-Expression",
 }
 
 // group makes a command that only holds subcommands refuse a mistyped

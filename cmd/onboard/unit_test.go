@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"onboard/store"
 	"onboard/tenant"
 )
@@ -258,5 +260,27 @@ func TestReadyTakesWhatIsWaiting(t *testing.T) {
 	close(q)
 	if got := ready(q); len(got) != 1 {
 		t.Fatalf("closed queue: ready = %v", got)
+	}
+}
+
+// TestEveryCommandHasAnExample walks the whole command tree, cobra's own
+// completion and help commands included, so a command added later cannot
+// ship without an example in its --help.
+func TestEveryCommandHasAnExample(t *testing.T) {
+	a := &app{getenv: func(string) string { return "" }, now: time.Now}
+	var walk func(c *cobra.Command)
+	n := 0
+	walk = func(c *cobra.Command) {
+		n++
+		if strings.TrimSpace(c.Example) == "" || !strings.Contains(c.Example, "onboard") {
+			t.Errorf("%q has no example in its --help", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(a.rootCommand())
+	if n < 16 {
+		t.Errorf("walked only %d commands", n)
 	}
 }
