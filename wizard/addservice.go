@@ -36,22 +36,34 @@ const (
 	stepPending
 )
 
-var stepTitles = map[addStep]string{
-	stepType:        "Service type",
-	stepCustomer:    "Customer",
-	stepNewCustomer: "New customer",
-	stepTenant:      "Tenant",
-	stepName:        "Short name",
-	stepLicense:     "License type",
-	stepUsers:       "Licensed users",
-	stepKnownApp:    "App registration",
-	stepCredentials: "Credentials",
-	stepValidating:  "Validating",
-	stepResult:      "Validation result",
-	stepM365:        "Microsoft 365 settings",
-	stepSummary:     "Summary",
-	stepPending:     "Instructions for the customer's admin",
+// stepDef is one step of the flow: its title, its key handler and its
+// view, each in the step's own file. The validating step's keys are
+// handled by updateKey itself (only cancel), so it has no update.
+type stepDef struct {
+	title  string
+	update func(*addFlow, tea.KeyMsg) tea.Cmd
+	view   func(*addFlow) string
 }
+
+var steps = [...]stepDef{
+	stepType:        {"Service type", (*addFlow).updateType, (*addFlow).viewType},
+	stepCustomer:    {"Customer", (*addFlow).updateCustomer, (*addFlow).viewCustomer},
+	stepNewCustomer: {"New customer", (*addFlow).updateNewCustomer, (*addFlow).viewNewCustomer},
+	stepTenant:      {"Tenant", (*addFlow).updateTenant, (*addFlow).viewTenant},
+	stepName:        {"Short name", (*addFlow).updateName, (*addFlow).viewName},
+	stepLicense:     {"License type", (*addFlow).updateLicense, (*addFlow).viewLicense},
+	stepUsers:       {"Licensed users", (*addFlow).updateUsers, (*addFlow).viewUsers},
+	stepKnownApp:    {"App registration", (*addFlow).updateKnownApp, (*addFlow).viewKnownApp},
+	stepCredentials: {"Credentials", (*addFlow).updateCredentials, (*addFlow).viewCredentials},
+	stepValidating:  {"Validating", nil, (*addFlow).viewValidating},
+	stepResult:      {"Validation result", (*addFlow).updateResult, (*addFlow).viewResult},
+	stepM365:        {"Microsoft 365 settings", (*addFlow).updateM365, (*addFlow).viewM365},
+	stepSummary:     {"Summary", (*addFlow).updateSummary, (*addFlow).viewSummary},
+	stepPending:     {"Instructions for the customer's admin", (*addFlow).updatePending, (*addFlow).viewPending},
+}
+
+// String is the step's title.
+func (s addStep) String() string { return steps[s].title }
 
 // addFlow is the Add service wizard.
 type addFlow struct {
@@ -117,7 +129,7 @@ func newAddFlow(c *common, demo int) *addFlow {
 	return f
 }
 
-func (f *addFlow) title() string { return "Add service › " + stepTitles[f.step] }
+func (f *addFlow) title() string { return "Add service › " + f.step.String() }
 func (f *addFlow) busy() bool    { return f.step == stepValidating }
 func (f *addFlow) stop()         { f.job.stop() }
 
@@ -186,69 +198,14 @@ func (f *addFlow) updateKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return f.goBack()
 	}
-	switch f.step {
-	case stepType:
-		return f.updateType(msg)
-	case stepCustomer:
-		return f.updateCustomer(msg)
-	case stepNewCustomer:
-		return f.updateNewCustomer(msg)
-	case stepTenant:
-		return f.updateTenant(msg)
-	case stepName:
-		return f.updateName(msg)
-	case stepLicense:
-		return f.updateLicense(msg)
-	case stepUsers:
-		return f.updateUsers(msg)
-	case stepKnownApp:
-		return f.updateKnownApp(msg)
-	case stepCredentials:
-		return f.updateCredentials(msg)
-	case stepResult:
-		return f.updateResult(msg)
-	case stepM365:
-		return f.updateM365(msg)
-	case stepSummary:
-		return f.updateSummary(msg)
-	case stepPending:
-		return f.updatePending(msg)
+	if u := steps[f.step].update; u != nil {
+		return u(f, msg)
 	}
 	return nil
 }
 
 func (f *addFlow) view() string {
-	var body string
-	switch f.step {
-	case stepType:
-		body = f.viewType()
-	case stepCustomer:
-		body = f.viewCustomer()
-	case stepNewCustomer:
-		body = f.viewNewCustomer()
-	case stepTenant:
-		body = f.viewTenant()
-	case stepName:
-		body = f.viewName()
-	case stepLicense:
-		body = f.viewLicense()
-	case stepUsers:
-		body = f.viewUsers()
-	case stepKnownApp:
-		body = f.viewKnownApp()
-	case stepCredentials:
-		body = f.viewCredentials()
-	case stepValidating:
-		body = validatingView(f.c, f.spin, f.checks, "Validating the credentials with Entra ID and Microsoft Graph…")
-	case stepResult:
-		body = f.viewResult()
-	case stepM365:
-		body = f.viewM365()
-	case stepSummary:
-		body = f.viewSummary()
-	case stepPending:
-		body = f.viewPending()
-	}
+	body := steps[f.step].view(f)
 	if f.loadErr != "" {
 		body = f.c.styles.Error.Render(f.loadErr) + "\n\n" + body
 	}

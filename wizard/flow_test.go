@@ -126,7 +126,7 @@ func TestWrongSecretStaysOnTheResultAndSavesNothing(t *testing.T) {
 
 	f := m.screen.(*addFlow)
 	if f.step != stepCredentials {
-		t.Errorf("step = %s, want the credentials", stepTitles[f.step])
+		t.Errorf("step = %s, want the credentials", f.step)
 	}
 	fs := f.credForm.fields
 	if fs[0].value() != d.TenantID || fs[1].value() != d.ClientID || fs[2].value() != d.Secret {
@@ -166,7 +166,7 @@ func TestEscGoesBackAndKeepsEveryValue(t *testing.T) {
 
 	f := m.screen.(*addFlow)
 	if f.step != stepName {
-		t.Fatalf("step = %s, want the short name", stepTitles[f.step])
+		t.Fatalf("step = %s, want the short name", f.step)
 	}
 	checks := map[string][2]string{
 		"short name":     {f.nameForm.fields[0].value(), "adt-1"},
@@ -198,7 +198,7 @@ func TestCancelDuringValidationSavesNothing(t *testing.T) {
 	p.waitFor("Validation cancelled")
 	m := p.quit()
 	if f := m.screen.(*addFlow); f.step != stepCredentials || f.report != nil {
-		t.Errorf("after cancel: step %s, report %v; want the credentials and no report", stepTitles[f.step], f.report)
+		t.Errorf("after cancel: step %s, report %v; want the credentials and no report", f.step, f.report)
 	}
 	assertNothingSaved(t, e)
 }

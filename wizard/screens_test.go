@@ -344,7 +344,7 @@ func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
 	h.enter()
 	f := h.flow()
 	if f.step != stepName || !f.newCustomer || f.in.Customer != "Northwind Traders" {
-		t.Fatalf("step %s, new %v, customer %q; want the short name of new customer Northwind Traders", stepTitles[f.step], f.newCustomer, f.in.Customer)
+		t.Fatalf("step %s, new %v, customer %q; want the short name of new customer Northwind Traders", f.step, f.newCustomer, f.in.Customer)
 	}
 	h.esc()
 	h.contains("Filter: Northwind Traders")
@@ -355,7 +355,7 @@ func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
 	h.key(tea.KeyUp) // the filter matches Contoso Ltd: go to New customer…
 	h.enter()
 	if h.flow().step != stepNewCustomer {
-		t.Fatalf("step %s, want the new customer form", stepTitles[h.flow().step])
+		t.Fatalf("step %s, want the new customer form", h.flow().step)
 	}
 	h.contains(`customer "Contoso Ltd" already exists`)
 	if cs, _ := e.store.ListCustomers(); len(cs) != 1 {
@@ -384,7 +384,7 @@ func TestEnterSubmitsWhenTheRestIsFilledIn(t *testing.T) {
 	h.enter()
 	h.enter() // on the Tenant ID: everything after it is filled in, so validate
 	if f := h.flow(); f.step != stepResult || !f.report.Passed() {
-		t.Fatalf("step %s: one Enter on prefilled credentials did not validate them", stepTitles[f.step])
+		t.Fatalf("step %s: one Enter on prefilled credentials did not validate them", f.step)
 	}
 }
 
@@ -530,7 +530,7 @@ func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 	h.enter()
 	h.enter() // on the Tenant ID, the rest filled in by the demo
 	if f := h.flow(); f.step != stepResult {
-		t.Fatalf("step %s: the empty optional admin filled in by the demo cost an Enter", stepTitles[f.step])
+		t.Fatalf("step %s: the empty optional admin filled in by the demo cost an Enter", f.step)
 	}
 
 	// Typed by hand, Enter on the secret goes to the admin.
@@ -552,7 +552,7 @@ func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 		h.enter()
 	}
 	if f := h.flow(); f.step != stepCredentials || f.credForm.focus != 3 {
-		t.Fatalf("step %s, focus %d: Enter on the secret skipped the admin", stepTitles[f.step], f.credForm.focus)
+		t.Fatalf("step %s, focus %d: Enter on the secret skipped the admin", f.step, f.credForm.focus)
 	}
 }
 

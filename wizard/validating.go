@@ -24,6 +24,10 @@ func validatingView(c *common, spin spinner.Model, checks []tenant.Check, what s
 	return b.String()
 }
 
+func (f *addFlow) viewValidating() string {
+	return validatingView(f.c, f.spin, f.checks, "Validating the credentials with Entra ID and Microsoft Graph…")
+}
+
 func (f *addFlow) startValidation(creds tenant.Credentials) tea.Cmd {
 	f.job.stop()
 	f.checks = nil
