@@ -242,7 +242,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	r.TenantID = tid
 	r.Permissions = append([]string{}, claims.Roles...)
 	sort.Strings(r.Permissions)
-	appName := claims.AppName
+	r.AppName = claims.AppName
 	detail := fmt.Sprintf("Entra ID issued an app-only token for tenant %s: the secret works.", tid)
 	if retries > 0 {
 		detail += fmt.Sprintf(" (Throttled %d time(s); waited %s as asked.)", retries, waited.Round(time.Millisecond))
@@ -251,7 +251,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	v.debug("token issued", "tenant", tid, "client", r.ClientID, "roles", len(claims.Roles))
 
 	// 2. What the token's roles grant.
-	add(permissionsCheck(claims.Roles, appName))
+	add(permissionsCheck(claims.Roles, r.AppName))
 
 	// 3. The Graph wave, in parallel.
 	facts := v.graphWave(ctx, token, r.ClientID, claims.ObjectID, admin)
@@ -260,13 +260,12 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 		return r
 	}
 	if facts.appRes.ok() && facts.app.DisplayName != "" {
-		appName = facts.app.DisplayName
+		r.AppName = facts.app.DisplayName
 	}
-	r.AppName = appName
 	now := v.now()
 	add(v.tenantCheck(ctx, r, facts))
-	add(v.secretCheck(ctx, r, facts, c.Secret, now, appName))
-	add(v.roleCheck(ctx, r, facts, appName))
+	add(v.secretCheck(ctx, r, facts, c.Secret, now))
+	add(v.roleCheck(ctx, r, facts))
 	if facts.askUser {
 		add(v.adminCheck(ctx, r, facts, admin))
 	}

@@ -71,12 +71,12 @@ func (v *Validator) tenantCheck(ctx context.Context, r *ValidationReport, f grap
 	return Check{Name: CheckTenant, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 }
 
-func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f graphFacts, secret Secret, now time.Time, appName string) Check {
+func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f graphFacts, secret Secret, now time.Time) Check {
 	manual := "You may type the expiry date shown in " + wherePortalApp + " > Certificates & secrets (Expires column)."
 	if !f.appRes.ok() {
 		fl := explainGraph(ctx, f.appRes, v.graph, v.timeout,
 			failure{Detail: "Secret expiry unknown: Microsoft Graph refused to read the App registration (403 Authorization_RequestDenied), the app lacks Application.Read.All.",
-				Fix: grantPermissionFix(appName, "Application.Read.All") + " " + manual},
+				Fix: grantPermissionFix(r.AppName, "Application.Read.All") + " " + manual},
 			failure{Detail: "Secret expiry unknown: the App registration is not in this tenant (a multi-tenant app registered in another tenant?), so its secrets cannot be read here.",
 				Fix: manual})
 		return Check{Name: CheckSecret, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
@@ -133,7 +133,8 @@ func dayCount(d int) string {
 	return fmt.Sprintf("%d days", d)
 }
 
-func (v *Validator) roleCheck(ctx context.Context, r *ValidationReport, f graphFacts, appName string) Check {
+func (v *Validator) roleCheck(ctx context.Context, r *ValidationReport, f graphFacts) Check {
+	appName := r.AppName
 	if appName == "" {
 		appName = "the app"
 	}
