@@ -23,11 +23,7 @@ import (
 type msalAcquirer struct {
 	http    *http.Client
 	mu      sync.Mutex
-	clients map[[32]byte]*msalClient
-}
-
-type msalClient struct {
-	client confidential.Client
+	clients map[[32]byte]confidential.Client
 }
 
 // maxMSALClients bounds the pool; beyond it the pool starts afresh (the
@@ -35,10 +31,10 @@ type msalClient struct {
 const maxMSALClients = 512
 
 func newAcquirer(c *http.Client) *msalAcquirer {
-	return &msalAcquirer{http: c, clients: map[[32]byte]*msalClient{}}
+	return &msalAcquirer{http: c, clients: map[[32]byte]confidential.Client{}}
 }
 
-func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (*msalClient, error) {
+func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (confidential.Client, error) {
 	key := sha256.Sum256([]byte(authority + "\x00" + clientID + "\x00" + secret.Reveal()))
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -47,7 +43,7 @@ func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (*ms
 	}
 	cred, err := confidential.NewCredFromSecret(secret.Reveal())
 	if err != nil {
-		return nil, errors.New("the client secret is empty")
+		return confidential.Client{}, errors.New("the client secret is empty")
 	}
 	// Instance discovery only serves token-cache aliasing and authority
 	// validation against Microsoft's host list; the hosts here come from a
@@ -59,14 +55,13 @@ func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (*ms
 		confidential.WithCache(noTokenCache{}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("set up MSAL for %s: %w", authority, err)
+		return confidential.Client{}, fmt.Errorf("set up MSAL for %s: %w", authority, err)
 	}
 	if len(a.clients) >= maxMSALClients {
-		a.clients = map[[32]byte]*msalClient{}
+		a.clients = map[[32]byte]confidential.Client{}
 	}
-	c := &msalClient{client: cc}
-	a.clients[key] = c
-	return c, nil
+	a.clients[key] = cc
+	return cc, nil
 }
 
 // acquire gets one fresh app-only token: never from MSAL's token cache
@@ -83,7 +78,7 @@ func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clien
 	// MSAL says where a token came from: only one from the identity
 	// provider proves the secret, so a cached one is asked for again.
 	for try := 0; try < 3; try++ {
-		res, err := c.client.AcquireTokenByCredential(ctx, []string{scope})
+		res, err := c.AcquireTokenByCredential(ctx, []string{scope})
 		if err != nil {
 			return "", fromMSAL(ctx, err)
 		}
