@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/store"
@@ -92,9 +91,7 @@ type addFlow struct {
 	demoNext  int // the demo tenant ctrl+d fills in next
 	credNote  string
 
-	job     *job
-	spin    spinner.Model
-	checks  []tenant.Check
+	val     validation
 	report  *tenant.ValidationReport
 	actions *picker
 	scroll  int
@@ -106,7 +103,7 @@ type addFlow struct {
 
 func newAddFlow(c *common, demo int) *addFlow {
 	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}}
-	f.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))
+	f.val = newValidation(c)
 	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
 	f.loadCustomers()
 	f.takenNames = map[string]bool{}
@@ -131,7 +128,7 @@ func newAddFlow(c *common, demo int) *addFlow {
 
 func (f *addFlow) title() string { return "Add service › " + f.step.String() }
 func (f *addFlow) busy() bool    { return f.step == stepValidating }
-func (f *addFlow) stop()         { f.job.stop() }
+func (f *addFlow) stop()         { f.val.cancel() }
 
 // goTo moves on to step, remembering where Esc returns to. The validating
 // step is never returned to: Esc from the result goes to the credentials.
@@ -156,29 +153,14 @@ func (f *addFlow) goBack() tea.Cmd {
 }
 
 func (f *addFlow) update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		if f.step != stepValidating {
-			return nil
-		}
-		var cmd tea.Cmd
-		f.spin, cmd = f.spin.Update(msg)
-		return cmd
-	case checkMsg:
-		if f.job == nil || msg.run != f.job.run || f.step != stepValidating {
-			return nil
-		}
-		f.checks = append(f.checks, msg.check)
-		return f.job.next()
-	case reportMsg:
-		if f.job == nil || msg.run != f.job.run || f.step != stepValidating {
-			return nil
-		}
-		return f.finishValidation(msg.report)
-	case tea.KeyMsg:
-		return f.updateKey(msg)
+	if km, ok := msg.(tea.KeyMsg); ok {
+		return f.updateKey(km)
 	}
-	return nil
+	cmd, report := f.val.update(msg)
+	if report != nil {
+		return f.finishValidation(report)
+	}
+	return cmd
 }
 
 func (f *addFlow) updateKey(msg tea.KeyMsg) tea.Cmd {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/store"
@@ -45,9 +44,7 @@ type portalScreen struct {
 
 	// validation in flight; newSecret is set when it validates a secret
 	// that replaces the stored one only if it passes.
-	job       *job
-	spin      spinner.Model
-	checks    []tenant.Check
+	val       validation
 	newSecret *tenant.Secret
 	newApp    *tenant.AppRegistration
 	failed    *tenant.ValidationReport // a new secret's failed report, shown but not recorded
@@ -60,7 +57,7 @@ type portalScreen struct {
 
 func newPortalScreen(c *common, name string, from state) *portalScreen {
 	p := &portalScreen{c: c, name: name, from: from}
-	p.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))
+	p.val = newValidation(c)
 	p.reload()
 	return p
 }
@@ -96,7 +93,7 @@ func (p *portalScreen) title() string {
 }
 
 func (p *portalScreen) busy() bool { return p.mode == portalValidating }
-func (p *portalScreen) stop()      { p.job.stop() }
+func (p *portalScreen) stop()      { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {
 	k := p.c.keys
@@ -121,31 +118,14 @@ func (p *portalScreen) bindings() []key.Binding {
 }
 
 func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		if p.mode != portalValidating {
-			return nil
-		}
-		var cmd tea.Cmd
-		p.spin, cmd = p.spin.Update(msg)
-		return cmd
-	case checkMsg:
-		if p.job == nil || msg.run != p.job.run {
-			return nil
-		}
-		p.checks = append(p.checks, msg.check)
-		return p.job.next()
-	case reportMsg:
-		if p.job == nil || msg.run != p.job.run {
-			return nil
-		}
-		p.job = nil
-		p.finish(msg.report)
-		return nil
-	case tea.KeyMsg:
-		return p.updateKey(msg)
+	if km, ok := msg.(tea.KeyMsg); ok {
+		return p.updateKey(km)
 	}
-	return nil
+	cmd, report := p.val.update(msg)
+	if report != nil {
+		p.finish(report)
+	}
+	return cmd
 }
 
 func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
@@ -153,8 +133,7 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	switch p.mode {
 	case portalValidating:
 		if key.Matches(msg, k.Back, k.Cancel) {
-			p.job.stop()
-			p.job = nil
+			p.val.cancel()
 			p.mode = portalView
 			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
 		}
@@ -233,13 +212,9 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (p *portalScreen) start(creds tenant.Credentials) tea.Cmd {
-	p.job.stop()
-	p.checks = nil
 	p.flash = ""
-	j, next := startValidation(p.c.validator, creds)
-	p.job = j
 	p.mode = portalValidating
-	return tea.Batch(next, p.spin.Tick)
+	return p.val.start(p.c.validator, creds)
 }
 
 // finish records a re-validation, or replaces the secret when the new one
@@ -418,7 +393,7 @@ func (p *portalScreen) view() string {
 		if p.newSecret != nil {
 			what = "Validating the new secret (the stored one is kept unless it passes)…"
 		}
-		return validatingView(p.c, p.spin, p.checks, what)
+		return p.val.view(p.c, what)
 	case portalSecret:
 		what := "The new secret is validated first; it replaces the stored one only if validation passes."
 		if p.pending() {

@@ -12,12 +12,66 @@ import (
 // Seed step 8, "the tenant credentials are validated": a spinner and each
 // check as it completes. Esc or ctrl+c cancels the network calls.
 
-// validatingView is shared by the add flow and the service page.
-func validatingView(c *common, spin spinner.Model, checks []tenant.Check, what string) string {
+// validation is one validation in the background with its live view (a
+// spinner and the checks so far); the add flow and the service page each
+// hold one.
+type validation struct {
+	job    *job
+	spin   spinner.Model
+	checks []tenant.Check
+}
+
+func newValidation(c *common) validation {
+	return validation{spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))}
+}
+
+// start cancels a run in progress, if any, and validates creds.
+func (v *validation) start(val validator, creds tenant.Credentials) tea.Cmd {
+	v.job.stop()
+	v.checks = nil
+	j, next := startValidation(val, creds)
+	v.job = j
+	return tea.Batch(next, v.spin.Tick)
+}
+
+// update takes the run's messages and returns the command that keeps it
+// going, and its report once it has finished. A cancelled run's late
+// messages are dropped.
+func (v *validation) update(msg tea.Msg) (tea.Cmd, *tenant.ValidationReport) {
+	if v.job == nil {
+		return nil, nil
+	}
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		v.spin, cmd = v.spin.Update(msg)
+		return cmd, nil
+	case checkMsg:
+		if msg.run == v.job.run {
+			v.checks = append(v.checks, msg.check)
+			return v.job.next(), nil
+		}
+	case reportMsg:
+		if msg.run == v.job.run {
+			v.job = nil
+			return nil, msg.report
+		}
+	}
+	return nil, nil
+}
+
+// cancel stops the network calls; nothing of the run is kept.
+func (v *validation) cancel() {
+	v.job.stop()
+	v.job = nil
+}
+
+// view shows what is validated, the spinner and each check so far.
+func (v *validation) view(c *common, what string) string {
 	var b strings.Builder
-	b.WriteString(spin.View() + " " + what + "\n\n")
-	if len(checks) > 0 {
-		b.WriteString(checkLines(c.styles, checks, c.width))
+	b.WriteString(v.spin.View() + " " + what + "\n\n")
+	if len(v.checks) > 0 {
+		b.WriteString(checkLines(c.styles, v.checks, c.width))
 		b.WriteString("\n")
 	}
 	b.WriteString("\n" + c.styles.Faint.Render("esc cancels; nothing is saved"))
@@ -25,26 +79,22 @@ func validatingView(c *common, spin spinner.Model, checks []tenant.Check, what s
 }
 
 func (f *addFlow) viewValidating() string {
-	return validatingView(f.c, f.spin, f.checks, "Validating the credentials with Entra ID and Microsoft Graph…")
+	return f.val.view(f.c, "Validating the credentials with Entra ID and Microsoft Graph…")
 }
 
 func (f *addFlow) startValidation(creds tenant.Credentials) tea.Cmd {
-	f.job.stop()
-	f.checks = nil
 	f.report = nil
-	j, next := startValidation(f.c.validator, creds)
-	f.job = j
+	cmd := f.val.start(f.c.validator, creds)
 	if f.step == stepCredentials {
 		f.goTo(stepValidating)
 	} else {
 		f.step = stepValidating // a retry from the result: Esc still leads to the credentials
 	}
-	return tea.Batch(next, f.spin.Tick)
+	return cmd
 }
 
 func (f *addFlow) cancelValidation() {
-	f.job.stop()
-	f.job = nil
+	f.val.cancel()
 	f.step = stepCredentials
 	if n := len(f.back); n > 0 && f.back[n-1] == stepCredentials {
 		f.back = f.back[:n-1]
@@ -53,7 +103,6 @@ func (f *addFlow) cancelValidation() {
 }
 
 func (f *addFlow) finishValidation(r *tenant.ValidationReport) tea.Cmd {
-	f.job = nil
 	f.report = r
 	f.step = stepResult
 	f.scroll = 0
