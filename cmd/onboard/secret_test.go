@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"onboard/tenant/entrasim"
 )
 
 // TestSecretNeverLeaves runs every command over services whose secrets are
@@ -38,6 +41,19 @@ func TestSecretNeverLeaves(t *testing.T) {
 		{"services", "delete", "NOEXP"},
 	} {
 		do("", args...)
+	}
+	// A proxy that echoes the token request back in Entra's error shape
+	// hands the secret to the validator as trace and correlation IDs, which
+	// are printed, recorded and shown again later.
+	echo := "client_secret=" + fxHealthy.secret
+	body, _ := json.Marshal(map[string]any{"error": "invalid_request", "error_description": "AADSTS90099: " + echo,
+		"error_codes": []int{90099}, "trace_id": echo, "correlation_id": echo})
+	w.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Status: 400, Body: string(body), Times: 1})
+	do("", "validate", "GOOD")
+	do("", "services", "show", "GOOD")
+	do("", "services", "show", "GOOD", "--json")
+	if r := outputs[len(outputs)-3]; r.code != 1 || !strings.Contains(r.stdout+r.stderr, "AADSTS90099") {
+		t.Errorf("the echoing proxy was not met:\n%s", r)
 	}
 	codes := map[int]bool{}
 	for _, r := range outputs {
