@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/huh"
@@ -471,12 +471,8 @@ func (a *accessible) expiry() error {
 		return fmt.Errorf("read services: %w", err)
 	}
 	now := a.c.now()
-	sort.SliceStable(svcs, func(i, j int) bool {
-		x, y := svcs[i].DaysUntilExpire(now), svcs[j].DaysUntilExpire(now)
-		if x == nil || y == nil {
-			return x != nil && y == nil
-		}
-		return *x < *y
+	slices.SortStableFunc(svcs, func(a, b tenant.Service) int {
+		return compareDays(a.DaysUntilExpire(now), b.DaysUntilExpire(now))
 	})
 	for _, s := range svcs {
 		days, _ := daysText(a.c.styles, s.DaysUntilExpire(now))

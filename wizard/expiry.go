@@ -1,9 +1,10 @@
 package wizard
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -69,15 +70,8 @@ func (e *expiryScreen) load() {
 	for i, s := range svcs {
 		e.rows[i] = expiryRow{svc: s, days: s.DaysUntilExpire(now)}
 	}
-	sort.SliceStable(e.rows, func(i, j int) bool {
-		a, b := e.rows[i].days, e.rows[j].days
-		switch {
-		case a == nil || b == nil:
-			return a != nil && b == nil
-		case *a != *b:
-			return *a < *b
-		}
-		return tenant.NameKey(e.rows[i].svc.Name) < tenant.NameKey(e.rows[j].svc.Name)
+	slices.SortStableFunc(e.rows, func(a, b expiryRow) int {
+		return cmp.Or(compareDays(a.days, b.days), strings.Compare(tenant.NameKey(a.svc.Name), tenant.NameKey(b.svc.Name)))
 	})
 	e.cursor = min(e.cursor, max(len(e.rows)-1, 0))
 }

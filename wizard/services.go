@@ -1,8 +1,9 @@
 package wizard
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -134,43 +135,30 @@ func (s *servicesScreen) bindings() []key.Binding {
 	return []key.Binding{k.Filter, k.Move, k.Open, k.Sort, k.Reverse, k.Back}
 }
 
-func (s *servicesScreen) less(a, b *serviceRow) bool {
+// compare orders rows by the sort column, then by name.
+func (s *servicesScreen) compare(a, b *serviceRow) int {
+	c := 0
 	switch s.sortBy {
 	case sortCustomer:
-		if a.customerKey != b.customerKey {
-			return a.customerKey < b.customerKey
-		}
+		c = strings.Compare(a.customerKey, b.customerKey)
 	case sortLicense:
-		if a.license != b.license {
-			return a.license < b.license
-		}
+		c = strings.Compare(a.license, b.license)
 	case sortUsers:
-		if a.nUsers != b.nUsers {
-			return a.nUsers < b.nUsers
-		}
+		c = cmp.Compare(a.nUsers, b.nUsers)
 	case sortVerdict:
-		if a.rank != b.rank {
-			return a.rank < b.rank
-		}
+		c = cmp.Compare(a.rank, b.rank)
 	case sortDays:
-		switch {
-		case a.nDays == nil && b.nDays != nil:
-			return false
-		case a.nDays != nil && b.nDays == nil:
-			return true
-		case a.nDays != nil && b.nDays != nil && *a.nDays != *b.nDays:
-			return *a.nDays < *b.nDays
-		}
+		c = compareDays(a.nDays, b.nDays)
 	}
-	return a.nameKey < b.nameKey
+	return cmp.Or(c, strings.Compare(a.nameKey, b.nameKey))
 }
 
 func (s *servicesScreen) sort() {
-	sort.SliceStable(s.rows, func(i, j int) bool {
+	slices.SortStableFunc(s.rows, func(a, b serviceRow) int {
 		if s.desc {
-			return s.less(&s.rows[j], &s.rows[i])
+			return s.compare(&b, &a)
 		}
-		return s.less(&s.rows[i], &s.rows[j])
+		return s.compare(&a, &b)
 	})
 	s.refilter()
 }

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -113,6 +114,21 @@ func dateText(t *time.Time) string {
 		return "unknown"
 	}
 	return t.UTC().Format(dateLayout)
+}
+
+// compareDays orders days until expire soonest first, unknown (nil) last.
+func compareDays(a, b *int) int {
+	if a == nil || b == nil {
+		return cmp.Compare(boolInt(a == nil), boolInt(b == nil))
+	}
+	return cmp.Compare(*a, *b)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // daysLeft says in plain words how long a secret has left, for lines that
