@@ -46,25 +46,27 @@ func shortNameCheck(taken map[string]bool) func(string) (string, bool) {
 	}
 }
 
-func checkFullName(v string) (string, bool) {
-	if _, err := tenant.CleanFullName(v); err != nil {
+// ruleMessage is a rule's error as a check's blocking message.
+func ruleMessage(err error) (string, bool) {
+	if err != nil {
 		return err.Error(), true
 	}
 	return "", false
+}
+
+func checkFullName(v string) (string, bool) {
+	_, err := tenant.CleanFullName(v)
+	return ruleMessage(err)
 }
 
 func checkTenantID(v string) (string, bool) {
-	if _, _, err := tenant.ParseTenantID(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
+	_, _, err := tenant.ParseTenantID(v)
+	return ruleMessage(err)
 }
 
 func checkClientID(v string) (string, bool) {
-	if _, err := tenant.ParseClientID(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
+	_, err := tenant.ParseClientID(v)
+	return ruleMessage(err)
 }
 
 // checkSecret applies the secret rules; its messages never contain the
@@ -78,17 +80,13 @@ func checkSecret(v string) (string, bool) {
 }
 
 func checkAdmin(v string) (string, bool) {
-	if _, err := tenant.CleanAdminUPN(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
+	_, err := tenant.CleanAdminUPN(v)
+	return ruleMessage(err)
 }
 
 func checkUsers(v string) (string, bool) {
-	if _, err := tenant.ParseUsers(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
+	_, err := tenant.ParseUsers(v)
+	return ruleMessage(err)
 }
 
 func checkDomain(v string) (string, bool) {
@@ -119,8 +117,6 @@ func parseExpiryDate(v string) (*time.Time, error) {
 }
 
 func checkExpiryDate(v string) (string, bool) {
-	if _, err := parseExpiryDate(v); err != nil {
-		return err.Error(), true
-	}
-	return "", false
+	_, err := parseExpiryDate(v)
+	return ruleMessage(err)
 }
