@@ -49,10 +49,11 @@ type portalScreen struct {
 	newApp    *tenant.AppRegistration
 	failed    *tenant.ValidationReport // a new secret's failed report, shown but not recorded
 
-	secretForm *form
-	editForm   *form
-	history    []tenant.ValidationReport
-	histPick   *picker
+	// form is the open form: the new secret (portalSecret) or the license,
+	// users and typed expiry (portalEdit).
+	form     *form
+	history  []tenant.ValidationReport
+	histPick *picker
 }
 
 func newPortalScreen(c *common, name string, from state) *portalScreen {
@@ -138,21 +139,14 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
 		}
 		return nil
-	case portalSecret:
-		if key.Matches(msg, k.Back) {
+	case portalSecret, portalEdit:
+		switch {
+		case key.Matches(msg, k.Back):
 			p.mode = portalView
-			return nil
-		}
-		if p.secretForm.update(msg) {
+		case !p.form.update(msg):
+		case p.mode == portalSecret:
 			return p.validateNewSecret()
-		}
-		return nil
-	case portalEdit:
-		if key.Matches(msg, k.Back) {
-			p.mode = portalView
-			return nil
-		}
-		if p.editForm.update(msg) {
+		default:
 			p.saveEdit()
 		}
 		return nil
@@ -264,7 +258,7 @@ func (p *portalScreen) openSecretForm() {
 	secret := secretField("New client secret", "the secret's Value; validated before it replaces the stored one", checkSecret)
 	if p.pending() {
 		secret = secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret)
-		p.secretForm = newForm(p.c,
+		p.form = newForm(p.c,
 			textField("Tenant ID", "GUID or domain", p.svc.App.TenantID, 260, checkTenantID),
 			textField("Application (Client) ID", "GUID", p.svc.App.ClientID, 40, checkClientID),
 			secret,
@@ -272,11 +266,11 @@ func (p *portalScreen) openSecretForm() {
 		)
 		return
 	}
-	p.secretForm = newForm(p.c, secret)
+	p.form = newForm(p.c, secret)
 }
 
 func (p *portalScreen) validateNewSecret() tea.Cmd {
-	fs := p.secretForm.fields
+	fs := p.form.fields
 	creds := tenant.CredentialsOf(p.svc)
 	p.newApp = nil
 	si := 0
@@ -303,7 +297,7 @@ func (p *portalScreen) validateNewSecret() tea.Cmd {
 	}
 	creds.Secret = secret
 	p.newSecret = &secret
-	p.secretForm = nil // the typed secret is not kept on screen
+	p.form = nil // the typed secret is not kept on screen
 	return p.start(creds)
 }
 
@@ -333,19 +327,19 @@ func (p *portalScreen) openEditForm() {
 		}
 		fields = append(fields, textField("Secret expires", "YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it", typed, 10, checkExpiryDate))
 	}
-	p.editForm = newForm(p.c, fields...)
+	p.form = newForm(p.c, fields...)
 }
 
 func (p *portalScreen) saveEdit() {
-	lic, _ := tenant.ParseLicense(p.editForm.fields[0].value())
-	users, err := tenant.ParseUsers(p.editForm.fields[1].value())
+	lic, _ := tenant.ParseLicense(p.form.fields[0].value())
+	users, err := tenant.ParseUsers(p.form.fields[1].value())
 	if err != nil {
 		return
 	}
 	var expiry *time.Time
-	setExpiry := len(p.editForm.fields) > 2
+	setExpiry := len(p.form.fields) > 2
 	if setExpiry {
-		if expiry, err = parseExpiryDate(p.editForm.fields[2].value()); err != nil {
+		if expiry, err = parseExpiryDate(p.form.fields[2].value()); err != nil {
 			return
 		}
 	}
@@ -399,9 +393,9 @@ func (p *portalScreen) view() string {
 		if p.pending() {
 			what = "Type what the customer's admin sent. The credentials are validated first and saved only if validation passes."
 		}
-		return wrap(what, p.c.width) + "\n\n" + p.secretForm.view()
+		return wrap(what, p.c.width) + "\n\n" + p.form.view()
 	case portalEdit:
-		return p.editForm.view()
+		return p.form.view()
 	case portalHistory:
 		return p.viewHistory()
 	}

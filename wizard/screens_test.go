@@ -462,7 +462,7 @@ func TestManualExpiryWhenGraphCannotReadIt(t *testing.T) {
 	h.key(tea.KeyDown)
 	h.enter()
 	h.typ("e")
-	if n := len(h.portal().editForm.fields); n != 2 {
+	if n := len(h.portal().form.fields); n != 2 {
 		t.Errorf("edit form has %d fields for a service whose expiry Graph reads, want 2", n)
 	}
 }
