@@ -8,12 +8,17 @@ import (
 
 // Seed steps 5 and 6: the license type and the number of licensed users.
 
-func newLicensePicker(c *common) *picker {
+// licenseOptions are the license types, for every screen that offers them.
+func licenseOptions() []option {
 	opts := make([]option, len(tenant.Licenses))
 	for i, l := range tenant.Licenses {
 		opts[i] = option{label: l.Title(), desc: string(l), value: string(l)}
 	}
-	return newPicker(c, false, opts...)
+	return opts
+}
+
+func newLicensePicker(c *common) *picker {
+	return newPicker(c, false, licenseOptions()...)
 }
 
 func (f *addFlow) updateLicense(msg tea.KeyMsg) tea.Cmd {

@@ -66,6 +66,45 @@ func saveNewSecret(st serviceStore, name string, app *tenant.AppRegistration, se
 	return nil
 }
 
+// expiryReadable reports whether Graph told the secret's expiry at the
+// last validation; when it did not (no Application.Read.All), the engineer
+// may type the date the Entra admin center shows.
+func expiryReadable(svc tenant.Service) bool {
+	r := svc.LastValidation
+	return r != nil && r.SecretExpiresAt != nil
+}
+
+// editService saves a service's license and licensed users, and, when
+// typedExpiry is not nil, the secret expiry typed from the Entra admin
+// center (empty: unknown). It returns what was saved, in words.
+func editService(st serviceStore, name, license, users string, typedExpiry *string) (string, error) {
+	lic, err := tenant.ParseLicense(license)
+	if err != nil {
+		return "", err
+	}
+	n, err := tenant.ParseUsers(users)
+	if err != nil {
+		return "", err
+	}
+	var expiry *time.Time
+	if typedExpiry != nil {
+		if expiry, err = parseExpiryDate(*typedExpiry); err != nil {
+			return "", err
+		}
+	}
+	err = st.UpdateService(name, func(s *tenant.Service) error {
+		s.License, s.Users = lic, n
+		if typedExpiry != nil {
+			s.App.ManualExpiry = expiry
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("save service %s: %w", name, err)
+	}
+	return fmt.Sprintf("Saved: %s, %d users.", lic.Title(), n), nil
+}
+
 // validateAllConcurrency bounds the validations in flight: enough to hide
 // round trips, few enough not to be throttled by Entra ID.
 const validateAllConcurrency = 8

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -301,26 +300,15 @@ func (p *portalScreen) validateNewSecret() tea.Cmd {
 	return p.start(creds)
 }
 
-// expiryReadable reports whether Graph told the secret's expiry at the
-// last validation; when it did not (no Application.Read.All), the engineer
-// may type the date the Entra admin center shows.
-func (p *portalScreen) expiryReadable() bool {
-	r := p.svc.LastValidation
-	return r != nil && r.SecretExpiresAt != nil
-}
 
 func (p *portalScreen) openEditForm() {
 	p.mode = portalEdit
 	p.failed = nil // the refused secret's report is old news once the engineer moves on
-	lic := make([]option, len(tenant.Licenses))
-	for i, l := range tenant.Licenses {
-		lic[i] = option{label: l.Title(), value: string(l)}
-	}
 	fields := []*field{
-		choiceField("License", "←/→ to choose", lic, string(p.svc.License)),
+		choiceField("License", "←/→ to choose", licenseOptions(), string(p.svc.License)),
 		textField("Licensed users", "1–500", strconv.Itoa(p.svc.Users), 6, checkUsers),
 	}
-	if !p.expiryReadable() {
+	if !expiryReadable(p.svc) {
 		typed := ""
 		if at := p.svc.App.ManualExpiry; at != nil {
 			typed = at.UTC().Format(dateLayout)
@@ -331,32 +319,19 @@ func (p *portalScreen) openEditForm() {
 }
 
 func (p *portalScreen) saveEdit() {
-	lic, _ := tenant.ParseLicense(p.form.fields[0].value())
-	users, err := tenant.ParseUsers(p.form.fields[1].value())
-	if err != nil {
-		return
+	var typed *string
+	if len(p.form.fields) > 2 {
+		v := p.form.fields[2].value()
+		typed = &v
 	}
-	var expiry *time.Time
-	setExpiry := len(p.form.fields) > 2
-	if setExpiry {
-		if expiry, err = parseExpiryDate(p.form.fields[2].value()); err != nil {
-			return
-		}
-	}
-	err = p.c.store.UpdateService(p.name, func(s *tenant.Service) error {
-		s.License, s.Users = lic, users
-		if setExpiry {
-			s.App.ManualExpiry = expiry
-		}
-		return nil
-	})
+	done, err := editService(p.c.store, p.name, p.form.fields[0].value(), p.form.fields[1].value(), typed)
 	p.mode = portalView
 	if err != nil {
 		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true
 		return
 	}
 	p.reload()
-	p.flash, p.bad = fmt.Sprintf("Saved: %s, %d users.", lic.Title(), users), false
+	p.flash, p.bad = done, false
 }
 
 func (p *portalScreen) openHistory() {
