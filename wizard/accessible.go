@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/huh"
@@ -125,7 +126,13 @@ func (a *accessible) closed() error {
 
 // choose asks for one of opts by number.
 func (a *accessible) choose(title string, opts []option) (string, error) {
-	var v string
+	return a.chooseFrom(title, opts, "")
+}
+
+// chooseFrom asks for one of opts by number; an empty line keeps the
+// option whose value is def.
+func (a *accessible) chooseFrom(title string, opts []option, def string) (string, error) {
+	v := def
 	hopts := make([]huh.Option[string], len(opts))
 	for i, o := range opts {
 		label := o.label
@@ -248,11 +255,7 @@ func (a *accessible) addService() error {
 	if in.FullName, err = a.ask("Full name (optional)", "", checkFullName); err != nil {
 		return err
 	}
-	lic := make([]option, len(tenant.Licenses))
-	for i, l := range tenant.Licenses {
-		lic[i] = option{label: l.Title(), value: string(l)}
-	}
-	if in.License, err = a.choose("License type", lic); err != nil {
+	if in.License, err = a.choose("License type", licenseOptions()); err != nil {
 		return err
 	}
 	if in.Users, err = a.ask("Number of licensed users (1–500)", "", checkUsers); err != nil {
@@ -316,15 +319,18 @@ func (a *accessible) addService() error {
 	return a.servicePage(svc.Name)
 }
 
+// sayCheck reads out a check: its status, name and detail, and its fix.
+func (a *accessible) sayCheck(c tenant.Check) {
+	a.say(fmt.Sprintf("%s %s: %s", c.Status.Symbol(), c.Name, c.Detail))
+	if c.Fix != "" && c.Status != tenant.StatusPass {
+		a.say("  Fix: " + c.Fix)
+	}
+}
+
 // validate runs a validation, saying each check as it completes.
 func (a *accessible) validate(creds tenant.Credentials) *tenant.ValidationReport {
 	a.say("Validating…")
-	r := a.c.validator.Validate(a.ctx, creds, func(c tenant.Check) {
-		a.say(fmt.Sprintf("%s %s: %s", c.Status.Symbol(), c.Name, c.Detail))
-		if c.Fix != "" && c.Status != tenant.StatusPass {
-			a.say("  Fix: " + c.Fix)
-		}
-	})
+	r := a.c.validator.Validate(a.ctx, creds, a.sayCheck)
 	a.say("Result: " + plainVerdict(r) + ".")
 	if r.Passed() {
 		expires := "secret " + daysLeft(r.DaysUntilExpire)
@@ -370,17 +376,24 @@ func (a *accessible) servicePage(name string) error {
 			return fmt.Errorf("read service %s: %w", name, err)
 		}
 		r := svc.LastValidation
-		days, _ := daysText(a.c.styles, svc.DaysUntilExpire(a.c.now()))
 		a.say("")
 		a.say(fmt.Sprintf("Service %s of %s, %s, %s, %d users.", svc.Name, svc.Customer, svc.State.Title(), svc.License.Title(), svc.Users))
 		a.say("User Name: " + orDash(svc.App.AdminUser))
 		a.say("Tenant ID: " + orDash(svc.App.TenantID))
 		a.say("Application ID: " + orDash(svc.App.ClientID))
 		a.say("Client secret: " + orDash(svc.App.Secret.Masked()))
-		a.say("Days until expire: " + days)
+		expires := "unknown"
+		if at, ok := svc.SecretExpiry(); ok {
+			expires = at.UTC().Format(dateLayout)
+			if !expiryReadable(svc) {
+				expires += " (typed from the Entra admin center)"
+			}
+		}
+		a.say("Secret expires: " + expires + ", " + daysLeft(svc.DaysUntilExpire(a.c.now())) + ".")
 		if r != nil {
 			a.say("Entra roles: " + orDash(strings.Join(r.Roles, ", ")))
 			a.say("Graph permissions: " + orDash(strings.Join(r.Permissions, ", ")))
+			a.say("M365 domain: " + orDash(svc.M365Domain))
 			a.say("Last validation: " + plainVerdict(r) + " at " + r.At.UTC().Format("2006-01-02 15:04") + " UTC.")
 		}
 		opts := []option{{label: "Back", value: "back"}}
@@ -389,6 +402,10 @@ func (a *accessible) servicePage(name string) error {
 		} else {
 			opts = append(opts, option{label: "Add credentials", value: "secret"})
 		}
+		opts = append(opts,
+			option{label: "Edit license / users", value: "edit"},
+			option{label: "Validation history", value: "history"},
+			option{label: "Delete service", value: "delete"})
 		choice, err := a.choose("Action", opts)
 		if err != nil || choice == "back" {
 			return err
@@ -400,69 +417,222 @@ func (a *accessible) servicePage(name string) error {
 				a.say("Could not record the validation: " + err.Error())
 			}
 		case "secret":
-			creds := tenant.CredentialsOf(svc)
-			var app *tenant.AppRegistration
-			if svc.State == tenant.StatePendingAuth {
-				app = &tenant.AppRegistration{}
-				if app.TenantID, err = a.ask("Tenant ID", svc.App.TenantID, checkTenantID); err != nil {
-					return err
-				}
-				if app.ClientID, err = a.ask("Application (Client) ID", svc.App.ClientID, checkClientID); err != nil {
-					return err
-				}
-				if app.AdminUser, err = a.ask("Customer admin UPN (optional)", svc.App.AdminUser, checkAdmin); err != nil {
-					return err
-				}
-				app.TenantID, _, _ = tenant.ParseTenantID(app.TenantID)
-				app.ClientID, _ = tenant.ParseClientID(app.ClientID)
-				app.AdminUser, _ = tenant.CleanAdminUPN(app.AdminUser)
-				creds.TenantID, creds.ClientID, creds.AdminUPN = app.TenantID, app.ClientID, app.AdminUser
-			}
-			raw, err := a.askSecret("New client secret (its Value)")
+			err = a.newSecret(svc)
+		case "edit":
+			err = a.editService(svc)
+		case "history":
+			err = a.history(svc.Name)
+		case "delete":
+			ok, err := a.confirm(fmt.Sprintf("Delete service %s and its whole validation history?", svc.Name), false)
 			if err != nil {
 				return err
 			}
-			secret, _, err := tenant.CleanSecret(raw)
-			if err != nil {
-				a.say(err.Error())
+			if !ok {
+				a.say("Nothing was deleted.")
 				continue
 			}
-			creds.Secret = secret
-			rep := a.validate(creds)
-			if err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); err != nil {
-				a.say("The stored secret was not changed: " + err.Error())
-			} else {
-				a.say("Client secret replaced.")
+			if err := a.c.store.DeleteService(svc.Name); err != nil {
+				a.say(fmt.Sprintf("Could not delete %s: %v", svc.Name, err))
+				continue
 			}
+			a.say("Service " + svc.Name + " deleted.")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// newSecret replaces a service's secret after the new one passed
+// validation; a pending service gets its Tenant ID, Application ID and
+// admin too (Add credentials).
+func (a *accessible) newSecret(svc tenant.Service) error {
+	creds := tenant.CredentialsOf(svc)
+	var app *tenant.AppRegistration
+	var err error
+	if svc.State == tenant.StatePendingAuth {
+		app = &tenant.AppRegistration{}
+		if app.TenantID, err = a.ask("Tenant ID", svc.App.TenantID, checkTenantID); err != nil {
+			return err
+		}
+		if app.ClientID, err = a.ask("Application (Client) ID", svc.App.ClientID, checkClientID); err != nil {
+			return err
+		}
+		if app.AdminUser, err = a.ask("Customer admin UPN (optional)", svc.App.AdminUser, checkAdmin); err != nil {
+			return err
+		}
+		app.TenantID, _, _ = tenant.ParseTenantID(app.TenantID)
+		app.ClientID, _ = tenant.ParseClientID(app.ClientID)
+		app.AdminUser, _ = tenant.CleanAdminUPN(app.AdminUser)
+		creds.TenantID, creds.ClientID, creds.AdminUPN = app.TenantID, app.ClientID, app.AdminUser
+	}
+	raw, err := a.askSecret("New client secret (its Value)")
+	if err != nil {
+		return err
+	}
+	secret, _, err := tenant.CleanSecret(raw)
+	if err != nil {
+		a.say(err.Error())
+		return nil
+	}
+	creds.Secret = secret
+	rep := a.validate(creds)
+	if err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); err != nil {
+		a.say("The stored secret was not changed: " + err.Error())
+	} else {
+		a.say("Client secret replaced.")
+	}
+	return nil
+}
+
+// editService asks for the license, the licensed users and, where Graph
+// cannot read it, the secret expiry shown in the Entra admin center.
+func (a *accessible) editService(svc tenant.Service) error {
+	license, err := a.chooseFrom("License type", licenseOptions(), string(svc.License))
+	if err != nil {
+		return err
+	}
+	users, err := a.ask("Number of licensed users (1–500)", strconv.Itoa(svc.Users), checkUsers)
+	if err != nil {
+		return err
+	}
+	var typed *string
+	if !expiryReadable(svc) {
+		v := ""
+		if at := svc.App.ManualExpiry; at != nil {
+			v = at.UTC().Format(dateLayout)
+		}
+		if v, err = a.ask("Secret expires (YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it)", v, checkExpiryDate); err != nil {
+			return err
+		}
+		typed = &v
+	}
+	done, err := editService(a.c.store, svc.Name, license, users, typed)
+	if err != nil {
+		a.say("Could not save: " + err.Error())
+		return nil
+	}
+	a.say(done)
+	return nil
+}
+
+// history lists a service's validations, newest first, and reads out the
+// checks of the one chosen.
+func (a *accessible) history(name string) error {
+	h, err := a.c.store.History(name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		a.say("Could not read the history: " + err.Error())
+		return nil
+	}
+	if len(h) == 0 {
+		a.say("No validation recorded yet.")
+		return nil
+	}
+	opts := []option{{label: "Back", value: "back"}}
+	for i, r := range h {
+		opts = append(opts, option{label: r.At.UTC().Format("2006-01-02 15:04") + " UTC, " + plainVerdict(&r),
+			desc: "secret " + r.SecretHint + "…, " + daysLeft(r.DaysUntilExpire), value: strconv.Itoa(i)})
+	}
+	for {
+		choice, err := a.choose(fmt.Sprintf("Validations, newest first (%d); choose one to hear its checks", len(h)), opts)
+		if err != nil || choice == "back" {
+			return err
+		}
+		i, _ := strconv.Atoi(choice)
+		r := h[i]
+		for _, c := range r.Checks {
+			a.sayCheck(c)
+		}
+		if r.AADSTS != "" {
+			a.say(fmt.Sprintf("AADSTS%s, correlation ID %s.", strings.TrimPrefix(r.AADSTS, "AADSTS"), orDash(r.CorrelationID)))
 		}
 	}
 }
 
 func (a *accessible) customers() error {
-	cs, err := a.c.store.ListCustomers()
-	if err != nil {
-		return fmt.Errorf("read customers: %w", err)
+	for {
+		cs, err := a.c.store.ListCustomers()
+		if err != nil {
+			return fmt.Errorf("read customers: %w", err)
+		}
+		svcs, err := a.c.store.ListServices()
+		if err != nil {
+			return fmt.Errorf("read services: %w", err)
+		}
+		counts := map[string]int{}
+		for _, s := range svcs {
+			counts[tenant.NameKey(s.Customer)]++
+		}
+		a.say(fmt.Sprintf("%d customers:", len(cs)))
+		names := make([]string, len(cs))
+		list := []option{{label: "Back", value: ""}}
+		for i, c := range cs {
+			names[i] = c.Name
+			a.say(fmt.Sprintf("- %s, %d services", c.Name, counts[tenant.NameKey(c.Name)]))
+			list = append(list, option{label: c.Name, value: c.Name})
+		}
+		choice, err := a.choose("Customers", []option{{label: "Back", value: "back"}, {label: "Add a customer", value: "add"},
+			{label: "Rename a customer", value: "rename"}, {label: "Delete a customer", value: "delete"}})
+		if err != nil || choice == "back" {
+			return err
+		}
+		if choice == "add" {
+			name, err := a.ask("Customer name", "", customerNameCheck(names, ""))
+			if err != nil {
+				return err
+			}
+			name, _ = tenant.CleanCustomerName(name)
+			if _, err := a.c.store.CreateCustomer(name); err != nil {
+				a.say("Could not add the customer: " + err.Error())
+				continue
+			}
+			a.say("Customer " + name + " added.")
+			continue
+		}
+		if len(cs) == 0 {
+			a.say("No customers yet.")
+			continue
+		}
+		target, err := a.choose("Which customer?", list)
+		if err != nil {
+			return err
+		}
+		if target == "" {
+			continue
+		}
+		switch choice {
+		case "rename":
+			name, err := a.ask("New name for "+target+" (services follow the new name)", "", customerNameCheck(names, target))
+			if err != nil {
+				return err
+			}
+			name, _ = tenant.CleanCustomerName(name)
+			if err := a.c.store.RenameCustomer(target, name); err != nil {
+				a.say("Could not rename the customer: " + err.Error())
+				continue
+			}
+			a.say(fmt.Sprintf("Customer %s renamed to %s.", target, name))
+		case "delete":
+			if n := counts[tenant.NameKey(target)]; n > 0 {
+				a.say(deleteCustomerError(target, n, store.ErrCustomerHasServices))
+				continue
+			}
+			ok, err := a.confirm("Delete customer "+target+"?", false)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				a.say("Nothing was deleted.")
+				continue
+			}
+			if err := a.c.store.DeleteCustomer(target); err != nil {
+				a.say(deleteCustomerError(target, 0, err))
+				continue
+			}
+			a.say("Customer " + target + " deleted.")
+		}
 	}
-	a.say(fmt.Sprintf("%d customers:", len(cs)))
-	names := make([]string, len(cs))
-	for i, c := range cs {
-		names[i] = c.Name
-		a.say("- " + c.Name)
-	}
-	choice, err := a.choose("Customers", []option{{label: "Back", value: "back"}, {label: "Add a customer", value: "add"}})
-	if err != nil || choice == "back" {
-		return err
-	}
-	name, err := a.ask("Customer name", "", customerNameCheck(names, ""))
-	if err != nil {
-		return err
-	}
-	if _, err := a.c.store.CreateCustomer(name); err != nil {
-		a.say("Could not add the customer: " + err.Error())
-		return nil
-	}
-	a.say("Customer " + strings.TrimSpace(name) + " added.")
-	return nil
 }
 
 func (a *accessible) expiry() error {

@@ -581,3 +581,102 @@ func TestServicesTableIsKeptAcrossAServicePage(t *testing.T) {
 	h.contains("3 of 3 services")
 	h.contains("Name ↑")
 }
+
+// speak runs the accessible mode on lines and returns what it said.
+func speak(t *testing.T, e *env, lines ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	opts := e.options()
+	opts.Accessible = true
+	opts.Input = strings.NewReader(strings.Join(lines, "\n") + "\n")
+	opts.Output = &out
+	if err := Run(t.Context(), opts); err != nil {
+		t.Fatalf("Run: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
+func wantSaid(t *testing.T, out string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("the accessible mode did not say %q:\n%s", w, out)
+		}
+	}
+}
+
+func TestAccessibleModeAddsRenamesAndDeletesCustomers(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	out := speak(t, e,
+		"3",                // Customers
+		"2", "contoso ltd", // Add: refused as you type (unique, ignoring case) …
+		"Fabrikam",                 // … then a new name
+		"3", "3", "Fabrikam, Inc.", // Rename Fabrikam
+		"4", "2", // Delete Contoso Ltd: refused, it has a service
+		"4", "3", "y", // Delete Fabrikam, Inc.
+		"1", // Back
+		"5", // Quit
+	)
+	wantSaid(t, out,
+		`customer "Contoso Ltd" already exists (names are unique, ignoring case)`,
+		"Customer Fabrikam added.",
+		"Customer Fabrikam renamed to Fabrikam, Inc.",
+		"Customer Contoso Ltd still has services, so it cannot be deleted: delete its service first",
+		"Customer Fabrikam, Inc. deleted.",
+	)
+	cs, err := e.store.ListCustomers()
+	if err != nil || len(cs) != 1 || cs[0].Name != "Contoso Ltd" {
+		t.Errorf("customers = %v (%v), want only Contoso Ltd", cs, err)
+	}
+}
+
+func TestAccessibleModeEditsReadsHistoryAndDeletesAService(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "adt-1", "Adatum", demoTenant(t, "Adatum")) // Graph cannot read its secret expiry
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	out := speak(t, e,
+		"2", "2", // Services › adt-1
+		"4", "1", "120", "2026-12-20", // Edit: Hosted Essentials+, 120 users, typed expiry
+		"5", "2", "1", // History: hear the only report's checks, back
+		"6", "n", // Delete? no
+		"6", "y", // Delete? yes: back to the main menu
+		"5",
+	)
+	wantSaid(t, out,
+		"Saved: Hosted Essentials+, 120 users.",
+		"Secret expires: 2026-12-20 (typed from the Entra admin center), 25 d left.",
+		"Validations, newest first (1)",
+		"! Graph permissions: Missing Microsoft Graph application permission(s)",
+		"Nothing was deleted.",
+		"Service adt-1 deleted.",
+	)
+	if _, err := e.store.GetService("adt-1"); err == nil {
+		t.Error("adt-1 was not deleted")
+	}
+	if _, err := e.store.GetService("ctso-dr1"); err != nil {
+		t.Errorf("the other service went too: %v", err)
+	}
+}
+
+// The new secret typed on the accessible service page is validated, saved
+// and never said back.
+func TestAccessibleModeUpdatesTheSecretWithoutSayingIt(t *testing.T) {
+	e := newEnv(t, directoryWithRotatedSecret())
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	out := speak(t, e,
+		"2", "2", // Services › ctso-dr1
+		"3", "Wr08Q~ThisIsNotTheSecretAtAll0000000000Z", // refused: the stored one stays
+		"3", rotatedSecret,
+		"1", "5",
+	)
+	wantSaid(t, out, "The stored secret was not changed", "Client secret replaced.", "Client secret: Nq5****")
+	for _, leak := range []string{rotatedSecret, rotatedSecret[:12], rotatedSecret[len(rotatedSecret)-12:], "ThisIsNotTheSecret"} {
+		if strings.Contains(out, leak) {
+			t.Fatalf("the accessible mode said (a part of) a typed secret %q", leak)
+		}
+	}
+	if svc, _ := e.store.GetService("ctso-dr1"); svc.App.Secret.Reveal() != rotatedSecret {
+		t.Errorf("secret not replaced (hint %s)", svc.App.Secret)
+	}
+}
