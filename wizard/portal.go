@@ -300,7 +300,6 @@ func (p *portalScreen) validateNewSecret() tea.Cmd {
 	return p.start(creds)
 }
 
-
 func (p *portalScreen) openEditForm() {
 	p.mode = portalEdit
 	p.failed = nil // the refused secret's report is old news once the engineer moves on
