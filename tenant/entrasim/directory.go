@@ -122,23 +122,6 @@ var RoleNames = map[string]string{
 	RoleGlobalReader:                     "Global Reader",
 }
 
-// lookupTenant finds a tenant by GUID or by any verified domain, ignoring case.
-func (d *Directory) lookupTenant(idOrDomain string) *Tenant {
-	k := strings.ToLower(idOrDomain)
-	for i := range d.Tenants {
-		t := &d.Tenants[i]
-		if strings.ToLower(t.ID) == k {
-			return t
-		}
-		for _, dom := range t.Domains {
-			if strings.ToLower(dom.Name) == k {
-				return t
-			}
-		}
-	}
-	return nil
-}
-
 func (t *Tenant) app(appID string) *App {
 	for i := range t.Apps {
 		if strings.EqualFold(t.Apps[i].AppID, appID) {

@@ -317,3 +317,21 @@ func TestDemoTenantsMatchDemo(t *testing.T) {
 		t.Errorf("only %d demo outcomes", len(labels))
 	}
 }
+
+// lookupTenant finds a tenant by GUID or by any verified domain, ignoring
+// case, in a directory the server does not hold (the server uses its index).
+func (d *Directory) lookupTenant(idOrDomain string) *Tenant {
+	k := strings.ToLower(idOrDomain)
+	for i := range d.Tenants {
+		t := &d.Tenants[i]
+		if strings.ToLower(t.ID) == k {
+			return t
+		}
+		for _, dom := range t.Domains {
+			if strings.ToLower(dom.Name) == k {
+				return t
+			}
+		}
+	}
+	return nil
+}
