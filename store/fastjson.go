@@ -518,10 +518,7 @@ func (r *fastReader) check() (c tenant.Check) {
 // fastService decodes a service record on the fast path; false means it
 // cannot (rec is then left half-filled and must not be used).
 func fastService(js []byte, rec *serviceRecord, a *arena) bool {
-	if a == nil {
-		a = &arena{grow: 1}
-	}
-	r := &fastReader{b: js, src: string(js), ok: true, a: a}
+	r := newFastReader(js, a)
 	r.service(rec)
 	r.end()
 	return r.ok
