@@ -798,3 +798,72 @@ func TestListManyServices(t *testing.T) {
 		}
 	}
 }
+
+// Values are copied out of their transaction: what a read returned stays
+// intact after bbolt has grown the file and re-mapped it (the memory a
+// transaction's values live in is then unmapped: a string still pointing
+// there would fault or read other bytes). Customers and one service are
+// stored as plain JSON too, the form read without unpacking.
+func TestValuesOutliveTheirTransaction(t *testing.T) {
+	s := openTemp(t)
+	mustCustomer(t, s, "Contoso")
+	mustService(t, s, fullService("con-1", "Contoso"))
+	mustService(t, s, fullService("con-2", "Contoso"))
+	if err := s.RecordValidation("con-1", sampleReport(t0, tenant.StatusFail)); err != nil {
+		t.Fatal(err)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketServices)
+		rec, err := s.decodeService(b.Get(nameKey("con-2")))
+		if err != nil {
+			return err
+		}
+		return putJSON(b, nameKey("con-2"), rec)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() (svc tenant.Service, list []tenant.Service, h []tenant.ValidationReport, cs []tenant.Customer) {
+		t.Helper()
+		var errs [4]error
+		svc, errs[0] = s.GetService("con-2")
+		list, errs[1] = s.ListServices()
+		h, errs[2] = s.History("con-1")
+		cs, errs[3] = s.ListCustomers()
+		if err := errors.Join(errs[:]...); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	svc, list, h, cs := read()
+	fileSize := func() int64 {
+		fi, err := os.Stat(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	size := fileSize()
+	// Grow the file well past its mapping (bbolt re-maps as it grows).
+	s.db.NoSync = true
+	for i := range 400 {
+		mustService(t, s, fullService(fmt.Sprintf("grow-%03d", i), "Contoso"))
+	}
+	if fileSize() <= size {
+		t.Fatal("the file did not grow")
+	}
+	// Overwrite what the first reads saw, so stale memory differs.
+	for _, name := range []string{"con-1", "con-2"} {
+		if err := s.UpdateService(name, func(svc *tenant.Service) error { svc.Users = 499; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc2, _, h2, cs2 := read()
+	svc2.Users, svc2.UpdatedAt = svc.Users, svc.UpdatedAt
+	if !reflect.DeepEqual(svc, svc2) || !reflect.DeepEqual(h, h2) || !reflect.DeepEqual(cs, cs2) {
+		t.Fatal("values read before the file grew changed")
+	}
+	if len(list) != 2 || list[1].Users != 250 || !reflect.DeepEqual(list[1], svc) {
+		t.Fatalf("listed values changed: %+v", list)
+	}
+}
