@@ -112,11 +112,15 @@ func (noTokenCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportH
 
 // fromMSAL turns MSAL's error types into the validator's own, so the one
 // error mapping (entraerrors.go) does not depend on MSAL's internals.
-// MSAL's CallErr carries the request (with the secret in its form body):
-// only the status, headers and answer body are kept.
+// MSAL's CallErr carries the request (with the secret in its form body,
+// which MSAL's errors.Verbose reads out): no error leaving here wraps one.
+// Only the status, headers and answer body are kept.
 func fromMSAL(ctx context.Context, err error) error {
 	var ce msalerrors.CallErr
-	if errors.As(err, &ce) && ce.Resp != nil {
+	if errors.As(err, &ce) && ce.Resp == nil {
+		return fmt.Errorf("Entra ID %s request failed: %s", lastStage(ctx), plainError(ce))
+	}
+	if errors.As(err, &ce) {
 		var body []byte
 		if ce.Resp.Body != nil {
 			body, _ = io.ReadAll(io.LimitReader(ce.Resp.Body, 1<<20))
