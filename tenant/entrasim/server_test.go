@@ -173,6 +173,10 @@ func TestTokenErrors(t *testing.T) {
 			t.Errorf("%s: HTTP %d, want %d", c.name, st, c.status)
 		}
 		checkEntraError(t, m, c.code)
+		// Entra ID never echoes the secret it was sent; neither may its double.
+		if b, _ := json.Marshal(m); strings.Contains(string(b), c.secret) {
+			t.Errorf("%s: the error body repeats the client secret: %s", c.name, b)
+		}
 		if m["correlation_id"] != "11111111-2222-4333-8444-555555555555" {
 			t.Errorf("%s: correlation_id does not echo client-request-id: %v", c.name, m["correlation_id"])
 		}
