@@ -205,10 +205,15 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 }
 
 // putPacked stores a value packed (see pack): service records and reports.
+// A value larger than a read accepts (maxValue) is refused here rather than
+// written and then read back as damaged.
 func putPacked(b *bolt.Bucket, key []byte, v any) error {
 	data, err := encode(v)
 	if err != nil {
 		return err
+	}
+	if len(data) > maxValue {
+		return fmt.Errorf("the record of %s is too large to store (%d bytes, at most %d)", key, len(data), maxValue)
 	}
 	return b.Put(key, pack(data))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -127,5 +128,28 @@ func TestPackedFormatsFrozen(t *testing.T) {
 		if err != nil || string(got) != c.js {
 			t.Errorf("a value packed in format %d no longer unpacks to what it held (%v):\n got %s\nwant %s", packed[0], err, got, c.js)
 		}
+	}
+}
+
+// A record too large for a read to accept is refused when written, not
+// stored and then reported as damaged on every read.
+func TestTooLargeRecordRefused(t *testing.T) {
+	s := openTemp(t)
+	mustCustomer(t, s, "Contoso")
+	svc := fullService("con-1", "Contoso")
+	svc.LastValidation.Checks[0].Detail = strings.Repeat("x", maxValue)
+	err := s.CreateService(svc)
+	if err == nil || !strings.Contains(err.Error(), "too large to store") {
+		t.Fatalf("CreateService of a %d-byte record = %v", maxValue, err)
+	}
+	if _, err := s.GetService("con-1"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the refused record was stored: %v", err)
+	}
+	mustService(t, s, fullService("con-1", "Contoso"))
+	if err := s.RecordValidation("con-1", *svc.LastValidation); err == nil {
+		t.Fatal("RecordValidation stored a report too large to read back")
+	}
+	if got, err := s.GetService("con-1"); err != nil || len(got.LastValidation.Checks[0].Detail) > 100 {
+		t.Fatalf("after the refused report: %v", err)
 	}
 }
