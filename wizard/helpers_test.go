@@ -119,6 +119,29 @@ type harness struct {
 	quit bool
 	// seen, when set, is called with every message after the model took it.
 	seen func(tea.Msg)
+	// secrets, once set, must not appear in any frame drawn after that.
+	secrets []string
+}
+
+// leaked reports which of secrets (whole, or its first or last ten
+// characters) text shows.
+func leaked(text string, secrets ...string) string {
+	for _, s := range secrets {
+		for _, part := range []string{s, s[:min(10, len(s))], s[max(len(s)-10, 0):]} {
+			if strings.Contains(text, part) {
+				return part
+			}
+		}
+	}
+	return ""
+}
+
+// noSecret fails the test if text shows (a part of) one of secrets.
+func noSecret(t testing.TB, where, text string, secrets ...string) {
+	t.Helper()
+	if part := leaked(text, secrets...); part != "" {
+		t.Fatalf("%s shows (a part of) a typed secret: %q", where, part)
+	}
 }
 
 func newHarness(t testing.TB, opts Options) *harness {
@@ -132,6 +155,10 @@ func (h *harness) send(msg tea.Msg) {
 	h.m = m
 	if h.seen != nil {
 		h.seen(msg)
+	}
+	if len(h.secrets) > 0 {
+		h.t.Helper()
+		noSecret(h.t, "a frame", h.m.View(), h.secrets...)
 	}
 	h.run(cmd)
 }
@@ -230,6 +257,14 @@ func (p *prog) waitFor(s string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitForMasked waits for the frame that shows secret typed in full, as
+// bullets: the renderer skips frames when keys come fast, and a test that
+// scans the output for the secret needs the frame that would show it.
+func (p *prog) waitForMasked(secret string) {
+	p.t.Helper()
+	p.waitFor(strings.Repeat("•", len([]rune(secret))))
 }
 
 // send sends a key; waitFor then looks at what was written after it.

@@ -1,10 +1,11 @@
 package wizard
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"time"
 
 	"onboard/tenant"
 	"onboard/tenant/entrasim"
@@ -48,6 +49,7 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 	p.typ("s")
 	p.waitFor("New client secret")
 	p.typ("Wr08Q~ThisIsNotTheSecretAtAll0000000000Z")
+	p.waitForMasked("Wr08Q~ThisIsNotTheSecretAtAll0000000000Z")
 	p.enter()
 	p.waitFor("the stored one was not changed")
 	svc, err := e.store.GetService("ctso-dr1")
@@ -65,11 +67,13 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 	p.typ("s")
 	p.waitFor("New client secret")
 	p.typ(rotatedSecret)
+	p.waitForMasked(rotatedSecret)
 	p.enter()
 	p.waitFor("Client secret replaced")
 	p.typ("h")
 	p.waitFor("3 validations")
 	p.quit()
+	noSecret(t, "the terminal output", p.all.String(), d.Secret, rotatedSecret, "Wr08Q~ThisIsNotTheSecretAtAll0000000000Z")
 
 	svc, err = e.store.GetService("ctso-dr1")
 	if err != nil {
@@ -91,4 +95,26 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 	if svc.State != tenant.StateActive {
 		t.Errorf("state = %s", svc.State)
 	}
+}
+
+// Every frame of Update client secret, drawn after each key: the typed
+// secret is masked while typed, and gone from the page after it.
+func TestServicePageNeverDrawsTheNewSecret(t *testing.T) {
+	e := newEnv(t, directoryWithRotatedSecret())
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	wrong := "Wr08Q~ThisIsNotTheSecretAtAll0000000000Z"
+	h := newHarness(t, e.options())
+	h.secrets = []string{d.Secret, rotatedSecret, wrong}
+	h.menuTo(1)
+	h.enter()
+	for _, s := range []string{wrong, rotatedSecret} {
+		h.typ("s")
+		h.typ(s)
+		h.contains(strings.Repeat("•", len(s)))
+		h.enter()
+	}
+	h.contains("Client secret replaced")
+	h.typ("h")
+	h.contains("2 validations") // the first, and the rotated secret's
 }

@@ -130,6 +130,7 @@ func TestPendingServiceGetsCredentialsFromItsPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHarness(t, e.options())
+	h.secrets = []string{d.Secret}
 	h.menuTo(1)
 	h.enter()
 	h.contains("pending authentication")
@@ -280,10 +281,35 @@ func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	h.contains("These demo secrets")
 	h.key(tea.KeyDown)
 	h.typ("a") // add a service with Fabrikam's credentials
+	// The demo screen shows the sample secrets; no other screen may.
+	for _, d := range opts.Demo {
+		h.secrets = append(h.secrets, d.Secret)
+	}
+	noSecret(t, "the credentials step", h.m.View(), h.secrets...)
 	f := h.flow()
 	if got := f.credForm.fields[1].value(); got != opts.Demo[1].ClientID {
 		t.Errorf("client ID %q, want Fabrikam's", got)
 	}
+	h.enter()
+	h.typ("Fabrikam")
+	h.enter()
+	h.typ("fab-1")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.typ("10")
+	h.enter()
+	h.enter()
+	h.contains("Client secret")
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlD}) // the next demo tenant's credentials
+	h.contains("Filled in from demo tenant")
+	h.enter() // validate
+	h.contains("Validation result")
+	h.enter() // Next (Northwind passes with a warning)
+	h.enter()
+	h.contains("Summary")
+	h.enter()
+	h.contains("M365 Configuration")
 }
 
 func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
