@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"onboard/tenant"
 )
 
@@ -125,19 +127,28 @@ func TestRecordValidationsSkipsMissingService(t *testing.T) {
 	if err := s.DeleteService("con-2"); err != nil {
 		t.Fatal(err)
 	}
+	// A damaged record is skipped as well, and named.
+	mustService(t, s, pendingService("broken", "Contoso"))
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketServices).Put(nameKey("broken"), []byte{formatPacked1, 0xff})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	batch := []Recorded{
 		{Name: "con-1", Report: sampleReport(t0, tenant.StatusPass)},
 		{Name: "con-2", Report: sampleReport(t0, tenant.StatusPass)},
+		{Name: "broken", Report: sampleReport(t0, tenant.StatusPass)},
 		{Name: "con-3", Report: sampleReport(t0, tenant.StatusFail)},
 		{Name: "gone", Report: sampleReport(t0, tenant.StatusPass)},
 	}
-	err := s.RecordValidations(batch)
-	wantKind(t, err, ErrNotFound, `"con-2"`, `"gone"`)
-	if strings.Contains(err.Error(), `"con-1"`) || strings.Contains(err.Error(), `"con-3"`) {
+	err = s.RecordValidations(batch)
+	wantKind(t, err, ErrNotFound, `"con-2"`, `"gone"`, "of broken: read service: the stored value is damaged")
+	if strings.Contains(err.Error(), "con-1") || strings.Contains(err.Error(), "con-3") {
 		t.Errorf("error names services that were recorded: %v", err)
 	}
 	var joined interface{ Unwrap() []error }
-	if !errors.As(err, &joined) || len(joined.Unwrap()) != 2 {
+	if !errors.As(err, &joined) || len(joined.Unwrap()) != 3 {
 		t.Fatalf("want one error per skipped entry, got %v", err)
 	}
 	for name, status := range map[string]tenant.Status{"con-1": tenant.StatusPass, "con-3": tenant.StatusFail} {

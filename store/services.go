@@ -376,7 +376,8 @@ func (s *Store) RecordValidations(batch []Recorded) error {
 		for _, e := range batch {
 			rec, err := s.getService(tx, e.Name)
 			if err != nil {
-				skipped = append(skipped, fmt.Errorf("record validation: %w", err))
+				// A damaged record's error does not name it: say which.
+				skipped = append(skipped, fmt.Errorf("record the validation of %s: %w", e.Name, err))
 				continue
 			}
 			if err := s.record(tx, rec, nil, e.Report, now); err != nil {
