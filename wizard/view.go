@@ -16,7 +16,17 @@ import (
 // Rendering helpers shared by the screens.
 
 // wrap word-wraps text to w cells.
-func wrap(text string, w int) string { return ansi.Wordwrap(text, max(w, 20), "") }
+func wrap(text string, w int) string { return wordwrap(text, max(w, 20)) }
+
+// wordwrap wraps at spaces only. ansi.Wordwrap also breaks after every
+// hyphen, which cut Tenant IDs and Application IDs in the check details in
+// two (8d3c5a0e-6b1f-4e2a-9c7d-⏎1f2e3a4b5c60) so they could no longer be
+// copied or read as one; a non-breaking hyphen (as wide) stands in for the
+// wrap.
+func wordwrap(text string, w int) string {
+	const nbHyphen = "\u2011"
+	return strings.ReplaceAll(ansi.Wordwrap(strings.ReplaceAll(text, "-", nbHyphen), w, ""), nbHyphen, "-")
+}
 
 // facts renders label/value pairs in two aligned columns, wrapping long
 // values under their column.
@@ -28,7 +38,7 @@ func facts(s styles, rows [][2]string, width int) string {
 	var b strings.Builder
 	for i, r := range rows {
 		label := s.Label.Render(fmt.Sprintf("%-*s", lw, r[0]))
-		val := ansi.Wordwrap(r[1], max(width-lw-2, 20), "")
+		val := wordwrap(r[1], max(width-lw-2, 20))
 		val = strings.ReplaceAll(val, "\n", "\n"+strings.Repeat(" ", lw+2))
 		b.WriteString(label + "  " + val)
 		if i < len(rows)-1 {
@@ -87,7 +97,7 @@ func checkLines(s styles, checks []tenant.Check, width int) string {
 // indentWrap wraps text to width, the first line after first and the
 // continuation lines after rest.
 func indentWrap(text string, width int, first, rest string) string {
-	w := ansi.Wordwrap(text, max(width-len(rest), 20), "")
+	w := wordwrap(text, max(width-len(rest), 20))
 	return first + strings.ReplaceAll(w, "\n", "\n"+rest)
 }
 
