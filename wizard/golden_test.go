@@ -88,6 +88,9 @@ func TestGolden(t *testing.T) {
 	t.Run("summary", func(t *testing.T) { requireGolden(t, h) })
 	h.enter()
 	t.Run("service_page", func(t *testing.T) { requireGolden(t, h) })
+	h.typ("h")
+	t.Run("history", func(t *testing.T) { requireGolden(t, h) })
+	h.esc()
 
 	h.esc()
 	h.key(tea.KeyDown)
@@ -101,6 +104,10 @@ func TestGolden(t *testing.T) {
 	h.key(tea.KeyDown)
 	h.enter()
 	t.Run("secret_expiry", func(t *testing.T) { requireGolden(t, h) })
+	h.esc()
+	h.key(tea.KeyUp)
+	h.enter()
+	t.Run("customers", func(t *testing.T) { requireGolden(t, h) })
 }
 
 func TestGoldenPendingInstructions(t *testing.T) {

@@ -461,7 +461,11 @@ func (p *portalScreen) viewHistory() string {
 		return s.Faint.Render("No validation recorded yet.")
 	}
 	var b strings.Builder
-	b.WriteString(fmt.Sprintf("%d validations, newest first.\n\n", len(p.history)))
+	if len(p.history) == 1 {
+		b.WriteString("1 validation.\n\n")
+	} else {
+		b.WriteString(fmt.Sprintf("%d validations, newest first.\n\n", len(p.history)))
+	}
 	listH := min(len(p.history), 6)
 	b.WriteString(p.histPick.view(listH) + "\n\n")
 	o, _ := p.histPick.selected()
