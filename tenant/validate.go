@@ -318,6 +318,53 @@ func (v *Validator) ValidateMany(ctx context.Context, services []Service, concur
 	wg.Wait()
 }
 
+// Validated is one finished validation of ValidateInBatches.
+type Validated struct {
+	Service Service
+	Report  *ValidationReport
+}
+
+// ValidateInBatches is ValidateMany for callers that save what they get:
+// each is called (never concurrently) with every validation that finished
+// while its previous call ran, so a slow write (one transaction, one
+// fsync) is paid per batch rather than per service, and never holds up the
+// validations. Every report delivered is handed to each before it returns;
+// validations cut short by a cancellation are not delivered (ValidateMany).
+func (v *Validator) ValidateInBatches(ctx context.Context, services []Service, concurrency int, each func([]Validated)) {
+	queue := make(chan Validated, len(services))
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		inBatches(queue, each)
+	}()
+	v.ValidateMany(ctx, services, concurrency, func(s Service, r *ValidationReport) {
+		queue <- Validated{Service: s, Report: r}
+	})
+	close(queue)
+	<-written
+}
+
+// inBatches calls each with everything waiting in q (at least one value),
+// again and again, until q is closed and drained.
+func inBatches[T any](q <-chan T, each func([]T)) {
+	for first := range q {
+		batch := []T{first}
+	waiting:
+		for {
+			select {
+			case x, ok := <-q:
+				if !ok {
+					break waiting
+				}
+				batch = append(batch, x)
+			default:
+				break waiting
+			}
+		}
+		each(batch)
+	}
+}
+
 // safeHint is the secret's hint, or nothing when the "secret" is so short
 // that its first three characters are all of it.
 func safeHint(s Secret) string {

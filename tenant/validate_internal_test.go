@@ -76,3 +76,24 @@ func TestFromMSALDropsTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestInBatches: each gets everything waiting, including what arrived
+// while its previous call ran, and nothing is left when q closes.
+func TestInBatches(t *testing.T) {
+	q := make(chan int, 8)
+	q <- 1
+	q <- 2
+	var got [][]int
+	inBatches(q, func(b []int) {
+		got = append(got, b)
+		if len(got) == 1 { // values finishing while the first batch is written
+			q <- 3
+			q <- 4
+			q <- 5
+			close(q)
+		}
+	})
+	if fmt.Sprint(got) != "[[1 2] [3 4 5]]" {
+		t.Errorf("batches %v, want [[1 2] [3 4 5]]", got)
+	}
+}
