@@ -35,9 +35,9 @@ func TestProgressLine(t *testing.T) {
 func TestProgressIsSilentWhenNotATerminal(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(&buf, 3, time.Now)
-	p.step()
-	p.step()
-	p.step()
+	p.step(1)
+	p.step(1)
+	p.step(1)
 	p.finish()
 	if buf.Len() != 0 {
 		t.Errorf("progress written to a non-terminal: %q", buf.String())
@@ -206,7 +206,7 @@ func TestRecordBatch(t *testing.T) {
 	if _, err := st.CreateCustomer("Contoso Ltd"); err != nil {
 		t.Fatal(err)
 	}
-	var batch []finished
+	var batch []tenant.Validated
 	for _, name := range []string{"ALPHA", "BRAVO", "CHARLIE"} {
 		svc := tenant.Service{
 			Name: name, Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
@@ -217,7 +217,7 @@ func TestRecordBatch(t *testing.T) {
 		}
 		rep := &tenant.ValidationReport{At: time.Now(), TenantID: fxHealthy.tenantID, Roles: []string{}, Permissions: []string{}}
 		rep.Add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: "ok"})
-		batch = append(batch, finished{svc: svc, report: rep})
+		batch = append(batch, tenant.Validated{Service: svc, Report: rep})
 	}
 	if err := st.DeleteService("BRAVO"); err != nil {
 		t.Fatal(err)
@@ -226,9 +226,9 @@ func TestRecordBatch(t *testing.T) {
 	recorded, errs := recordBatch(st, batch)
 	var names []string
 	for _, r := range recorded {
-		names = append(names, r.svc.Name)
-		if r.svc.LastValidation != r.report {
-			t.Errorf("%s: the report was not folded into the service", r.svc.Name)
+		names = append(names, r.Service.Name)
+		if r.Service.LastValidation != r.Report {
+			t.Errorf("%s: the report was not folded into the service", r.Service.Name)
 		}
 	}
 	if strings.Join(names, ",") != "ALPHA,CHARLIE" {
@@ -241,25 +241,6 @@ func TestRecordBatch(t *testing.T) {
 		if h, err := st.History(name); err != nil || len(h) != 1 {
 			t.Errorf("%s history: %d reports, %v", name, len(h), err)
 		}
-	}
-}
-
-// TestReadyTakesWhatIsWaiting: the writer's batch is what has finished,
-// without waiting for more, and ends at a closed queue.
-func TestReadyTakesWhatIsWaiting(t *testing.T) {
-	q := make(chan finished, 4)
-	if got := ready(q); len(got) != 0 {
-		t.Fatalf("empty queue gave %d", len(got))
-	}
-	q <- finished{svc: tenant.Service{Name: "A"}}
-	q <- finished{svc: tenant.Service{Name: "B"}}
-	if got := ready(q); len(got) != 2 || got[0].svc.Name != "A" || got[1].svc.Name != "B" {
-		t.Fatalf("ready = %v", got)
-	}
-	q <- finished{svc: tenant.Service{Name: "C"}}
-	close(q)
-	if got := ready(q); len(got) != 1 {
-		t.Fatalf("closed queue: ready = %v", got)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -58,12 +57,6 @@ when it is a terminal.`,
 	f.IntVar(&concurrency, "concurrency", defaultConcurrency, "validations in flight at once (1–256)")
 	f.BoolVar(&asJSON, "json", false, "print the validated services as JSON")
 	return c
-}
-
-// finished is one validation, kept for the summary.
-type finished struct {
-	svc    tenant.Service
-	report *tenant.ValidationReport
 }
 
 func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) error {
@@ -117,44 +110,29 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		return writeJSON(a.stdout, []serviceView{})
 	}
 
-	// Reports are recorded by one writer so that a slow disk never holds
-	// up the validations; every report handed to it is written before
-	// the command returns, interrupted or not. Each write takes whatever
-	// has finished meanwhile: one transaction (one fsync, ~12 ms) per
-	// batch instead of per report, while a report still reaches the
-	// database soon after its validation ends.
-	queue := make(chan finished, len(services))
+	// Reports are recorded as they arrive, each write taking whatever has
+	// finished meanwhile: one transaction (one fsync, ~12 ms) per batch
+	// instead of per report, and the validations never wait for the disk.
+	// On ctrl+c no more validations start and those cut short are not
+	// delivered (their failure would say nothing about the credentials);
+	// everything delivered is recorded before this returns.
 	var (
-		wg        sync.WaitGroup
-		recorded  []finished
+		recorded  []tenant.Validated
 		recordErr []error
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for r := range queue {
-			ok, errs := recordBatch(st, append([]finished{r}, ready(queue)...))
-			recorded = append(recorded, ok...)
-			recordErr = append(recordErr, errs...)
-		}
-	}()
-
 	prog := newProgress(a.stderr, len(services), a.now)
-	// On ctrl+c ValidateMany starts no more validations and does not
-	// deliver the ones it cut short (their failure would say nothing
-	// about the credentials), so everything delivered is recorded.
-	a.val.ValidateMany(a.ctx, services, concurrency, func(s tenant.Service, r *tenant.ValidationReport) {
-		prog.step()
-		queue <- finished{svc: s, report: r}
+	a.val.ValidateInBatches(a.ctx, services, concurrency, func(batch []tenant.Validated) {
+		prog.step(len(batch))
+		ok, errs := recordBatch(st, batch)
+		recorded = append(recorded, ok...)
+		recordErr = append(recordErr, errs...)
 	})
-	close(queue)
-	wg.Wait()
 	prog.finish()
 
-	sort.Slice(recorded, func(i, j int) bool { return recorded[i].svc.Name < recorded[j].svc.Name })
+	sort.Slice(recorded, func(i, j int) bool { return recorded[i].Service.Name < recorded[j].Service.Name })
 	failed := 0
 	for _, r := range recorded {
-		if r.report.Status == tenant.StatusFail {
+		if r.Report.Status == tenant.StatusFail {
 			failed++
 		}
 	}
@@ -162,7 +140,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	if asJSON {
 		views := make([]serviceView, 0, len(recorded))
 		for _, r := range recorded {
-			views = append(views, viewOf(r.svc, now))
+			views = append(views, viewOf(r.Service, now))
 		}
 		if err := writeJSON(a.stdout, views); err != nil {
 			return err
@@ -171,7 +149,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		tw := table(a.stdout)
 		fmt.Fprintln(tw, "NAME\tSTATUS\tTENANT\tDAYS LEFT\tSUMMARY")
 		for _, r := range recorded {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.svc.Name, r.report.Status, orDash(r.report.TenantName), daysLeft(r.svc, now), summary(r.report))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Service.Name, r.Report.Status, orDash(r.Report.TenantName), daysLeft(r.Service, now), summary(r.Report))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -191,32 +169,16 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	return nil
 }
 
-// ready takes the reports already waiting in q, without blocking.
-func ready(q <-chan finished) []finished {
-	var out []finished
-	for {
-		select {
-		case r, ok := <-q:
-			if !ok {
-				return out
-			}
-			out = append(out, r)
-		default:
-			return out
-		}
-	}
-}
-
 // recordBatch records reports in one transaction and returns those
 // recorded, folded into their services. A write failure records none. A
 // service the store could not read (deleted since it was listed) is
 // skipped while the others are recorded; the store's error does not say
 // which entry it was, so the batch's services are looked up again: this
 // happens only when the store has already said something went wrong.
-func recordBatch(st *store.Store, batch []finished) (recorded []finished, errs []error) {
+func recordBatch(st *store.Store, batch []tenant.Validated) (recorded []tenant.Validated, errs []error) {
 	entries := make([]store.Recorded, len(batch))
-	for i, f := range batch {
-		entries[i] = store.Recorded{Name: f.svc.Name, Report: *f.report}
+	for i, v := range batch {
+		entries[i] = store.Recorded{Name: v.Service.Name, Report: *v.Report}
 	}
 	err := st.RecordValidations(entries)
 	if err != nil {
@@ -226,14 +188,14 @@ func recordBatch(st *store.Store, batch []finished) (recorded []finished, errs [
 		}
 		errs = skipped.Unwrap()
 	}
-	for _, f := range batch {
+	for _, v := range batch {
 		if err != nil {
-			if _, gerr := st.GetService(f.svc.Name); gerr != nil && !errors.Is(gerr, store.ErrCannotUnseal) {
+			if _, gerr := st.GetService(v.Service.Name); gerr != nil && !errors.Is(gerr, store.ErrCannotUnseal) {
 				continue
 			}
 		}
-		f.svc.Apply(f.report)
-		recorded = append(recorded, f)
+		v.Service.Apply(v.Report)
+		recorded = append(recorded, v)
 	}
 	return recorded, errs
 }
@@ -263,8 +225,9 @@ func newProgress(w io.Writer, total int, now func() time.Time) *progress {
 	return p
 }
 
-func (p *progress) step() {
-	p.done++
+// step counts n more validations done.
+func (p *progress) step(n int) {
+	p.done += n
 	if p.w == nil {
 		return
 	}
