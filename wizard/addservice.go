@@ -202,8 +202,10 @@ func (f *addFlow) bindings() []key.Binding {
 		return []key.Binding{k.Move, withHelp(k.Enter, "next"), back, quit}
 	case stepCustomer:
 		return []key.Binding{k.Filter, k.Move, withHelp(k.Enter, "next"), back, quit}
-	case stepNewCustomer, stepName, stepUsers, stepM365:
+	case stepName:
 		return []key.Binding{k.NextFld, withHelp(k.Enter, "next"), back, quit}
+	case stepNewCustomer, stepUsers, stepM365: // one field to type in
+		return []key.Binding{withHelp(k.Enter, "next"), back, quit}
 	case stepKnownApp:
 		return []key.Binding{k.Toggle, withHelp(k.Enter, "next"), back, quit}
 	case stepCredentials:

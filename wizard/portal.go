@@ -101,6 +101,9 @@ func (p *portalScreen) bindings() []key.Binding {
 	case portalValidating:
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	case portalSecret, portalEdit:
+		if len(p.form.fields) == 1 { // the new secret alone
+			return []key.Binding{withHelp(k.Enter, "validate and save"), withHelp(k.Back, "cancel")}
+		}
 		return []key.Binding{k.NextFld, withHelp(k.Enter, "next / save"), withHelp(k.Back, "cancel")}
 	case portalHistory:
 		return []key.Binding{k.Move, k.Scroll, k.Back}
