@@ -15,6 +15,26 @@ import (
 	"onboard/tenant/entrasim"
 )
 
+// toCredentials walks the add flow from its first step (service type) to
+// the credentials, for a new customer, with no full name, Hosted
+// Essentials+ and 10 users.
+func (h *harness) toCredentials(customer, name string) {
+	h.t.Helper()
+	h.enter()
+	h.typ(customer)
+	h.enter() // a name no customer has: New customer
+	h.typ(name)
+	h.enter()
+	h.enter() // no full name
+	h.enter() // Hosted Essentials+
+	h.typ("10")
+	h.enter()
+	h.enter() // Use known App registration
+	if f := h.flow(); f.step != stepCredentials {
+		h.t.Fatalf("walked to %s, want the credentials", f.step)
+	}
+}
+
 // menuTo opens the main-menu entry at index i.
 func (h *harness) menuTo(i int) {
 	for range i {
@@ -290,16 +310,7 @@ func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	if got := f.credForm.fields[1].value(); got != opts.Demo[1].ClientID {
 		t.Errorf("client ID %q, want Fabrikam's", got)
 	}
-	h.enter()
-	h.typ("Fabrikam")
-	h.enter()
-	h.typ("fab-1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
-	h.enter()
+	h.toCredentials("Fabrikam", "fab-1")
 	h.contains("Client secret")
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlD}) // the next demo tenant's credentials
 	h.contains("Filled in from demo tenant")
@@ -420,16 +431,7 @@ func TestValidatingShowsEachCheckAsItCompletes(t *testing.T) {
 	opts.Demo = entrasim.DemoTenants(testNow) // "a": Contoso's credentials
 	h := newHarness(t, opts)
 	h.typ("a")
-	h.enter()
-	h.typ("Contoso Ltd")
-	h.enter()
-	h.typ("ctso-dr1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
-	h.enter()
+	h.toCredentials("Contoso Ltd", "ctso-dr1")
 	var frames []string
 	h.seen = func(msg tea.Msg) {
 		if _, ok := msg.(checkMsg); ok {
@@ -542,16 +544,7 @@ func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 	h.key(tea.KeyDown)
 	h.key(tea.KeyDown)
 	h.typ("a") // Northwind: no admin
-	h.enter()
-	h.typ("Northwind")
-	h.enter()
-	h.typ("nw-1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
-	h.enter()
+	h.toCredentials("Northwind", "nw-1")
 	h.enter() // on the Tenant ID, the rest filled in by the demo
 	if f := h.flow(); f.step != stepResult {
 		t.Fatalf("step %s: the empty optional admin filled in by the demo cost an Enter", f.step)
@@ -559,17 +552,8 @@ func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 
 	// Typed by hand, Enter on the secret goes to the admin.
 	h = newHarness(t, e.options())
-	h.enter()
-	h.enter()
-	h.typ("Northwind")
-	h.enter()
-	h.typ("nw-1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
-	h.enter()
+	h.enter() // Add service
+	h.toCredentials("Northwind", "nw-1")
 	d := demoTenant(t, "Northwind")
 	for _, v := range []string{d.TenantID, d.ClientID, d.Secret} {
 		h.typ(v)
