@@ -16,11 +16,7 @@ type tokenClaims struct {
 	AZP      string   `json:"azp"`   // v2 tokens
 	ObjectID string   `json:"oid"`
 	Roles    []string `json:"roles"`
-	IDType   string   `json:"idtyp"`
-	Issuer   string   `json:"iss"`
-	Version  string   `json:"ver"`
 	AppName  string   `json:"app_displayname"`
-	Expires  int64    `json:"exp"`
 }
 
 // Client is the application the token was issued to: appid in v1 tokens,
