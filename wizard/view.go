@@ -21,11 +21,16 @@ func wrap(text string, w int) string { return wordwrap(text, max(w, 20)) }
 // wordwrap wraps at spaces only. ansi.Wordwrap also breaks after every
 // hyphen, which cut Tenant IDs and Application IDs in the check details in
 // two (8d3c5a0e-6b1f-4e2a-9c7d-⏎1f2e3a4b5c60) so they could no longer be
-// copied or read as one; a non-breaking hyphen (as wide) stands in for the
-// wrap.
+// copied or read as one. And a portal path ("Identity > Applications")
+// breaks after its ">", not before: a line that starts with "> " looks like
+// the cursor. Non-breaking stand-ins, as wide, hold them during the wrap.
+var (
+	wrapHold    = strings.NewReplacer("-", "\u2011", " >", "\u00a0>")
+	wrapRelease = strings.NewReplacer("\u2011", "-", "\u00a0>", " >")
+)
+
 func wordwrap(text string, w int) string {
-	const nbHyphen = "\u2011"
-	return strings.ReplaceAll(ansi.Wordwrap(strings.ReplaceAll(text, "-", nbHyphen), w, ""), nbHyphen, "-")
+	return wrapRelease.Replace(ansi.Wordwrap(wrapHold.Replace(text), w, ""))
 }
 
 // facts renders label/value pairs in two aligned columns, wrapping long
