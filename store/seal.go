@@ -97,23 +97,26 @@ func (s *sealer) unseal(service string, sealed []byte) (tenant.Secret, error) {
 
 // loadKey finds the sealing key: Options.Key, else ONBOARD_KEY, else the key
 // file (Options.KeyFile, ONBOARD_KEY_FILE, or onboard.key beside the
-// database), which is created on first use.
-func loadKey(dbPath string, opts Options) (*sealer, error) {
+// database), which is created on first use. created names the key file when
+// this call created it.
+func loadKey(dbPath string, opts Options) (sl *sealer, created string, err error) {
 	if opts.Key != nil {
-		return newSealer(opts.Key, "the key given in store.Options")
+		sl, err = newSealer(opts.Key, "the key given in store.Options")
+		return sl, "", err
 	}
 	if v := strings.TrimSpace(os.Getenv(EnvKey)); v != "" {
 		key, err := base64.StdEncoding.DecodeString(v)
 		if err != nil {
-			return nil, kindErr([]error{ErrBadKey},
+			return nil, "", kindErr([]error{ErrBadKey},
 				"%s is not valid base64 (make one with: head -c 32 /dev/urandom | base64)", EnvKey)
 		}
 		if len(key) != KeySize {
-			return nil, kindErr([]error{ErrBadKey},
+			return nil, "", kindErr([]error{ErrBadKey},
 				"%s must be %d bytes in base64, it decodes to %d bytes (make one with: head -c 32 /dev/urandom | base64)",
 				EnvKey, KeySize, len(key))
 		}
-		return newSealer(key, EnvKey)
+		sl, err = newSealer(key, EnvKey)
+		return sl, "", err
 	}
 	file := opts.KeyFile
 	if file == "" {
@@ -122,28 +125,33 @@ func loadKey(dbPath string, opts Options) (*sealer, error) {
 	if file == "" {
 		file = filepath.Join(filepath.Dir(dbPath), KeyFileName)
 	}
-	key, err := readOrCreateKeyFile(file)
+	key, made, err := readOrCreateKeyFile(file)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return newSealer(key, "key file "+file)
+	if made {
+		created = file
+	}
+	sl, err = newSealer(key, "key file "+file)
+	return sl, created, err
 }
 
 // readOrCreateKeyFile reads the key file, creating it with a fresh random
-// key when it does not exist yet.
-func readOrCreateKeyFile(file string) ([]byte, error) {
+// key when it does not exist yet; created says this call created it.
+func readOrCreateKeyFile(file string) (key []byte, created bool, err error) {
 	for range 3 {
 		key, err := readKeyFile(file)
 		if !errors.Is(err, fs.ErrNotExist) {
-			return key, err
+			return key, created, err
 		}
 		err = createKeyFile(file)
 		if err != nil && !errors.Is(err, fs.ErrExist) {
-			return nil, err
+			return nil, false, err
 		}
 		// Created by us or by a process that won the race: read it back.
+		created = err == nil
 	}
-	return nil, fmt.Errorf("key file %s: created but cannot be read back", file)
+	return nil, false, fmt.Errorf("key file %s: created but cannot be read back", file)
 }
 
 func readKeyFile(file string) ([]byte, error) {

@@ -291,7 +291,7 @@ func TestKeyFileCreationRace(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			keys[i], errs[i] = readOrCreateKeyFile(file)
+			keys[i], _, errs[i] = readOrCreateKeyFile(file)
 		}()
 	}
 	close(start)
@@ -385,4 +385,38 @@ func FuzzParseKeyFile(f *testing.F) {
 			t.Fatalf("error %v is not ErrBadKey", err)
 		}
 	})
+}
+
+// A key file that has gone missing is not silently replaced while the
+// database holds secrets sealed with it: the new key could never unseal
+// them, and secrets saved later would be sealed with a second key.
+func TestLostKeyFileNotReplaced(t *testing.T) {
+	s, path := openWithKeyFile(t)
+	mustService(t, s, pendingService("pend-1", "Contoso"))
+	s.Close()
+	keyFile := filepath.Join(filepath.Dir(path), KeyFileName)
+	// Without secrets in the database, a new key loses nothing.
+	os.Remove(keyFile)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("database without secrets, key file gone: %v", err)
+	}
+	mustService(t, s, fullService("con-1", "Contoso"))
+	s.Close()
+	saved, err := os.ReadFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	os.Remove(keyFile)
+	_, err = Open(path, Options{})
+	wantKind(t, err, ErrCannotUnseal, "there is no key file "+keyFile, "service con-1", "restore that key file", EnvKeyFile)
+	if _, serr := os.Stat(keyFile); !errors.Is(serr, os.ErrNotExist) {
+		t.Fatalf("a new key file was left in place of the lost one: %v", serr)
+	}
+	// Once the key file is back, everything opens and unseals.
+	if err := os.WriteFile(keyFile, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	reopenAndReveal(t, path, Options{})
 }

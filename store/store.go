@@ -47,7 +47,8 @@ type Options struct {
 	Key []byte
 	// KeyFile is the key file to use when no key is given. Empty:
 	// ONBOARD_KEY_FILE, else onboard.key beside the database. It is created
-	// (0600, random key) when it does not exist.
+	// (0600, random key) when it does not exist, unless the database
+	// already holds sealed secrets (then Open fails with ErrCannotUnseal).
 	KeyFile string
 	// Timeout is how long to wait for another process to release the
 	// database. Zero: DefaultTimeout.
@@ -85,7 +86,9 @@ func DefaultPath() (string, error) {
 // open, Open gives up after opts.Timeout with an error wrapping ErrInUse.
 // A database written by a newer schema is refused with ErrNewerSchema.
 // The sealing key is loaded (or its file created) here, so a bad key or a
-// key file with loose permissions is reported before any work is done.
+// key file with loose permissions is reported before any work is done. A
+// missing key file is not replaced by a new key while the database holds
+// secrets sealed with the old one (ErrCannotUnseal, naming the file).
 func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open store: no database path given")
@@ -116,12 +119,50 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if s.seal, err = loadKey(path, opts); err != nil {
+	var created string
+	if s.seal, created, err = loadKey(path, opts); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
+	if created != "" {
+		if err := s.refuseNewKey(created); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
+
+// refuseNewKey undoes the creation of a key file for a database that
+// already holds sealed secrets: they were sealed with another key, which a
+// new one can never unseal, and secrets saved from now on would be sealed
+// with a second key. The key file has been lost, moved, or is named
+// differently in this shell (ONBOARD_KEY_FILE, ONBOARD_KEY).
+func (s *Store) refuseNewKey(keyFile string) error {
+	sealed := ""
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketServices).ForEach(func(_, v []byte) error {
+			if rec, err := s.decodeService(v); err == nil && rec.Sealed != nil {
+				sealed = rec.Name
+				return errStop
+			}
+			return nil
+		})
+	})
+	if sealed == "" {
+		return nil
+	}
+	if err := os.Remove(keyFile); err != nil {
+		return fmt.Errorf("open store %s: remove the key file just created: %w", s.path, err)
+	}
+	return kindErr([]error{ErrCannotUnseal},
+		"open store %s: there is no key file %s, but the database holds client secrets (service %s, …) sealed with a key: "+
+			"restore that key file, or give its key with %s or %s (a new key could never unseal them)",
+		s.path, keyFile, sealed, EnvKeyFile, EnvKey)
+}
+
+// errStop ends a ForEach early.
+var errStop = errors.New("stop")
 
 // checkSchema refuses a newer schema and creates the buckets of a new file.
 func (s *Store) checkSchema() error {
