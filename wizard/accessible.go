@@ -226,9 +226,13 @@ func (a *accessible) addService() error {
 		opts = append(opts, option{label: c.Name, value: c.Name})
 	}
 	a.say("Service type: Direct Routing.")
-	choice, err := a.choose("Customer", opts)
-	if err != nil {
-		return err
+	choice := newCustomerValue
+	if len(customers) > 0 {
+		if choice, err = a.choose("Customer", opts); err != nil {
+			return err
+		}
+	} else {
+		a.say("No customers yet: the service is for a new customer.")
 	}
 	newCustomer := choice == newCustomerValue
 	if newCustomer {

@@ -328,8 +328,7 @@ func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
 	d := demoTenant(t, "Contoso")
 	lines := []string{
 		"1",           // Add service
-		"1",           // New customer…
-		"Contoso Ltd", // name
+		"Contoso Ltd", // a new customer's name (there is no customer to choose)
 		"ctso-a11y",   // short name
 		"",            // full name
 		"2",           // Hosted Pro
