@@ -67,3 +67,41 @@ func Example() {
 	// 2026-03-15 warn
 	// 2026-03-14 pass
 }
+
+// Bulk re-validation records its reports in one transaction. A service
+// deleted while the validations ran is skipped and named; the others are
+// recorded.
+func ExampleStore_RecordValidations() {
+	dir, _ := os.MkdirTemp("", "onboard-example-")
+	defer os.RemoveAll(dir)
+	st, err := store.Open(filepath.Join(dir, "onboard.db"), store.Options{Key: make([]byte, store.KeySize)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer st.Close()
+	st.CreateCustomer("Contoso")
+	for _, name := range []string{"con-1", "con-2"} {
+		svc := tenant.Service{Name: name, Customer: "Contoso", License: tenant.LicensePro, Users: 5, State: tenant.StatePendingAuth}
+		if err := st.CreateService(svc); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	now := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	batch := []store.Recorded{
+		{Name: "con-1", Report: tenant.ValidationReport{Status: tenant.StatusPass, At: now}},
+		{Name: "con-9", Report: tenant.ValidationReport{Status: tenant.StatusPass, At: now}},
+		{Name: "con-2", Report: tenant.ValidationReport{Status: tenant.StatusFail, At: now}},
+	}
+	err = st.RecordValidations(batch)
+	fmt.Println(err, errors.Is(err, store.ErrNotFound))
+	for _, name := range []string{"con-1", "con-2"} {
+		svc, _ := st.GetService(name)
+		fmt.Println(svc.Name, svc.State, svc.LastValidation.Status)
+	}
+	// Output:
+	// record the validation of con-9: no service named "con-9" true
+	// con-1 active pass
+	// con-2 pending-authentication fail
+}
