@@ -29,50 +29,63 @@ type ServiceInput struct {
 // things the engineer should be told but that are not errors (a trimmed or
 // GUID-shaped secret). The first broken rule is returned as a *RuleError.
 func (in ServiceInput) Parse(now time.Time) (svc Service, notes []string, err error) {
-	customer, err := CleanCustomerName(in.Customer)
-	if err != nil {
-		return Service{}, nil, err
-	}
-	if err := CheckShortName(in.Name); err != nil {
-		return Service{}, nil, err
-	}
-	full, err := CleanFullName(in.FullName)
-	if err != nil {
-		return Service{}, nil, err
-	}
-	lic, err := ParseLicense(in.License)
-	if err != nil {
-		return Service{}, nil, err
-	}
-	users, err := ParseUsers(in.Users)
-	if err != nil {
-		return Service{}, nil, err
-	}
-	svc = Service{
-		Name: in.Name, FullName: full, Customer: customer, License: lic, Users: users,
-		State: StatePendingAuth, CreatedAt: now, UpdatedAt: now,
-	}
-	if !in.UseKnownApp {
-		return svc, nil, nil
-	}
-	tid, _, err := ParseTenantID(in.TenantID)
-	if err != nil {
-		return Service{}, nil, err
-	}
-	cid, err := ParseClientID(in.ClientID)
-	if err != nil {
-		return Service{}, nil, err
+	svc, err = in.ParseBeforeSecret(now)
+	if err != nil || !in.UseKnownApp {
+		return svc, nil, err
 	}
 	secret, notes, err := CleanSecret(in.Secret)
 	if err != nil {
 		return Service{}, nil, err
 	}
+	svc.App.Secret = secret
+	return svc, notes, nil
+}
+
+// ParseBeforeSecret applies every rule but the client secret's, so a
+// command can refuse bad input before it asks for the secret: an engineer
+// should not type a secret only to learn the short name is wrong. The
+// service it returns has no secret yet.
+func (in ServiceInput) ParseBeforeSecret(now time.Time) (Service, error) {
+	customer, err := CleanCustomerName(in.Customer)
+	if err != nil {
+		return Service{}, err
+	}
+	if err := CheckShortName(in.Name); err != nil {
+		return Service{}, err
+	}
+	full, err := CleanFullName(in.FullName)
+	if err != nil {
+		return Service{}, err
+	}
+	lic, err := ParseLicense(in.License)
+	if err != nil {
+		return Service{}, err
+	}
+	users, err := ParseUsers(in.Users)
+	if err != nil {
+		return Service{}, err
+	}
+	svc := Service{
+		Name: in.Name, FullName: full, Customer: customer, License: lic, Users: users,
+		State: StatePendingAuth, CreatedAt: now, UpdatedAt: now,
+	}
+	if !in.UseKnownApp {
+		return svc, nil
+	}
+	tid, _, err := ParseTenantID(in.TenantID)
+	if err != nil {
+		return Service{}, err
+	}
+	cid, err := ParseClientID(in.ClientID)
+	if err != nil {
+		return Service{}, err
+	}
 	admin, err := CleanAdminUPN(in.AdminUser)
 	if err != nil {
-		return Service{}, nil, err
+		return Service{}, err
 	}
-	svc.App = AppRegistration{TenantID: tid, ClientID: cid, Secret: secret, AdminUser: admin}
-	return svc, notes, nil
+	svc.App = AppRegistration{TenantID: tid, ClientID: cid, AdminUser: admin}
+	return svc, nil
 }
 
 // ErrNotValidated refuses to save credentials that did not pass

@@ -124,3 +124,19 @@ func TestActivateRefusesWhatDidNotPass(t *testing.T) {
 		t.Fatalf("a passing report: %v %+v", err, svc)
 	}
 }
+
+func TestParseBeforeSecretChecksAllButTheSecret(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	in := ServiceInput{Customer: "Contoso", Name: "sbc-01", License: "pro", Users: "5",
+		TenantID: "contoso.com", ClientID: "1b730954-1685-4b74-9bfd-dac224a7b894", UseKnownApp: true}
+	svc, err := in.ParseBeforeSecret(now)
+	if err != nil || svc.App.ClientID == "" || !svc.App.Secret.IsZero() || svc.HasCredentials() {
+		t.Fatalf("%+v %v", svc, err)
+	}
+	in.Users = "0"
+	wantRule(t, "users", func() error { _, err := in.ParseBeforeSecret(now); return err }(), "between 1 and 500")
+	in.Users, in.Secret = "5", "Xq8~value"
+	if svc, _, err := in.Parse(now); err != nil || !svc.HasCredentials() {
+		t.Fatalf("%+v %v", svc, err)
+	}
+}

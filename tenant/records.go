@@ -87,6 +87,12 @@ type Service struct {
 	LastValidation *ValidationReport `json:"lastValidation,omitempty"`
 }
 
+// HasCredentials reports whether the service has an App registration to
+// validate; one saved pending authentication has none yet.
+func (s Service) HasCredentials() bool {
+	return s.App.ClientID != "" && !s.App.Secret.IsZero()
+}
+
 // SecretExpiry is when the service's client secret expires: the date Graph
 // reported at the last validation, else the one the engineer typed. ok is
 // false when neither is known.

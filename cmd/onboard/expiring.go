@@ -57,7 +57,7 @@ func (a *app) expiring(within int, asJSON bool) error {
 	for _, s := range services {
 		// A service pending authentication has no secret yet, so nothing
 		// can expire.
-		if !hasCredentials(s) {
+		if !s.HasCredentials() {
 			continue
 		}
 		d := s.DaysUntilExpire(now)

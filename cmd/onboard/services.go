@@ -82,9 +82,7 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	// Check every other field, and that the customer exists and the short
 	// name is free, before asking for the secret: an engineer at a
 	// terminal should not type it only to learn the short name is taken.
-	probe := in
-	probe.Secret = "placeholder"
-	svc, _, err := probe.Parse(now)
+	svc, err := in.ParseBeforeSecret(now)
 	if err != nil {
 		return err
 	}
@@ -101,11 +99,11 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 	if err != nil {
 		return err
 	}
-	in.Secret = raw
-	svc, notes, err := in.Parse(now)
+	secret, notes, err := tenant.CleanSecret(raw)
 	if err != nil {
 		return err
 	}
+	svc.App.Secret = secret
 	svc.Customer = customer
 	svc.M365Domain = domain
 	for _, n := range notes {

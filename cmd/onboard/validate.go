@@ -76,7 +76,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		}
 		var pending []string
 		for _, s := range list {
-			if hasCredentials(s) {
+			if s.HasCredentials() {
 				services = append(services, s)
 			} else {
 				pending = append(pending, s.Name)
@@ -96,7 +96,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 				continue
 			}
 			seen[tenant.NameKey(s.Name)] = true
-			if !hasCredentials(s) {
+			if !s.HasCredentials() {
 				return usagef("service %s is pending authentication: it has no App registration credentials to validate yet", s.Name)
 			}
 			services = append(services, s)

@@ -115,7 +115,7 @@ const dateFormat = "2006-01-02"
 
 // daysLeft is the DAYS LEFT cell: a number, "expired" or "unknown".
 func daysLeft(s tenant.Service, now time.Time) string {
-	if !hasCredentials(s) {
+	if !s.HasCredentials() {
 		return "-"
 	}
 	d := s.DaysUntilExpire(now)
@@ -142,12 +142,6 @@ func lastValidationCell(s tenant.Service) string {
 		return "never"
 	}
 	return fmt.Sprintf("%s %s", r.Status, r.At.Local().Format("2006-01-02 15:04"))
-}
-
-// hasCredentials tells a service saved pending authentication (no App
-// registration yet) from one that can be validated.
-func hasCredentials(s tenant.Service) bool {
-	return s.App.ClientID != "" && !s.App.Secret.IsZero()
 }
 
 // printServiceTable is `services list`.
@@ -181,7 +175,7 @@ func printService(w io.Writer, s tenant.Service, now time.Time) error {
 	row("Tenant ID", s.App.TenantID)
 	row("Application ID", s.App.ClientID)
 	row("Client secret", s.App.Secret.Masked())
-	if hasCredentials(s) {
+	if s.HasCredentials() {
 		row("Secret expires", expiresCell(s))
 		row("Days until expire", daysLeft(s, now))
 	}
