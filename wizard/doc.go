@@ -11,11 +11,16 @@
 // m365.go, summary.go and pending.go. accessible.go is the same product
 // for screen readers.
 //
+// The add flow's steps are one table in addservice.go (title, key handler,
+// view); validating.go also holds the validation with its live view that
+// the add flow and the service page share.
+//
 // Shared parts: styles.go (semantic colours) and keys.go (the one keymap);
 // form.go and picker.go (the input widgets); checks.go (the live rule
-// messages, all from package tenant); work.go (validation in the
-// background, cancellable); ops.go (the writes, the same for both modes);
-// view.go (rendering helpers).
+// messages, all from package tenant); work.go (background work, a
+// validation or Validate all, cancellable); ops.go (the writes and Validate
+// all's batched recording, the same for both modes); view.go (rendering
+// helpers).
 //
 // Data flows one way: the screens gather input, package tenant applies the
 // rules and validates credentials, package store saves. Nothing imports
