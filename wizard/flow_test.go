@@ -131,6 +131,9 @@ func TestWrongSecretStaysOnTheResultAndSavesNothing(t *testing.T) {
 	if f.step != stepCredentials {
 		t.Errorf("step = %s, want the credentials", f.step)
 	}
+	if f.credForm.focus != 2 {
+		t.Errorf("focus on field %d after a rejected secret, want the secret (2)", f.credForm.focus)
+	}
 	fs := f.credForm.fields
 	if fs[0].value() != d.TenantID || fs[1].value() != d.ClientID || fs[2].value() != d.Secret {
 		t.Errorf("the credentials typed were not kept")

@@ -69,7 +69,9 @@ func TestGolden(t *testing.T) {
 	h.enter() // no admin: validate
 	t.Run("result_fail", func(t *testing.T) { requireGolden(t, h) })
 
-	h.enter() // Edit credentials: the Tenant ID has the focus
+	h.enter() // Edit credentials: the secret Entra ID rejected has the focus
+	h.key(tea.KeyShiftTab)
+	h.key(tea.KeyShiftTab)
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.typ(contoso.TenantID)
 	h.key(tea.KeyTab) // Enter would validate: every other field is done

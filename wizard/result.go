@@ -60,10 +60,25 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// editCredentials returns to the credentials with the failure in view, so
-// the engineer sees what to fix while fixing it.
+// fieldToFix is the credentials field an Entra ID error points at: the
+// Tenant ID (0), the Application ID (1) or the client secret (2).
+var fieldToFix = map[string]int{
+	"AADSTS90002":   0, // tenant not found
+	"AADSTS900023":  0, // malformed tenant
+	"AADSTS700016":  1, // no such application in the tenant
+	"AADSTS7000215": 2, // wrong secret (often its ID instead of its Value)
+	"AADSTS7000222": 2, // expired secret
+}
+
+// editCredentials returns to the credentials with the failure in view and
+// the cursor in the field it points at, so the engineer sees what to fix
+// while fixing it.
 func (f *addFlow) editCredentials() tea.Cmd {
-	f.credForm.setFocus(0)
+	focus := 0
+	if f.report != nil {
+		focus = fieldToFix[f.report.AADSTS]
+	}
+	f.credForm.setFocus(focus)
 	f.credNote = ""
 	if r := f.report; r != nil && !r.Passed() {
 		for _, c := range r.Checks {
