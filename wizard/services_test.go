@@ -160,3 +160,24 @@ func BenchmarkServicesScreenBuild10k(b *testing.B) {
 		_ = newServicesScreenFrom(c, svcs)
 	}
 }
+
+// listedStore serves a fixed list of services, to measure the screens
+// without the store's decoding (the store has its own benchmarks).
+type listedStore struct {
+	serviceStore
+	svcs []tenant.Service
+}
+
+func (l listedStore) ListServices() ([]tenant.Service, error) { return l.svcs, nil }
+
+// BenchmarkExpiryScreenOpen10k: the Secret expiry screen sorts every
+// service by days until expire when it opens (and after Validate all).
+func BenchmarkExpiryScreenOpen10k(b *testing.B) {
+	c := newCommon(Options{Now: nowFn})
+	c.store = listedStore{svcs: manyServices(10000)}
+	b.ResetTimer()
+	for b.Loop() {
+		e := newExpiryScreen(c)
+		_ = e.view()
+	}
+}
