@@ -257,7 +257,9 @@ func plainVerdict(r *tenant.ValidationReport) string {
 // Tenant ID, Application ID and admin (Add credentials).
 func (p *portalScreen) openSecretForm() {
 	p.mode = portalSecret
-	secret := secretField("New client secret", "the secret's Value; validated before it replaces the stored one", checkSecret)
+	// The line above the form says it is validated first; the hint fits 80
+	// columns.
+	secret := secretField("New client secret", "its Value, not its ID; never shown again", checkSecret)
 	if p.pending() {
 		secret = secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret)
 		p.form = newForm(p.c,
