@@ -482,9 +482,14 @@ func (a *accessible) newSecret(svc tenant.Service) error {
 	}
 	creds.Secret = secret
 	rep := a.validate(creds)
-	if err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); err != nil {
+	switch err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); {
+	case err != nil && app != nil:
+		a.say("Nothing was saved: " + err.Error())
+	case err != nil:
 		a.say("The stored secret was not changed: " + err.Error())
-	} else {
+	case app != nil:
+		a.say("Credentials saved; the service is active.")
+	default:
 		a.say("Client secret replaced.")
 	}
 	return nil

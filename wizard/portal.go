@@ -241,6 +241,9 @@ func (p *portalScreen) finish(r *tenant.ValidationReport) {
 	}
 	p.reload()
 	p.flash, p.bad = "Client secret replaced after it passed validation: "+plainVerdict(r), false
+	if p.newApp != nil {
+		p.flash = "Credentials saved after they passed validation; the service is " + p.svc.State.Title() + ": " + plainVerdict(r)
+	}
 }
 
 func plainVerdict(r *tenant.ValidationReport) string {

@@ -164,7 +164,7 @@ func TestPendingServiceGetsCredentialsFromItsPage(t *testing.T) {
 	h.enter()
 	h.typ(d.AdminUPN)
 	h.enter()
-	h.contains("Client secret replaced")
+	h.contains("Credentials saved after they passed validation; the service is active")
 	got, err := e.store.GetService("fab-1")
 	if err != nil {
 		t.Fatal(err)
