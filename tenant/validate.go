@@ -324,13 +324,20 @@ type Validated struct {
 	Report  *ValidationReport
 }
 
-// ValidateInBatches is ValidateMany for callers that save what they get:
-// each is called (never concurrently) with every validation that finished
-// while its previous call ran, so a slow write (one transaction, one
-// fsync) is paid per batch rather than per service, and never holds up the
-// validations. Every report delivered is handed to each before it returns;
-// validations cut short by a cancellation are not delivered (ValidateMany).
-func (v *Validator) ValidateInBatches(ctx context.Context, services []Service, concurrency int, each func([]Validated)) {
+// ManyValidator is what ValidateInBatches drives: the Validator, or a
+// wrapper of its ValidateMany (tests watch deliveries through one).
+type ManyValidator interface {
+	ValidateMany(ctx context.Context, services []Service, concurrency int, each func(Service, *ValidationReport))
+}
+
+// ValidateInBatches is ValidateMany for callers that save what they get
+// (the CLI's validate --all and the wizard's Validate all): each is called
+// (never concurrently) with every validation that finished while its
+// previous call ran, so a slow write (one transaction, one fsync) is paid
+// per batch rather than per service, and never holds up the validations.
+// Every report delivered is handed to each before it returns; validations
+// cut short by a cancellation are not delivered (ValidateMany).
+func ValidateInBatches(ctx context.Context, v ManyValidator, services []Service, concurrency int, each func([]Validated)) {
 	queue := make(chan Validated, len(services))
 	written := make(chan struct{})
 	go func() {

@@ -101,7 +101,7 @@ func TestValidateInBatches(t *testing.T) {
 		inside atomic.Int32
 		seen   = map[string]int{}
 	)
-	r.validator().ValidateInBatches(context.Background(), svcs, 6, func(batch []tenant.Validated) {
+	tenant.ValidateInBatches(context.Background(), r.validator(), svcs, 6, func(batch []tenant.Validated) {
 		if inside.Add(1) != 1 {
 			t.Error("batches handled concurrently")
 		}

@@ -3,7 +3,6 @@ package wizard
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"onboard/store"
@@ -109,56 +108,19 @@ func editService(st serviceStore, name, license, users string, typedExpiry *stri
 // round trips, few enough not to be throttled by Entra ID.
 const validateAllConcurrency = 8
 
-// validateAll re-validates svcs and records the reports as they arrive.
-// Each write (store.RecordValidations: one transaction, one fsync of about
-// 12 ms) takes every report that arrived while the previous one was being
-// written, so a thousand services cost a few dozen fsyncs rather than a
-// thousand, and none waits for the last validation. recorded is called,
-// never concurrently, after each write with the reports it held and its
-// error. A report that arrived before ctx was cancelled is still written:
-// validateAll returns once it is.
+// validateAll re-validates svcs and records the reports as they arrive,
+// each write (store.RecordValidations: one transaction, one fsync) taking
+// every report that arrived while the previous one was written
+// (tenant.ValidateInBatches, shared with the CLI's validate --all).
+// recorded is called, never concurrently, after each write with the
+// reports it held and its error. A report that arrived before ctx was
+// cancelled is still written: validateAll returns once it is.
 func validateAll(ctx context.Context, v validator, st serviceStore, svcs []tenant.Service, recorded func(batch []store.Recorded, err error)) {
-	var (
-		mu       sync.Mutex
-		queue    []store.Recorded
-		wake     = make(chan struct{}, 1)
-		finished = make(chan struct{})
-		written  = make(chan struct{})
-	)
-	go func() {
-		defer close(written)
-		for {
-			select {
-			case <-wake:
-			case <-finished:
-			}
-			mu.Lock()
-			batch := queue
-			queue = nil
-			mu.Unlock()
-			if len(batch) > 0 {
-				recorded(batch, st.RecordValidations(batch))
-				continue
-			}
-			select {
-			case <-finished:
-				return // and nothing was left
-			default:
-			}
+	tenant.ValidateInBatches(ctx, v, svcs, validateAllConcurrency, func(done []tenant.Validated) {
+		batch := make([]store.Recorded, len(done))
+		for i, d := range done {
+			batch[i] = store.Recorded{Name: d.Service.Name, Report: *d.Report}
 		}
-	}()
-	v.ValidateMany(ctx, svcs, validateAllConcurrency, func(s tenant.Service, r *tenant.ValidationReport) {
-		if ctx.Err() != nil {
-			return // cut short by the cancel: not a verdict on the credentials
-		}
-		mu.Lock()
-		queue = append(queue, store.Recorded{Name: s.Name, Report: *r})
-		mu.Unlock()
-		select {
-		case wake <- struct{}{}:
-		default: // the writer is already due to look
-		}
+		recorded(batch, st.RecordValidations(batch))
 	})
-	close(finished)
-	<-written
 }

@@ -121,7 +121,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 		recordErr []error
 	)
 	prog := newProgress(a.stderr, len(services), a.now)
-	a.val.ValidateInBatches(a.ctx, services, concurrency, func(batch []tenant.Validated) {
+	tenant.ValidateInBatches(a.ctx, a.val, services, concurrency, func(batch []tenant.Validated) {
 		prog.step(len(batch))
 		ok, errs := recordBatch(st, batch)
 		recorded = append(recorded, ok...)
