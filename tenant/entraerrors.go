@@ -178,7 +178,7 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 		f.Fix = "In " + wherePortalApp + " > Certificates & secrets, copy the Value column (shown only right after the secret is created); if it is no longer shown, create a new client secret and copy its Value."
 	case 7000222:
 		f.Detail = "The client secret has expired (AADSTS7000222)."
-		f.Fix = "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret, then use Update client secret."
+		f.Fix = "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret and enter its Value: in the credentials step while onboarding, with Update client secret on the service page later."
 	case 7000112:
 		f.Detail = fmt.Sprintf("The application %s is disabled in the customer's tenant (AADSTS7000112).", tc.ClientID)
 		f.Fix = "In " + whereEnterpriseSP + ", set \"Enabled for users to sign-in?\" to Yes and save."

@@ -113,7 +113,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 		same = fmt.Sprintf(" %d secrets of the app share the hint %q; the one expiring first is shown.", len(matches), hint)
 	}
 	date := end.Format("2006-01-02")
-	renew := "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret before " + date + ", then use Update client secret."
+	renew := "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret before " + date + " and enter its Value with Update client secret on the service page."
 	switch {
 	case days < 0:
 		return Check{Name: CheckSecret, Status: StatusFail, Detail: fmt.Sprintf("The client secret expired on %s.%s", date, same), Fix: renew}
