@@ -83,6 +83,7 @@ type app struct {
 	graphURL      string
 	timeout       time.Duration
 	demo          bool
+	demoLatency   time.Duration
 
 	val *tenant.Validator
 }

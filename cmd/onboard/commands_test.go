@@ -80,6 +80,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"show unknown service", nil, []string{"services", "show", "NOPE"}, `there is no service named "NOPE"`},
 		{"delete unknown service", nil, []string{"services", "delete", "NOPE"}, `there is no service named "NOPE"`},
 		{"validate unknown service", nil, []string{"validate", "NOPE"}, `there is no service named "NOPE"`},
+		{"demo latency without demo", nil, []string{"--demo-latency", "1s"}, "--demo-latency goes with --demo"},
+		{"demo latency negative", nil, []string{"--demo", "--demo-latency", "-1s"}, "--demo-latency must not be negative"},
 	}
 	before := w.dbBytes(t)
 	for _, c := range cases {

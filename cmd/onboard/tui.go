@@ -16,7 +16,12 @@ import (
 // runTUI is `onboard` without a command: the wizard on the real database,
 // or with --demo on a throw-away one against the simulated directory.
 func (a *app) runTUI(cmd *cobra.Command, args []string) error {
-	if a.demo {
+	switch {
+	case a.demoLatency < 0:
+		return usagef("--demo-latency must not be negative (got %s)", a.demoLatency)
+	case a.demoLatency > 0 && !a.demo:
+		return usagef("--demo-latency goes with --demo")
+	case a.demo:
 		return a.runDemo()
 	}
 	return a.withStore(func(st *store.Store) error {
@@ -51,6 +56,7 @@ func (a *app) runDemo() error {
 		return failedf("start the simulated directory: %w", err)
 	}
 	defer srv.Close()
+	srv.SetLatency(a.demoLatency)
 	v, err := tenant.NewValidator(tenant.Config{
 		AuthorityHost: srv.AuthorityHost(),
 		GraphURL:      srv.GraphURL(),
