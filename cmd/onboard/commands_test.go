@@ -64,9 +64,12 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate nothing", nil, []string{"validate"}, "--all"},
 		{"validate names and all", nil, []string{"validate", "--all", "X1X"}, "not both"},
 		{"concurrency zero", nil, []string{"validate", "--all", "--concurrency", "0"}, "--concurrency must be between 1 and"},
-		{"concurrency not a number", nil, []string{"validate", "--all", "--concurrency", "many"}, "invalid argument"},
+		{"concurrency not a number", nil, []string{"validate", "--all", "--concurrency", "many"}, "--concurrency needs a whole number"},
 		{"within negative", nil, []string{"expiring", "--within", "-1"}, "--within must be zero or more"},
-		{"within not a number", nil, []string{"expiring", "--within", "soon"}, "invalid argument"},
+		{"within not a number", nil, []string{"expiring", "--within", "soon"}, "--within needs a whole number"},
+		{"secret after the stdin switch", nil, []string{"services", "add", "--client-secret-stdin", "Xq8~pasted.secret"}, "takes no arguments (got 1, not repeated here in case one was a secret): the client secret is read only from stdin"},
+		{"secret as the stdin switch's value", nil, []string{"services", "add", "--client-secret-stdin=Xq8~pasted.secret"}, "--client-secret-stdin is a switch and takes no value"},
+		{"secret as a timeout", nil, []string{"--timeout", "Xq8~pasted.secret", "services", "list"}, "--timeout needs a duration"},
 		{"secret not from stdin", nil, []string{"services", "add", "--customer", "Contoso Ltd", "--name", "ABC"}, "--client-secret-stdin"},
 		{"secret as a flag", nil, []string{"services", "add", "--client-secret", "x"}, "unknown flag"},
 		{"http authority", nil, []string{"--authority-host", "http://login.example.com", "services", "list"}, "--authority-host (ONBOARD_AUTHORITY_HOST): the authority host must be an https:// URL"},
@@ -95,6 +98,11 @@ func TestUsageErrorsExit2(t *testing.T) {
 			}
 			if r.stdout != "" {
 				t.Errorf("nothing should go to stdout on a usage error:\n%s", r.stdout)
+			}
+			// A value pasted in the wrong place may be a secret: usage
+			// errors name the flag or count the arguments, never repeat them.
+			if strings.Contains(r.stderr, "pasted.secret") {
+				t.Errorf("a usage error repeated the value given:\n%s", r.stderr)
 			}
 		})
 	}

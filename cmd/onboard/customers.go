@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -62,7 +63,7 @@ func (a *app) customersListCommand() *cobra.Command {
 		Short: "List customers and how many services each has",
 		Example: `  onboard customers list
   onboard customers list --json | jq -r '.[].name'`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			var (
 				customers []tenant.Customer
@@ -103,6 +104,23 @@ func (a *app) customersListCommand() *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// noArgs is cobra.NoArgs without quoting what was given: a stray argument
+// may be a secret pasted in the wrong place (services add … --client-secret-stdin
+// VALUE), and usage errors end up in cron mail and CI logs. hint says
+// where the value belongs, if anywhere.
+func noArgs(hint string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("%s takes no arguments (got %d, not repeated here in case one was a secret)", cmd.CommandPath(), len(args))
+		if hint != "" {
+			msg += ": " + hint
+		}
+		return errors.New(msg)
+	}
 }
 
 // exactArgs is cobra.ExactArgs with a sentence saying what the argument is.

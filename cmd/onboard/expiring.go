@@ -34,7 +34,7 @@ could not read it and no date was typed). Exits 1 when any are found, so a
 cron job can alert; 0 when none are.`,
 		Example: `  onboard expiring
   onboard expiring --within 14 --json || mail -s "onboard: secrets expiring" support@example.com`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			if within < 0 {
 				return usagef("--within must be zero or more days (got %d)", within)

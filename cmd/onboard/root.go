@@ -1,10 +1,13 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // buildVersion is set at link time:
@@ -50,6 +53,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 		RunE:          a.action(a.runTUI),
 	}
 	root.SetVersionTemplate("onboard {{.Version}}\n")
+	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbPath, "db", "", "database file (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
@@ -95,4 +99,25 @@ func group(c *cobra.Command) *cobra.Command {
 	c.Args = cobra.NoArgs
 	c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 	return c
+}
+
+// flagError words a flag's bad value without repeating it: a secret pasted
+// in the wrong place (--client-secret-stdin=VALUE) must not reach stderr,
+// which ends up in cron mail and CI logs. Subcommands inherit it.
+func flagError(_ *cobra.Command, err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err
+	}
+	f := bad.GetFlag()
+	const unsaid = " (the value given is not repeated here, in case it was a secret)"
+	switch f.Value.Type() {
+	case "bool":
+		return fmt.Errorf("--%s is a switch and takes no value%s", f.Name, unsaid)
+	case "int":
+		return fmt.Errorf("--%s needs a whole number%s", f.Name, unsaid)
+	case "duration":
+		return fmt.Errorf("--%s needs a duration such as 30s or 2m%s", f.Name, unsaid)
+	}
+	return fmt.Errorf("--%s needs a %s value%s", f.Name, f.Value.Type(), unsaid)
 }

@@ -48,7 +48,7 @@ taken. It is never accepted as a flag or an environment variable.`,
       --tenant-id 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 \
       --client-id 11111111-2222-3333-4444-555555555555 \
       --client-secret-stdin --admin admin@contoso.onmicrosoft.com`,
-		Args: cobra.NoArgs,
+		Args: noArgs("the client secret is read only from stdin (pipe it in with --client-secret-stdin)"),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			if !secretStdin {
 				return usagef("the client secret is read only from stdin: add --client-secret-stdin and pipe the secret's Value in (it is never taken from a flag or an environment variable)")
@@ -199,7 +199,7 @@ func (a *app) servicesListCommand() *cobra.Command {
 		Short: "List services with their last validation and days until the secret expires",
 		Example: `  onboard services list
   onboard services list --json | jq -r '.[] | select(.lastValidation.status == "fail") | .name'`,
-		Args: cobra.NoArgs,
+		Args: noArgs(""),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			services, err := a.storedServices()
 			if err != nil {
