@@ -290,6 +290,9 @@ func (a *accessible) addService() error {
 				continue
 			}
 			report = a.validate(tenant.Credentials{TenantID: svc.App.TenantID, ClientID: svc.App.ClientID, Secret: svc.App.Secret, AdminUPN: svc.App.AdminUser})
+			if report == nil {
+				return a.ctx.Err()
+			}
 			if report.Passed() {
 				break
 			}
@@ -331,10 +334,18 @@ func (a *accessible) sayCheck(c tenant.Check) {
 	}
 }
 
-// validate runs a validation, saying each check as it completes.
+// validate runs a validation, saying each check as it completes. It
+// returns nil when the session was cancelled (ctrl+c) meanwhile; callers
+// then end with a.ctx.Err() and record nothing.
 func (a *accessible) validate(creds tenant.Credentials) *tenant.ValidationReport {
 	a.say("Validating…")
 	r := a.c.validator.Validate(a.ctx, creds, a.sayCheck)
+	if a.ctx.Err() != nil {
+		// Cut short by ctrl+c: the report says nothing about the
+		// credentials, so it is neither shown as a verdict nor recorded.
+		a.say("Validation cancelled; nothing was recorded.")
+		return nil
+	}
 	a.say("Result: " + plainVerdict(r) + ".")
 	if r.Passed() {
 		expires := "secret " + daysLeft(r.DaysUntilExpire)
@@ -417,6 +428,9 @@ func (a *accessible) servicePage(name string) error {
 		switch choice {
 		case "validate":
 			rep := a.validate(tenant.CredentialsOf(svc))
+			if rep == nil {
+				return a.ctx.Err()
+			}
 			if err := a.c.store.RecordValidation(svc.Name, *rep); err != nil {
 				a.say("Could not record the validation: " + err.Error())
 			}
@@ -482,6 +496,9 @@ func (a *accessible) newSecret(svc tenant.Service) error {
 	}
 	creds.Secret = secret
 	rep := a.validate(creds)
+	if rep == nil {
+		return a.ctx.Err()
+	}
 	switch err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); {
 	case err != nil && app != nil:
 		a.say("Nothing was saved: " + err.Error())

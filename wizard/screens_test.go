@@ -2,7 +2,10 @@ package wizard
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -685,5 +688,63 @@ func TestAccessibleModeUpdatesTheSecretWithoutSayingIt(t *testing.T) {
 	}
 	if svc, _ := e.store.GetService("ctso-dr1"); svc.App.Secret.Reveal() != rotatedSecret {
 		t.Errorf("secret not replaced (hint %s)", svc.App.Secret)
+	}
+}
+
+// lockedBuffer is an output the test can read while Run writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// ctrl+c during an accessible Validate Authentication ends the session
+// and records nothing: a cut-short report says nothing about the
+// credentials, and recorded as a failure it would mark a healthy service
+// failed (and flag it in `expiring`).
+func TestAccessibleModeCancelledValidationRecordsNothing(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	e.srv.SetLatency(time.Minute)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	out := &lockedBuffer{}
+	opts := e.options()
+	opts.Accessible = true
+	opts.Input = strings.NewReader("2\n2\n2\n")
+	opts.Output = out
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, opts) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(out.String(), "Validating…") {
+		if time.Now().After(deadline) {
+			t.Fatalf("validation never started:\n%s", out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	wantSaid(t, out.String(), "Validation cancelled; nothing was recorded.")
+	if strings.Contains(out.String(), "Result:") {
+		t.Errorf("a cancelled validation was given a verdict:\n%s", out)
+	}
+	if h, _ := e.store.History("ctso-dr1"); len(h) != 1 {
+		t.Errorf("history has %d reports, want the cancelled one not recorded", len(h))
+	}
+	if svc, _ := e.store.GetService("ctso-dr1"); svc.LastValidation == nil || svc.LastValidation.Status != tenant.StatusPass {
+		t.Errorf("the last validation changed: %+v", svc.LastValidation)
 	}
 }
