@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/term"
@@ -29,28 +30,78 @@ var errInputClosed = errors.New("input closed")
 // bufio.Scanner for every prompt, which would swallow the lines after the
 // first when input is piped. It reads byte by byte, so nothing is buffered
 // that a later password prompt on the terminal would miss.
+//
+// A cancel (ctrl+c) ends a Read at once: the byte is read by a helper
+// goroutine only while a Read asks for it, and Read stops waiting when ctx
+// is done, so the session ends without the engineer pressing Enter.
 type lineReader struct {
-	r   io.Reader
-	eof bool
+	ctx  context.Context
+	r    io.Reader
+	eof  bool
+	ask  chan struct{}
+	got  chan byteRead
+	once sync.Once
+}
+
+type byteRead struct {
+	b   byte
+	k   int
+	err error
+}
+
+func newLineReader(ctx context.Context, r io.Reader) *lineReader {
+	return &lineReader{ctx: ctx, r: r, ask: make(chan struct{}), got: make(chan byteRead, 1)}
+}
+
+func (l *lineReader) readByte() (byteRead, error) {
+	l.once.Do(func() {
+		go func() {
+			var b [1]byte
+			for range l.ask {
+				k, err := l.r.Read(b[:])
+				l.got <- byteRead{b[0], k, err}
+			}
+		}()
+	})
+	select {
+	case l.ask <- struct{}{}:
+	case <-l.ctx.Done():
+		return byteRead{}, l.ctx.Err()
+	}
+	select {
+	case r := <-l.got:
+		return r, nil
+	case <-l.ctx.Done():
+		return byteRead{}, l.ctx.Err()
+	}
+}
+
+// stop lets the helper goroutine end (once its read in progress, if any,
+// returns) when the session is over.
+func (l *lineReader) stop() {
+	l.once.Do(func() {}) // a reader never started needs no goroutine
+	close(l.ask)
 }
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	n := 0
-	var b [1]byte
 	for n < len(p) {
-		k, err := l.r.Read(b[:])
-		if k == 1 {
-			p[n] = b[0]
+		r, err := l.readByte()
+		if err != nil {
+			return n, err
+		}
+		if r.k == 1 {
+			p[n] = r.b
 			n++
-			if b[0] == '\n' {
+			if r.b == '\n' {
 				return n, nil
 			}
 		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
+		if r.err != nil {
+			if errors.Is(r.err, io.EOF) {
 				l.eof = true
 			}
-			return n, err
+			return n, r.err
 		}
 	}
 	return n, nil
@@ -65,7 +116,8 @@ type accessible struct {
 }
 
 func runAccessible(ctx context.Context, opts Options) error {
-	a := &accessible{c: newCommon(opts), ctx: ctx, in: &lineReader{r: opts.Input}, raw: opts.Input, out: opts.Output}
+	a := &accessible{c: newCommon(opts), ctx: ctx, in: newLineReader(ctx, opts.Input), raw: opts.Input, out: opts.Output}
+	defer a.in.stop()
 	a.c.width = 80
 	a.say("onboard: onboard a customer's Microsoft 365 tenant onto hosted Teams Direct Routing.")
 	if len(opts.Demo) > 0 {

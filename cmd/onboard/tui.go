@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"os"
 	"path/filepath"
 
@@ -75,7 +77,14 @@ func (a *app) runWizard(opts wizard.Options) error {
 	opts.Accessible = accessible(a.getenv)
 	opts.Input = a.stdin
 	opts.Output = a.stdout
-	if err := wizard.Run(a.ctx, opts); err != nil {
+	err := wizard.Run(a.ctx, opts)
+	if err != nil && errors.Is(err, context.Canceled) && a.ctx.Err() != nil {
+		// ctrl+c ended the session (the accessible mode reads lines, so
+		// the signal is how the engineer leaves it): a normal end, not
+		// a failure to report.
+		return nil
+	}
+	if err != nil {
 		return failedf("wizard: %w", err)
 	}
 	return nil
