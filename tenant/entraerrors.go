@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -254,6 +255,7 @@ func explainNetwork(ctx context.Context, err error, host, service string, timeou
 		verErr  *tls.CertificateVerificationError
 		recErr  tls.RecordHeaderError
 		netErr  net.Error
+		opErr   *net.OpError
 	)
 	if u := urlHost(err); u != "" {
 		host = u
@@ -272,6 +274,20 @@ func explainNetwork(ctx context.Context, err error, host, service string, timeou
 		return failure{
 			Detail: fmt.Sprintf("The name %s could not be resolved (DNS): %s cannot be reached from this computer.", dnsErr.Name, service),
 			Fix:    "Check the spelling of --authority-host / --graph-url and the --cloud, and this computer's DNS and network."}, true
+	case errors.As(err, &opErr) && opErr.Op == "proxyconnect":
+		// The proxy itself failed: blaming Microsoft would send the
+		// engineer to the wrong place.
+		return failure{
+			Detail: fmt.Sprintf("The proxy %s could not be reached (%s), so %s was not asked.", addrOf(opErr), plainError(opErr.Err), service),
+			Fix:    "Check HTTPS_PROXY (and NO_PROXY) on this computer, or whether the proxy is up."}, true
+	case strings.Contains(err.Error(), http.StatusText(http.StatusProxyAuthRequired)):
+		return failure{
+			Detail: fmt.Sprintf("The proxy between this computer and %s asks for authentication (HTTP 407).", service),
+			Fix:    "Put the proxy's user and password in HTTPS_PROXY (https://user:password@proxy:port) or ask the network team to allow this computer."}, true
+	case errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH):
+		return failure{
+			Detail: fmt.Sprintf("There is no network route from this computer to %s.", host),
+			Fix:    "Check this computer's network connection (VPN, firewall) and whether a proxy is required (HTTPS_PROXY)."}, true
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return failure{
 			Detail: fmt.Sprintf("%s refused the connection: nothing accepts HTTPS there.", host),
@@ -338,10 +354,21 @@ func clip(s string, n int) string {
 }
 
 func roundDuration(d time.Duration) string {
-	if d <= 0 {
+	switch {
+	case d <= 0:
 		return "the time allowed"
+	case d < time.Second:
+		return d.String()
 	}
 	return d.Round(100 * time.Millisecond).String()
+}
+
+// addrOf is the address a failed dial went to (the proxy, for proxyconnect).
+func addrOf(e *net.OpError) string {
+	if e.Addr != nil {
+		return e.Addr.String()
+	}
+	return "named in HTTPS_PROXY"
 }
 
 func cloudName(c Cloud) string {

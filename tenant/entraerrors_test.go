@@ -1,8 +1,15 @@
 package tenant
 
 import (
+	"context"
+	"errors"
+	"net"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -49,4 +56,41 @@ func FuzzParseEntraError(f *testing.F) {
 			t.Errorf("no words for %q: %+v", body, f)
 		}
 	})
+}
+
+// Failures below HTTP that no loopback test can provoke (no route, a
+// proxy that is down or wants a password) are worded from the error types
+// net/http returns for them.
+func TestExplainNetworkBeyondLoopback(t *testing.T) {
+	get := func(err error) error {
+		return &url.Error{Op: "Get", URL: "https://login.microsoftonline.com/x", Err: err}
+	}
+	proxy := &net.TCPAddr{IP: net.IPv4(10, 1, 2, 3), Port: 3128}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"no route", get(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)}), "no network route from this computer to login.microsoftonline.com"},
+		{"no network", get(&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}), "no network route"},
+		{"proxy down", get(&net.OpError{Op: "proxyconnect", Net: "tcp", Addr: proxy, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "The proxy 10.1.2.3:3128 could not be reached"},
+		{"proxy wants a password", get(errors.New("Proxy Authentication Required")), "asks for authentication (HTTP 407)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := explainNetwork(context.Background(), tt.err, "login.microsoftonline.com", "Entra ID", 20*time.Second)
+			if !ok || !strings.Contains(f.Detail, tt.want) || f.Fix == "" {
+				t.Fatalf("got %v %+v, want a detail with %q and a fix", ok, f, tt.want)
+			}
+			if strings.Contains(f.Detail, "refused the connection") {
+				t.Errorf("a proxy failure was blamed on Microsoft: %s", f.Detail)
+			}
+		})
+	}
+	if got := roundDuration(time.Millisecond); got != "1ms" {
+		t.Errorf("roundDuration(1ms) = %q", got)
+	}
+	if got := roundDuration(20*time.Second + 40*time.Millisecond); got != "20s" {
+		t.Errorf("roundDuration(20.04s) = %q", got)
+	}
 }
