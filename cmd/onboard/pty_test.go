@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,24 +40,6 @@ func openPTY(t *testing.T) (master, tty *os.File) {
 	}
 	t.Cleanup(func() { m.Close(); s.Close() })
 	return m, s
-}
-
-// drain collects everything the child writes to the terminal.
-type drain struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (d *drain) Write(p []byte) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.Write(p)
-}
-
-func (d *drain) String() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.String()
 }
 
 // TestSecretPromptFromTerminalDoesNotEcho types the secret into a terminal

@@ -67,7 +67,7 @@ func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr syncBuffer
+	var stdout, stderr drain
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -101,20 +101,21 @@ func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 	}
 }
 
-// syncBuffer is a child's output the test reads while the child writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// drain collects everything a child writes, for a test that reads it
+// while the child is still writing.
+type drain struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+func (d *drain) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.Write(p)
 }
 
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (d *drain) String() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.buf.String()
 }
