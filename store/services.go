@@ -323,27 +323,56 @@ func (s *Store) DeleteService(name string) error {
 // into the service (tenant's Service.Apply: LastValidation, tenant GUID, M365
 // domain default, state active on pass), in one transaction.
 func (s *Store) RecordValidation(name string, r tenant.ValidationReport) error {
-	return s.recordValidation(name, nil, r)
+	return s.recordValidation(name, r)
 }
 
 // ReplaceSecret stores a new client secret and the report of its validation
 // in one transaction: either both are saved or neither. Call it after the new
 // secret validated; the store does not judge the report.
 func (s *Store) ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error {
-	if secret.IsZero() {
-		return &tenant.RuleError{Field: "client secret", Rule: "the client secret is required"}
-	}
-	return s.recordValidation(name, &secret, r)
+	return s.saveCredentials(name, func(app *tenant.AppRegistration) { app.Secret = secret }, r)
 }
 
-func (s *Store) recordValidation(name string, secret *tenant.Secret, r tenant.ValidationReport) error {
+// AddCredentials gives a service saved pending authentication the App
+// registration the customer's admin handed over later (Tenant ID,
+// Application ID, admin, secret) together with the report of their
+// validation, in one transaction: a failure leaves the service as it was,
+// never with new IDs and no secret.
+func (s *Store) AddCredentials(name string, app tenant.AppRegistration, r tenant.ValidationReport) error {
+	return s.saveCredentials(name, func(a *tenant.AppRegistration) {
+		a.TenantID, a.ClientID, a.AdminUser, a.Secret = app.TenantID, app.ClientID, app.AdminUser, app.Secret
+	}, r)
+}
+
+// saveCredentials changes the stored App registration with set and
+// records r, in one write transaction.
+func (s *Store) saveCredentials(name string, set func(*tenant.AppRegistration), r tenant.ValidationReport) error {
 	now := s.stamp()
 	return s.db.Update(func(tx *bolt.Tx) error {
 		rec, err := s.getService(tx, name)
 		if err != nil {
 			return err
 		}
-		return s.record(tx, rec, secret, r, now)
+		set(&rec.App)
+		if rec.App.Secret.IsZero() {
+			return &tenant.RuleError{Field: "client secret", Rule: "the client secret is required"}
+		}
+		if rec.Sealed, err = s.seal.seal(rec.Name, rec.App.Secret); err != nil {
+			return err
+		}
+		rec.App.Secret = tenant.Secret{}
+		return s.record(tx, rec, r, now)
+	})
+}
+
+func (s *Store) recordValidation(name string, r tenant.ValidationReport) error {
+	now := s.stamp()
+	return s.db.Update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		return s.record(tx, rec, r, now)
 	})
 }
 
@@ -380,7 +409,7 @@ func (s *Store) RecordValidations(batch []Recorded) error {
 				skipped = append(skipped, fmt.Errorf("record the validation of %s: %w", e.Name, err))
 				continue
 			}
-			if err := s.record(tx, rec, nil, e.Report, now); err != nil {
+			if err := s.record(tx, rec, e.Report, now); err != nil {
 				return fmt.Errorf("record validation of service %s: %w", rec.Name, err)
 			}
 		}
@@ -392,18 +421,11 @@ func (s *Store) RecordValidations(batch []Recorded) error {
 	return errors.Join(skipped...)
 }
 
-// record is the per-report step of RecordValidation, ReplaceSecret and
-// RecordValidations, inside their write transaction: the new secret (if
-// any) sealed, the report being replaced archived, the new one folded into
-// the record.
-func (s *Store) record(tx *bolt.Tx, rec serviceRecord, secret *tenant.Secret, r tenant.ValidationReport, now time.Time) error {
+// record is the per-report step of RecordValidation, ReplaceSecret,
+// AddCredentials and RecordValidations, inside their write transaction:
+// the report being replaced archived, the new one folded into the record.
+func (s *Store) record(tx *bolt.Tx, rec serviceRecord, r tenant.ValidationReport, now time.Time) error {
 	key := nameKey(rec.Name)
-	if secret != nil {
-		var err error
-		if rec.Sealed, err = s.seal.seal(rec.Name, *secret); err != nil {
-			return err
-		}
-	}
 	// The report being replaced moves to the history bucket: each
 	// report is stored once, the newest on the record.
 	if rec.LastValidation != nil {

@@ -512,6 +512,40 @@ func TestReplaceSecret(t *testing.T) {
 	}
 }
 
+// AddCredentials saves a pending service's App registration and the report
+// of its validation together; a refused call changes nothing.
+func TestAddCredentials(t *testing.T) {
+	s := openTemp(t)
+	mustCustomer(t, s, "Contoso")
+	mustService(t, s, pendingService("con-2", "Contoso"))
+
+	app := tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com", ClientID: "3f1c1d2e-8a4b-4c5d-9e6f-7a8b9c0d1e2f",
+		AdminUser: "admin@contoso.com"}
+	if err := s.AddCredentials("con-2", app, sampleReport(t0, tenant.StatusPass)); !tenant.IsRuleError(err) {
+		t.Fatalf("no secret: %v, want a rule error", err)
+	}
+	if got, _ := s.GetService("con-2"); got.App.ClientID != "" || got.LastValidation != nil {
+		t.Fatalf("a refused AddCredentials saved part of the credentials: %+v", got.App)
+	}
+
+	app.Secret = tenant.NewSecret("Zq8~added-later-secret")
+	r := sampleReport(t0, tenant.StatusPass)
+	if err := s.AddCredentials("CON-2", app, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetService("con-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.App.Secret.Reveal() != "Zq8~added-later-secret" || got.App.ClientID != app.ClientID || got.App.AdminUser != app.AdminUser ||
+		got.App.TenantID != r.TenantID || got.State != tenant.StateActive {
+		t.Fatalf("after AddCredentials: %+v %s", got.App, got.State)
+	}
+	if h, _ := s.History("con-2"); len(h) != 1 {
+		t.Fatalf("history = %d, want the validation recorded", len(h))
+	}
+}
+
 func TestUpdateService(t *testing.T) {
 	s := openTemp(t)
 	mustCustomer(t, s, "Contoso")

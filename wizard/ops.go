@@ -43,21 +43,21 @@ func createService(st serviceStore, now time.Time, in tenant.ServiceInput, newCu
 	return svc, nil
 }
 
-// saveNewSecret stores a secret that passed validation, with its report.
-// app, for a service pending authentication, carries the Tenant ID,
-// Application ID and admin typed with it.
+// saveNewSecret stores a secret that passed validation, with its report,
+// in one store transaction. app, for a service pending authentication,
+// carries the Tenant ID, Application ID and admin typed with it (Add
+// credentials).
 func saveNewSecret(st serviceStore, name string, app *tenant.AppRegistration, secret tenant.Secret, r *tenant.ValidationReport) error {
 	if !r.Passed() {
 		return tenant.ErrNotValidated
 	}
 	if app != nil {
-		err := st.UpdateService(name, func(s *tenant.Service) error {
-			s.App.TenantID, s.App.ClientID, s.App.AdminUser = app.TenantID, app.ClientID, app.AdminUser
-			return nil
-		})
-		if err != nil {
+		creds := *app
+		creds.Secret = secret
+		if err := st.AddCredentials(name, creds, *r); err != nil {
 			return fmt.Errorf("save the credentials of %s: %w", name, err)
 		}
+		return nil
 	}
 	if err := st.ReplaceSecret(name, secret, *r); err != nil {
 		return fmt.Errorf("replace the secret of %s: %w", name, err)

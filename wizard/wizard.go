@@ -53,6 +53,7 @@ type serviceStore interface {
 	RecordValidation(name string, r tenant.ValidationReport) error
 	RecordValidations(batch []store.Recorded) error
 	ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error
+	AddCredentials(name string, app tenant.AppRegistration, r tenant.ValidationReport) error
 	History(name string) ([]tenant.ValidationReport, error)
 }
 
