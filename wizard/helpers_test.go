@@ -19,6 +19,7 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
@@ -52,7 +53,7 @@ func demoTenant(t *testing.T, prefix string) entrasim.DemoTenant {
 type env struct {
 	store *store.Store
 	srv   *entrasim.Server
-	v     *tenant.Validator
+	v     *entra.Validator
 }
 
 func newEnv(t testing.TB, dir entrasim.Directory) *env {
@@ -72,7 +73,7 @@ func newEnv(t testing.TB, dir entrasim.Directory) *env {
 		t.Fatalf("start entrasim: %v", err)
 	}
 	t.Cleanup(srv.Close)
-	v, err := tenant.NewValidator(tenant.Config{
+	v, err := entra.NewValidator(entra.Config{
 		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
 		Now: nowFn, Timeout: 30 * time.Second,
 	})

@@ -7,6 +7,7 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 // The wizard's writes, shared by the full-screen and the accessible modes
@@ -111,12 +112,12 @@ const validateAllConcurrency = 8
 // validateAll re-validates svcs and records the reports as they arrive,
 // each write (store.RecordValidations: one transaction, one fsync) taking
 // every report that arrived while the previous one was written
-// (tenant.ValidateInBatches, shared with the CLI's validate --all).
+// (usecase.ValidateInBatches, shared with the CLI's validate --all).
 // recorded is called, never concurrently, after each write with the
 // reports it held and its error. A report that arrived before ctx was
 // cancelled is still written: validateAll returns once it is.
 func validateAll(ctx context.Context, v validator, st serviceStore, svcs []tenant.Service, recorded func(batch []store.Recorded, err error)) {
-	tenant.ValidateInBatches(ctx, v, svcs, validateAllConcurrency, func(done []tenant.Validated) {
+	usecase.ValidateInBatches(ctx, v, svcs, validateAllConcurrency, func(done []usecase.Validated) {
 		batch := make([]store.Recorded, len(done))
 		for i, d := range done {
 			batch[i] = store.Recorded{Name: d.Service.Name, Report: *d.Report}

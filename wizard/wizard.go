@@ -17,13 +17,14 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
 // Options configure the wizard. Store and Validator are required.
 type Options struct {
 	Store     *store.Store
-	Validator *tenant.Validator
+	Validator *entra.Validator
 	// Now is the clock for days-until-expire and new records (nil = time.Now).
 	Now func() time.Time
 	// Demo, when non-nil, makes the first screen list the simulated
@@ -57,7 +58,7 @@ type serviceStore interface {
 	History(name string) ([]tenant.ValidationReport, error)
 }
 
-// validator is what the wizard needs from tenant.Validator.
+// validator is what the wizard needs from entra.Validator.
 type validator interface {
 	Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport
 	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))

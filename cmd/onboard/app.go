@@ -14,6 +14,7 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/entra"
 )
 
 // Exit codes of SPEC §5, so scripts and cron jobs can tell a failed
@@ -85,7 +86,7 @@ type app struct {
 	demo          bool
 	demoLatency   time.Duration
 
-	val *tenant.Validator
+	val *entra.Validator
 }
 
 // run is main without the process: tests call it in-process with their
@@ -176,7 +177,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	// The validator owns the endpoint rules (https only, no path on the
 	// authority host); building it here applies them before any command
 	// touches the database or the network.
-	a.val, err = tenant.NewValidator(tenant.Config{
+	a.val, err = entra.NewValidator(entra.Config{
 		Cloud:         cloud,
 		AuthorityHost: a.authorityHost,
 		GraphURL:      a.graphURL,

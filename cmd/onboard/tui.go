@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"onboard/store"
-	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 	"onboard/wizard"
 )
@@ -59,7 +59,7 @@ func (a *app) runDemo() error {
 	}
 	defer srv.Close()
 	srv.SetLatency(a.demoLatency)
-	v, err := tenant.NewValidator(tenant.Config{
+	v, err := entra.NewValidator(entra.Config{
 		AuthorityHost: srv.AuthorityHost(),
 		GraphURL:      srv.GraphURL(),
 		HTTPClient:    srv.Client(),

@@ -14,6 +14,7 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 func TestProgressLine(t *testing.T) {
@@ -206,7 +207,7 @@ func TestRecordBatch(t *testing.T) {
 	if _, err := st.CreateCustomer("Contoso Ltd"); err != nil {
 		t.Fatal(err)
 	}
-	var batch []tenant.Validated
+	var batch []usecase.Validated
 	for _, name := range []string{"ALPHA", "BRAVO", "CHARLIE"} {
 		svc := tenant.Service{
 			Name: name, Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
@@ -217,7 +218,7 @@ func TestRecordBatch(t *testing.T) {
 		}
 		rep := &tenant.ValidationReport{At: time.Now(), TenantID: fxHealthy.tenantID, Roles: []string{}, Permissions: []string{}}
 		rep.Add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: "ok"})
-		batch = append(batch, tenant.Validated{Service: svc, Report: rep})
+		batch = append(batch, usecase.Validated{Service: svc, Report: rep})
 	}
 	if err := st.DeleteService("BRAVO"); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 const (
@@ -117,11 +118,11 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 	// delivered (their failure would say nothing about the credentials);
 	// everything delivered is recorded before this returns.
 	var (
-		recorded  []tenant.Validated
+		recorded  []usecase.Validated
 		recordErr []error
 	)
 	prog := newProgress(a.stderr, len(services), a.now)
-	tenant.ValidateInBatches(a.ctx, a.val, services, concurrency, func(batch []tenant.Validated) {
+	usecase.ValidateInBatches(a.ctx, a.val, services, concurrency, func(batch []usecase.Validated) {
 		prog.step(len(batch))
 		ok, errs := recordBatch(st, batch)
 		recorded = append(recorded, ok...)
@@ -175,7 +176,7 @@ func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) e
 // skipped while the others are recorded; the store's error does not say
 // which entry it was, so the batch's services are looked up again: this
 // happens only when the store has already said something went wrong.
-func recordBatch(st *store.Store, batch []tenant.Validated) (recorded []tenant.Validated, errs []error) {
+func recordBatch(st *store.Store, batch []usecase.Validated) (recorded []usecase.Validated, errs []error) {
 	entries := make([]store.Recorded, len(batch))
 	for i, v := range batch {
 		entries[i] = store.Recorded{Name: v.Service.Name, Report: *v.Report}

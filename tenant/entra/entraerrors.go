@@ -1,4 +1,4 @@
-package tenant
+package entra
 
 // This file is the one place that turns what went wrong talking to Entra ID
 // or Graph into words for the support engineer: a plain cause, the fix, and
@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"onboard/tenant"
 	"regexp"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ type failure struct {
 
 // tokenContext is what the token-step wording needs to know.
 type tokenContext struct {
-	Cloud         Cloud
+	Cloud         tenant.Cloud
 	AuthorityHost string
 	Tenant        string
 	ClientID      string
@@ -371,9 +372,9 @@ func addrOf(e *net.OpError) string {
 	return "named in HTTPS_PROXY"
 }
 
-func cloudName(c Cloud) string {
+func cloudName(c tenant.Cloud) string {
 	if c == "" {
-		return string(CloudGlobal)
+		return string(tenant.CloudGlobal)
 	}
 	return string(c)
 }

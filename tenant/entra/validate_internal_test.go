@@ -1,4 +1,4 @@
-package tenant
+package entra
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"onboard/tenant"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestSharedClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := NewValidator(Config{Cloud: CloudChina})
+	b, err := NewValidator(Config{Cloud: tenant.CloudChina})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,26 +75,5 @@ func TestFromMSALDropsTheRequest(t *testing.T) {
 		if s := msalerrors.Verbose(out) + fmt.Sprintf("%+v %#v", out, out); strings.Contains(s, secret) {
 			t.Errorf("%s: the secret is in the error: %s", name, s)
 		}
-	}
-}
-
-// TestInBatches: each gets everything waiting, including what arrived
-// while its previous call ran, and nothing is left when q closes.
-func TestInBatches(t *testing.T) {
-	q := make(chan int, 8)
-	q <- 1
-	q <- 2
-	var got [][]int
-	inBatches(q, func(b []int) {
-		got = append(got, b)
-		if len(got) == 1 { // values finishing while the first batch is written
-			q <- 3
-			q <- 4
-			q <- 5
-			close(q)
-		}
-	})
-	if fmt.Sprint(got) != "[[1 2] [3 4 5]]" {
-		t.Errorf("batches %v, want [[1 2] [3 4 5]]", got)
 	}
 }

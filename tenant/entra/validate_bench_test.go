@@ -1,4 +1,4 @@
-package tenant_test
+package entra_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
@@ -65,7 +66,7 @@ func BenchmarkValidationLatency50ms(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			cfg := r.cfg
 			cfg.HTTPClient = &http.Client{Transport: base.Clone()}
-			v, err := tenant.NewValidator(cfg)
+			v, err := entra.NewValidator(cfg)
 			if err != nil {
 				b.Fatal(err)
 			}

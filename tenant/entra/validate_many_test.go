@@ -1,8 +1,7 @@
-package tenant_test
+package entra_test
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,43 +84,5 @@ func TestValidateManyCancelledBeforeStart(t *testing.T) {
 	})
 	if c := r.srv.Counts(); len(c) != 0 {
 		t.Errorf("requests made: %v", c)
-	}
-}
-
-// TestValidateInBatches: every service is delivered once, in batches that
-// are never handled concurrently, all before ValidateInBatches returns.
-func TestValidateInBatches(t *testing.T) {
-	now := time.Now()
-	r := newRig(t, entrasim.Demo(now), now)
-	svcs := demoServices(t, now, 24)
-	for i := range svcs {
-		svcs[i].Name = fmt.Sprintf("SVC%02d", i)
-	}
-	var (
-		inside atomic.Int32
-		seen   = map[string]int{}
-	)
-	tenant.ValidateInBatches(context.Background(), r.validator(), svcs, 6, func(batch []tenant.Validated) {
-		if inside.Add(1) != 1 {
-			t.Error("batches handled concurrently")
-		}
-		defer inside.Add(-1)
-		if len(batch) == 0 {
-			t.Error("empty batch")
-		}
-		for _, v := range batch {
-			if v.Report == nil || len(v.Report.Checks) == 0 {
-				t.Errorf("%s: empty report", v.Service.Name)
-			}
-			seen[v.Service.Name]++
-		}
-	})
-	if len(seen) != len(svcs) {
-		t.Errorf("%d services delivered, want %d", len(seen), len(svcs))
-	}
-	for name, n := range seen {
-		if n != 1 {
-			t.Errorf("%s delivered %d times", name, n)
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package tenant_test
+package entra_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
@@ -18,7 +19,7 @@ func ExampleValidator_Validate() {
 		panic(err)
 	}
 	defer srv.Close()
-	v, err := tenant.NewValidator(tenant.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client()})
+	v, err := entra.NewValidator(entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client()})
 	if err != nil {
 		panic(err)
 	}

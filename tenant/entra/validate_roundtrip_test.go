@@ -1,4 +1,4 @@
-package tenant_test
+package entra_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
@@ -202,19 +203,19 @@ func TestProgress(t *testing.T) {
 }
 
 func TestNewValidatorRejectsBadConfig(t *testing.T) {
-	for _, cfg := range []tenant.Config{
+	for _, cfg := range []entra.Config{
 		{Cloud: "mars"},
 		{AuthorityHost: "http://login.example.com"},
 		{AuthorityHost: "https://login.example.com/tenant"},
 		{GraphURL: "ftp://graph.example.com"},
 		{Timeout: -time.Second},
 	} {
-		if _, err := tenant.NewValidator(cfg); err == nil || !tenant.IsRuleError(err) {
+		if _, err := entra.NewValidator(cfg); err == nil || !tenant.IsRuleError(err) {
 			t.Errorf("NewValidator(%+v) = %v, want a rule error", cfg, err)
 		}
 	}
 	for _, c := range tenant.Clouds {
-		if _, err := tenant.NewValidator(tenant.Config{Cloud: c}); err != nil {
+		if _, err := entra.NewValidator(entra.Config{Cloud: c}); err != nil {
 			t.Errorf("cloud %s: %v", c, err)
 		}
 	}

@@ -1,8 +1,9 @@
-package tenant
+package entra
 
 import (
 	"context"
 	"fmt"
+	"onboard/tenant"
 	"strings"
 	"time"
 )
@@ -18,7 +19,7 @@ var requiredPermissions = []struct {
 	{"User.Read.All", "admin user check", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 }
 
-func permissionsCheck(roles []string, appName string) Check {
+func permissionsCheck(roles []string, appName string) tenant.Check {
 	have := map[string]bool{}
 	for _, r := range roles {
 		have[r] = true
@@ -35,18 +36,18 @@ func permissionsCheck(roles []string, appName string) Check {
 		}
 	}
 	if len(missing) == 0 {
-		return Check{Name: CheckPermissions, Status: StatusPass, Detail: "Granted: " + strings.Join(roles, ", ") + "."}
+		return tenant.Check{Name: tenant.CheckPermissions, Status: tenant.StatusPass, Detail: "Granted: " + strings.Join(roles, ", ") + "."}
 	}
 	granted := "none"
 	if len(roles) > 0 {
 		granted = strings.Join(roles, ", ")
 	}
-	return Check{Name: CheckPermissions, Status: StatusWarn,
+	return tenant.Check{Name: tenant.CheckPermissions, Status: tenant.StatusWarn,
 		Detail: fmt.Sprintf("Missing Microsoft Graph application permission(s): %s (needed for: %s). Granted: %s.", strings.Join(missing, ", "), strings.Join(why, "; "), granted),
 		Fix:    grantPermissionFix(appName, missing...)}
 }
 
-func (v *Validator) tenantCheck(ctx context.Context, r *ValidationReport, f graphFacts) Check {
+func (v *Validator) tenantCheck(ctx context.Context, r *tenant.ValidationReport, f graphFacts) tenant.Check {
 	if f.orgRes.ok() && len(f.org.Value) > 0 {
 		o := f.org.Value[0]
 		r.TenantName = o.DisplayName
@@ -58,20 +59,20 @@ func (v *Validator) tenantCheck(ctx context.Context, r *ValidationReport, f grap
 				r.DefaultDomain = d.Name
 			}
 		}
-		return Check{Name: CheckTenant, Status: StatusPass,
+		return tenant.Check{Name: tenant.CheckTenant, Status: tenant.StatusPass,
 			Detail: fmt.Sprintf("%s: initial domain %s, default domain %s.", o.DisplayName, orNone(r.InitialDomain), orNone(r.DefaultDomain))}
 	}
 	if f.orgRes.ok() {
-		return Check{Name: CheckTenant, Status: StatusWarn, Detail: "Microsoft Graph returned no organization for this tenant.", Fix: "Validate again; if it persists, give support the tenant ID."}
+		return tenant.Check{Name: tenant.CheckTenant, Status: tenant.StatusWarn, Detail: "Microsoft Graph returned no organization for this tenant.", Fix: "Validate again; if it persists, give support the tenant ID."}
 	}
 	fl := explainGraph(ctx, f.orgRes, v.graph, v.timeout,
 		failure{Detail: "Tenant name and domains are unknown: Microsoft Graph refused to read the organization (403 Authorization_RequestDenied), the app lacks Organization.Read.All.",
 			Fix: grantPermissionFix(r.AppName, "Organization.Read.All") + " Until then type the M365 domain by hand."},
 		failure{})
-	return Check{Name: CheckTenant, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
+	return tenant.Check{Name: tenant.CheckTenant, Status: tenant.StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 }
 
-func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f graphFacts, secret Secret, now time.Time) Check {
+func (v *Validator) secretCheck(ctx context.Context, r *tenant.ValidationReport, f graphFacts, secret tenant.Secret, now time.Time) tenant.Check {
 	manual := "You may type the expiry date shown in " + wherePortalApp + " > Certificates & secrets (Expires column)."
 	if !f.appRes.ok() {
 		fl := explainGraph(ctx, f.appRes, v.graph, v.timeout,
@@ -79,7 +80,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 				Fix: grantPermissionFix(r.AppName, "Application.Read.All") + " " + manual},
 			failure{Detail: "Secret expiry unknown: the App registration is not in this tenant (a multi-tenant app registered in another tenant?), so its secrets cannot be read here.",
 				Fix: manual})
-		return Check{Name: CheckSecret, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
+		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 	}
 	hint := safeHint(secret)
 	var matches []graphPasswordCredential
@@ -89,7 +90,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 		}
 	}
 	if len(matches) == 0 {
-		return Check{Name: CheckSecret, Status: StatusWarn,
+		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn,
 			Detail: fmt.Sprintf("Secret expiry unknown: none of the app's %d client secret(s) starts with the characters typed.", len(f.app.PasswordCredentials)),
 			Fix:    manual}
 	}
@@ -102,10 +103,10 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 		}
 	}
 	if best.EndDateTime == nil {
-		return Check{Name: CheckSecret, Status: StatusWarn, Detail: "Secret expiry unknown: Graph lists the secret without an end date.", Fix: manual}
+		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn, Detail: "Secret expiry unknown: Graph lists the secret without an end date.", Fix: manual}
 	}
 	end := best.EndDateTime.UTC()
-	days := DaysUntil(now, end)
+	days := tenant.DaysUntil(now, end)
 	r.SecretExpiresAt = &end
 	r.DaysUntilExpire = &days
 	same := ""
@@ -116,11 +117,11 @@ func (v *Validator) secretCheck(ctx context.Context, r *ValidationReport, f grap
 	renew := "Create a new client secret in " + wherePortalApp + " > Certificates & secrets > New client secret before " + date + " and enter its Value with Update client secret on the service page."
 	switch {
 	case days < 0:
-		return Check{Name: CheckSecret, Status: StatusFail, Detail: fmt.Sprintf("The client secret expired on %s.%s", date, same), Fix: renew}
-	case days <= ExpiryWarningDays:
-		return Check{Name: CheckSecret, Status: StatusWarn, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same), Fix: renew}
+		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusFail, Detail: fmt.Sprintf("The client secret expired on %s.%s", date, same), Fix: renew}
+	case days <= tenant.ExpiryWarningDays:
+		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same), Fix: renew}
 	}
-	return Check{Name: CheckSecret, Status: StatusPass, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same)}
+	return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusPass, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same)}
 }
 
 func dayCount(d int) string {
@@ -133,7 +134,7 @@ func dayCount(d int) string {
 	return fmt.Sprintf("%d days", d)
 }
 
-func (v *Validator) roleCheck(ctx context.Context, r *ValidationReport, f graphFacts) Check {
+func (v *Validator) roleCheck(ctx context.Context, r *tenant.ValidationReport, f graphFacts) tenant.Check {
 	appName := r.AppName
 	if appName == "" {
 		appName = "the app"
@@ -142,14 +143,14 @@ func (v *Validator) roleCheck(ctx context.Context, r *ValidationReport, f graphF
 		return fmt.Sprintf("Entra admin center > Identity > Roles & admins > Roles & admins > %s > Add assignments > select %s (its service principal) > Add.", role, appName)
 	}
 	if !f.askRoles {
-		return Check{Name: CheckRole, Status: StatusWarn, Detail: "Entra roles unknown: the token carries no object ID (oid) for the app's service principal.", Fix: assign("Teams Administrator")}
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusWarn, Detail: "Entra roles unknown: the token carries no object ID (oid) for the app's service principal.", Fix: assign("Teams Administrator")}
 	}
 	if !f.rolesRes.ok() {
 		fl := explainGraph(ctx, f.rolesRes, v.graph, v.timeout,
 			failure{Detail: "Entra roles unknown: Microsoft Graph refused to list the app's roles (403 Authorization_RequestDenied), the app lacks Application.Read.All.",
 				Fix: grantPermissionFix(appName, "Application.Read.All")},
 			failure{Detail: "Entra roles unknown: the app's service principal was not found in this tenant.", Fix: assign("Teams Administrator")})
-		return Check{Name: CheckRole, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 	}
 	has := map[string]bool{}
 	for _, role := range f.roles.Value {
@@ -161,30 +162,30 @@ func (v *Validator) roleCheck(ctx context.Context, r *ValidationReport, f graphF
 		assigned = strings.Join(r.Roles, ", ")
 	}
 	switch {
-	case has[RoleTeamsAdministrator]:
-		return Check{Name: CheckRole, Status: StatusPass, Detail: "Teams Administrator is assigned to the app (assigned: " + assigned + ")."}
-	case has[RoleSkypeForBusinessAdministrator] && has[RoleTeamsCommunicationsAdministrator]:
-		return Check{Name: CheckRole, Status: StatusPass, Detail: "Skype for Business Administrator and Teams Communications Administrator are assigned to the app."}
-	case has[RoleSkypeForBusinessAdministrator]:
-		return Check{Name: CheckRole, Status: StatusWarn, Detail: "The app has Skype for Business Administrator but not Teams Communications Administrator (assigned: " + assigned + ").",
+	case has[tenant.RoleTeamsAdministrator]:
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusPass, Detail: "Teams Administrator is assigned to the app (assigned: " + assigned + ")."}
+	case has[tenant.RoleSkypeForBusinessAdministrator] && has[tenant.RoleTeamsCommunicationsAdministrator]:
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusPass, Detail: "Skype for Business Administrator and Teams Communications Administrator are assigned to the app."}
+	case has[tenant.RoleSkypeForBusinessAdministrator]:
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusWarn, Detail: "The app has Skype for Business Administrator but not Teams Communications Administrator (assigned: " + assigned + ").",
 			Fix: assign("Teams Communications Administrator") + " Or assign Teams Administrator instead."}
-	case has[RoleTeamsCommunicationsAdministrator]:
-		return Check{Name: CheckRole, Status: StatusWarn, Detail: "The app has Teams Communications Administrator but not Skype for Business Administrator (assigned: " + assigned + ").",
+	case has[tenant.RoleTeamsCommunicationsAdministrator]:
+		return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusWarn, Detail: "The app has Teams Communications Administrator but not Skype for Business Administrator (assigned: " + assigned + ").",
 			Fix: assign("Skype for Business Administrator") + " Or assign Teams Administrator instead."}
 	}
-	return Check{Name: CheckRole, Status: StatusWarn,
+	return tenant.Check{Name: tenant.CheckRole, Status: tenant.StatusWarn,
 		Detail: "The app has no Teams Administrator role (nor Skype for Business Administrator + Teams Communications Administrator); assigned: " + assigned + ".",
 		Fix:    assign("Teams Administrator")}
 }
 
-func (v *Validator) adminCheck(ctx context.Context, r *ValidationReport, f graphFacts, upn string) Check {
+func (v *Validator) adminCheck(ctx context.Context, r *tenant.ValidationReport, f graphFacts, upn string) tenant.Check {
 	if !f.userRes.ok() {
 		fl := explainGraph(ctx, f.userRes, v.graph, v.timeout,
 			failure{Detail: "Admin user unknown: Microsoft Graph refused to read users (403 Authorization_RequestDenied), the app lacks User.Read.All.",
 				Fix: grantPermissionFix(r.AppName, "User.Read.All")},
 			failure{Detail: fmt.Sprintf("Admin not found: there is no user %s in this tenant.", upn),
 				Fix: "Check the admin's user principal name (Entra admin center > Identity > Users > All users), or leave the field empty."})
-		return Check{Name: CheckAdmin, Status: StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
+		return tenant.Check{Name: tenant.CheckAdmin, Status: tenant.StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 	}
 	u := f.user
 	r.Admin = &u
@@ -193,10 +194,10 @@ func (v *Validator) adminCheck(ctx context.Context, r *ValidationReport, f graph
 		who = u.DisplayName + " (" + u.UserPrincipalName + ")"
 	}
 	if !u.AccountEnabled {
-		return Check{Name: CheckAdmin, Status: StatusWarn, Detail: who + " exists but the account is disabled.",
+		return tenant.Check{Name: tenant.CheckAdmin, Status: tenant.StatusWarn, Detail: who + " exists but the account is disabled.",
 			Fix: "Ask the customer for an enabled admin, or enable the account (Entra admin center > Identity > Users > the user > Edit properties > Account enabled)."}
 	}
-	return Check{Name: CheckAdmin, Status: StatusPass, Detail: who + " exists and is enabled."}
+	return tenant.Check{Name: tenant.CheckAdmin, Status: tenant.StatusPass, Detail: who + " exists and is enabled."}
 }
 
 func orNone(s string) string {

@@ -1,4 +1,4 @@
-package tenant_test
+package entra_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
 )
 
@@ -40,8 +41,8 @@ type rig struct {
 	t   testing.TB
 	now time.Time
 	srv *entrasim.Server
-	cfg tenant.Config
-	v   *tenant.Validator
+	cfg entra.Config
+	v   *entra.Validator
 	log *syncBuffer
 }
 
@@ -53,7 +54,7 @@ func newRig(t testing.TB, dir entrasim.Directory, now time.Time) *rig {
 	}
 	t.Cleanup(srv.Close)
 	r := &rig{t: t, now: now, srv: srv, log: &syncBuffer{}}
-	r.cfg = tenant.Config{
+	r.cfg = entra.Config{
 		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
 		Timeout: 10 * time.Second, Now: func() time.Time { return now },
 		Log: slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -62,10 +63,10 @@ func newRig(t testing.TB, dir entrasim.Directory, now time.Time) *rig {
 }
 
 // validator builds (once) the validator from the rig's config.
-func (r *rig) validator() *tenant.Validator {
+func (r *rig) validator() *entra.Validator {
 	r.t.Helper()
 	if r.v == nil {
-		v, err := tenant.NewValidator(r.cfg)
+		v, err := entra.NewValidator(r.cfg)
 		if err != nil {
 			r.t.Fatal(err)
 		}

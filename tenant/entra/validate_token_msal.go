@@ -1,4 +1,4 @@
-package tenant
+package entra
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"onboard/tenant"
 	"strings"
 	"sync"
 
@@ -34,7 +35,7 @@ func newAcquirer(c *http.Client) *msalAcquirer {
 	return &msalAcquirer{http: c, clients: map[[32]byte]confidential.Client{}}
 }
 
-func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (confidential.Client, error) {
+func (a *msalAcquirer) clientFor(authority, clientID string, secret tenant.Secret) (confidential.Client, error) {
 	key := sha256.Sum256([]byte(authority + "\x00" + clientID + "\x00" + secret.Reveal()))
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -67,7 +68,7 @@ func (a *msalAcquirer) clientFor(authority, clientID string, secret Secret) (con
 // acquire gets one fresh app-only token: never from MSAL's token cache
 // (Validate Authentication proves the secret works *now*), while the
 // tenant's OpenID metadata is kept between calls.
-func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clientID string, secret Secret, scope string) (string, error) {
+func (a *msalAcquirer) acquire(ctx context.Context, authorityHost, tenant, clientID string, secret tenant.Secret, scope string) (string, error) {
 	c, err := a.clientFor(authorityURL(authorityHost, tenant), clientID, secret)
 	if err != nil {
 		return "", err

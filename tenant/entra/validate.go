@@ -1,4 +1,4 @@
-package tenant
+package entra
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"onboard/tenant"
 	"sort"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 // Config sets up a Validator. The zero value validates against the global
 // cloud with the process's shared HTTP client.
 type Config struct {
-	Cloud         Cloud            // default CloudGlobal
+	Cloud         tenant.Cloud     // default CloudGlobal
 	AuthorityHost string           // override of Cloud's authority host ("" = cloud's)
 	GraphURL      string           // override of Cloud's Graph root ("" = cloud's)
 	HTTPClient    *http.Client     // nil = one shared, keep-alive, HTTP/2 client for the process
@@ -30,24 +31,11 @@ type Config struct {
 // DefaultTimeout bounds one validation when Config.Timeout is zero.
 const DefaultTimeout = 20 * time.Second
 
-// Credentials are what the customer's admin hands over.
-type Credentials struct {
-	TenantID string // GUID or domain, as accepted by ParseTenantID
-	ClientID string
-	Secret   Secret
-	AdminUPN string // optional
-}
-
-// CredentialsOf returns the credentials stored on a service.
-func CredentialsOf(s Service) Credentials {
-	return Credentials{TenantID: s.App.TenantID, ClientID: s.App.ClientID, Secret: s.App.Secret, AdminUPN: s.App.AdminUser}
-}
-
 // Validator runs Validate Authentication (SPEC §3). It is safe for
 // concurrent use; keep one per process so the HTTP connections and the
 // tenants' OpenID metadata are reused.
 type Validator struct {
-	cloud     Cloud
+	cloud     tenant.Cloud
 	authority string
 	graph     string
 	http      *http.Client
@@ -56,27 +44,6 @@ type Validator struct {
 	log       *slog.Logger
 	tokens    *msalAcquirer
 }
-
-// The names of the report's checks, in the order they appear.
-const (
-	CheckInput       = "Input"
-	CheckToken       = "Token"
-	CheckPermissions = "Graph permissions"
-	CheckTenant      = "Tenant"
-	CheckSecret      = "Secret expiry"
-	CheckRole        = "Entra role"
-	CheckAdmin       = "Admin user"
-)
-
-// Directory role template IDs of SPEC §3.
-const (
-	RoleTeamsAdministrator               = "69091246-20e8-4a56-aa4d-066075b2a7a8"
-	RoleSkypeForBusinessAdministrator    = "75941009-915a-4869-abe7-691bff18279e"
-	RoleTeamsCommunicationsAdministrator = "baf37b3a-610e-45da-9e62-d9d1e5e8914b"
-)
-
-// ExpiryWarningDays: a secret expiring within this many days is a warning.
-const ExpiryWarningDays = 30
 
 var (
 	sharedOnce   sync.Once
@@ -99,9 +66,9 @@ func defaultHTTPClient() *http.Client {
 
 // NewValidator checks cfg and sets up the HTTP client and MSAL.
 func NewValidator(cfg Config) (*Validator, error) {
-	cloud := CloudGlobal
+	cloud := tenant.CloudGlobal
 	if cfg.Cloud != "" {
-		c, err := ParseCloud(string(cfg.Cloud))
+		c, err := tenant.ParseCloud(string(cfg.Cloud))
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +91,7 @@ func NewValidator(cfg Config) (*Validator, error) {
 		v.graph = u
 	}
 	if v.timeout < 0 {
-		return nil, &RuleError{Field: "timeout", Rule: "the timeout must be positive"}
+		return nil, &tenant.RuleError{Field: "timeout", Rule: "the timeout must be positive"}
 	}
 	if v.timeout == 0 {
 		v.timeout = DefaultTimeout
@@ -154,21 +121,21 @@ func NewValidator(cfg Config) (*Validator, error) {
 func checkBaseURL(field, s string, pathOK bool) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", &RuleError{Field: field, Rule: fmt.Sprintf("the %s must be an https:// URL such as https://login.microsoftonline.com (got %q)", field, s)}
+		return "", &tenant.RuleError{Field: field, Rule: fmt.Sprintf("the %s must be an https:// URL such as https://login.microsoftonline.com (got %q)", field, s)}
 	}
 	p := strings.TrimSuffix(u.Path, "/")
 	if p != "" && !pathOK {
-		return "", &RuleError{Field: field, Rule: fmt.Sprintf("the %s must be a bare https://host[:port] without a path (got %q)", field, s)}
+		return "", &tenant.RuleError{Field: field, Rule: fmt.Sprintf("the %s must be a bare https://host[:port] without a path (got %q)", field, s)}
 	}
 	return "https://" + u.Host + p, nil
 }
 
 // Validate never returns nil: every failure is a failed Check inside the report.
 // progress (may be nil) receives each check as it completes; calls are never concurrent.
-func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(Check)) *ValidationReport {
+func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport {
 	started := time.Now()
-	r := &ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
-	add := func(ch Check) {
+	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
+	add := func(ch tenant.Check) {
 		ch = scrubCheck(ch, c.Secret)
 		r.Add(ch)
 		if progress != nil {
@@ -183,19 +150,19 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	}()
 
 	// Input rules first: nothing leaves the process for input that breaks them.
-	tenantIn, tenantIsGUID, err := ParseTenantID(c.TenantID)
+	tenantIn, tenantIsGUID, err := tenant.ParseTenantID(c.TenantID)
 	if err == nil {
-		r.ClientID, err = ParseClientID(c.ClientID)
+		r.ClientID, err = tenant.ParseClientID(c.ClientID)
 	}
 	if err == nil && c.Secret.IsZero() {
-		err = &RuleError{Field: "client secret", Rule: "the client secret is required"}
+		err = &tenant.RuleError{Field: "client secret", Rule: "the client secret is required"}
 	}
 	var admin string
 	if err == nil {
-		admin, err = CleanAdminUPN(c.AdminUPN)
+		admin, err = tenant.CleanAdminUPN(c.AdminUPN)
 	}
 	if err != nil {
-		add(Check{Name: CheckInput, Status: StatusFail, Detail: err.Error(), Fix: "Correct the field and validate again; nothing was sent to Microsoft."})
+		add(tenant.Check{Name: tenant.CheckInput, Status: tenant.StatusFail, Detail: err.Error(), Fix: "Correct the field and validate again; nothing was sent to Microsoft."})
 		return r
 	}
 
@@ -212,29 +179,29 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries})
 		r.AADSTS, r.TraceID, r.CorrelationID = f.AADSTS, f.TraceID, f.CorrelationID
 		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "error", scrub(plainError(err), c.Secret))
-		add(Check{Name: CheckToken, Status: StatusFail, Detail: f.Detail, Fix: f.Fix})
+		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail, Detail: f.Detail, Fix: f.Fix})
 		return r
 	}
 	claims, err := decodeClaims(token)
 	if err != nil {
-		add(Check{Name: CheckToken, Status: StatusFail,
+		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
 			Detail: "Entra ID issued a token but it could not be read (" + err.Error() + "): something between this computer and Entra ID may have changed the answer.",
 			Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and --authority-host."})
 		return r
 	}
-	tid, _ := ParseGUID(claims.TenantID)
+	tid, _ := tenant.ParseGUID(claims.TenantID)
 	if tid == "" {
-		add(Check{Name: CheckToken, Status: StatusFail, Detail: "The token Entra ID issued names no tenant (no tid claim).", Fix: "Check --authority-host: it must be Entra ID (or a faithful proxy)."})
+		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail, Detail: "The token Entra ID issued names no tenant (no tid claim).", Fix: "Check --authority-host: it must be Entra ID (or a faithful proxy)."})
 		return r
 	}
 	if tenantIsGUID && tid != tenantIn {
-		add(Check{Name: CheckToken, Status: StatusFail,
+		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
 			Detail: fmt.Sprintf("The token is for tenant %s, not for the tenant typed (%s).", tid, tenantIn),
 			Fix:    "Copy the Tenant ID again from " + whereTenantID + " of the customer's tenant."})
 		return r
 	}
-	if got, _ := ParseGUID(claims.Client()); got != r.ClientID {
-		add(Check{Name: CheckToken, Status: StatusFail,
+	if got, _ := tenant.ParseGUID(claims.Client()); got != r.ClientID {
+		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
 			Detail: fmt.Sprintf("The token was issued to application %q, not to the Application ID typed (%s).", claims.Client(), r.ClientID),
 			Fix:    "Copy the Application (client) ID again from " + wherePortalApp + " > Overview."})
 		return r
@@ -247,7 +214,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	if retries > 0 {
 		detail += fmt.Sprintf(" (Throttled %d time(s); waited %s as asked.)", retries, waited.Round(time.Millisecond))
 	}
-	add(Check{Name: CheckToken, Status: StatusPass, Detail: detail})
+	add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: detail})
 	v.debug("token issued", "tenant", tid, "client", r.ClientID, "roles", len(claims.Roles))
 
 	// 2. What the token's roles grant.
@@ -256,7 +223,7 @@ func (v *Validator) Validate(ctx context.Context, c Credentials, progress func(C
 	// 3. The Graph wave, in parallel.
 	facts := v.graphWave(ctx, token, r.ClientID, claims.ObjectID, admin)
 	if errors.Is(ctx.Err(), context.Canceled) {
-		add(Check{Name: CheckTenant, Status: StatusFail, Detail: "The validation was cancelled while reading the tenant's facts from Microsoft Graph.", Fix: "Run Validate Authentication again when ready."})
+		add(tenant.Check{Name: tenant.CheckTenant, Status: tenant.StatusFail, Detail: "The validation was cancelled while reading the tenant's facts from Microsoft Graph.", Fix: "Run Validate Authentication again when ready."})
 		return r
 	}
 	if facts.appRes.ok() && facts.app.DisplayName != "" {
@@ -283,7 +250,7 @@ func (v *Validator) debug(msg string, args ...any) {
 // starting new ones when ctx is cancelled (reports already delivered stay delivered).
 // Validations cut short by the cancellation are not delivered: their report
 // would say nothing about the credentials.
-func (v *Validator) ValidateMany(ctx context.Context, services []Service, concurrency int, each func(Service, *ValidationReport)) {
+func (v *Validator) ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport)) {
 	if concurrency < 1 {
 		concurrency = 1
 	}
@@ -301,10 +268,10 @@ func (v *Validator) ValidateMany(ctx context.Context, services []Service, concur
 			break
 		}
 		wg.Add(1)
-		go func(s Service) {
+		go func(s tenant.Service) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			rep := v.Validate(ctx, CredentialsOf(s), nil)
+			rep := v.Validate(ctx, tenant.CredentialsOf(s), nil)
 			if ctx.Err() != nil {
 				return
 			}
@@ -318,63 +285,9 @@ func (v *Validator) ValidateMany(ctx context.Context, services []Service, concur
 	wg.Wait()
 }
 
-// Validated is one finished validation of ValidateInBatches.
-type Validated struct {
-	Service Service
-	Report  *ValidationReport
-}
-
-// ManyValidator is what ValidateInBatches drives: the Validator, or a
-// wrapper of its ValidateMany (tests watch deliveries through one).
-type ManyValidator interface {
-	ValidateMany(ctx context.Context, services []Service, concurrency int, each func(Service, *ValidationReport))
-}
-
-// ValidateInBatches is ValidateMany for callers that save what they get
-// (the CLI's validate --all and the wizard's Validate all): each is called
-// (never concurrently) with every validation that finished while its
-// previous call ran, so a slow write (one transaction, one fsync) is paid
-// per batch rather than per service, and never holds up the validations.
-// Every report delivered is handed to each before it returns; validations
-// cut short by a cancellation are not delivered (ValidateMany).
-func ValidateInBatches(ctx context.Context, v ManyValidator, services []Service, concurrency int, each func([]Validated)) {
-	queue := make(chan Validated, len(services))
-	written := make(chan struct{})
-	go func() {
-		defer close(written)
-		inBatches(queue, each)
-	}()
-	v.ValidateMany(ctx, services, concurrency, func(s Service, r *ValidationReport) {
-		queue <- Validated{Service: s, Report: r}
-	})
-	close(queue)
-	<-written
-}
-
-// inBatches calls each with everything waiting in q (at least one value),
-// again and again, until q is closed and drained.
-func inBatches[T any](q <-chan T, each func([]T)) {
-	for first := range q {
-		batch := []T{first}
-	waiting:
-		for {
-			select {
-			case x, ok := <-q:
-				if !ok {
-					break waiting
-				}
-				batch = append(batch, x)
-			default:
-				break waiting
-			}
-		}
-		each(batch)
-	}
-}
-
 // safeHint is the secret's hint, or nothing when the "secret" is so short
 // that its first three characters are all of it.
-func safeHint(s Secret) string {
+func safeHint(s tenant.Secret) string {
 	if utf8.RuneCountInString(s.Reveal()) <= 3 {
 		return ""
 	}
@@ -384,14 +297,14 @@ func safeHint(s Secret) string {
 // scrub replaces the secret, should it ever appear, by its masked form.
 // (A secret of three characters or fewer is never shown as a hint, and
 // masking every such substring would garble the words.)
-func scrub(s string, secret Secret) string {
+func scrub(s string, secret tenant.Secret) string {
 	if v := secret.Reveal(); utf8.RuneCountInString(v) > 3 && strings.Contains(s, v) {
 		return strings.ReplaceAll(s, v, secret.Masked())
 	}
 	return s
 }
 
-func scrubCheck(c Check, secret Secret) Check {
+func scrubCheck(c tenant.Check, secret tenant.Secret) tenant.Check {
 	c.Name, c.Detail, c.Fix = scrub(c.Name, secret), scrub(c.Detail, secret), scrub(c.Fix, secret)
 	return c
 }
@@ -403,7 +316,7 @@ func scrubCheck(c Check, secret Secret) Check {
 // with the request it was sent would otherwise put it in the report, the
 // database and --json. (The checks are scrubbed as they are added, since
 // progress sees them live.)
-func scrubReport(r *ValidationReport, secret Secret) {
+func scrubReport(r *tenant.ValidationReport, secret tenant.Secret) {
 	for _, p := range []*string{&r.TraceID, &r.CorrelationID, &r.AADSTS, &r.TenantID, &r.TenantName,
 		&r.InitialDomain, &r.DefaultDomain, &r.AppName} {
 		*p = scrub(*p, secret)

@@ -1,4 +1,4 @@
-package tenant
+package entra
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"onboard/tenant"
 	"strings"
 	"time"
 
@@ -107,7 +108,7 @@ type graphFacts struct {
 	appRes   graphResult
 	roles    graphDirectoryRoles
 	rolesRes graphResult
-	user     AdminUser
+	user     tenant.AdminUser
 	userRes  graphResult
 	askUser  bool
 	askRoles bool

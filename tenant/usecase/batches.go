@@ -1,0 +1,61 @@
+package usecase
+
+import (
+	"context"
+
+	"onboard/tenant"
+)
+
+// Validated is one finished validation of ValidateInBatches.
+type Validated struct {
+	Service tenant.Service
+	Report  *tenant.ValidationReport
+}
+
+// ManyValidator is what ValidateInBatches drives: the Validator, or a
+// wrapper of its ValidateMany (tests watch deliveries through one).
+type ManyValidator interface {
+	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
+}
+
+// ValidateInBatches is ValidateMany for callers that save what they get
+// (the CLI's validate --all and the wizard's Validate all): each is called
+// (never concurrently) with every validation that finished while its
+// previous call ran, so a slow write (one transaction, one fsync) is paid
+// per batch rather than per service, and never holds up the validations.
+// Every report delivered is handed to each before it returns; validations
+// cut short by a cancellation are not delivered (ValidateMany).
+func ValidateInBatches(ctx context.Context, v ManyValidator, services []tenant.Service, concurrency int, each func([]Validated)) {
+	queue := make(chan Validated, len(services))
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		inBatches(queue, each)
+	}()
+	v.ValidateMany(ctx, services, concurrency, func(s tenant.Service, r *tenant.ValidationReport) {
+		queue <- Validated{Service: s, Report: r}
+	})
+	close(queue)
+	<-written
+}
+
+// inBatches calls each with everything waiting in q (at least one value),
+// again and again, until q is closed and drained.
+func inBatches[T any](q <-chan T, each func([]T)) {
+	for first := range q {
+		batch := []T{first}
+	waiting:
+		for {
+			select {
+			case x, ok := <-q:
+				if !ok {
+					break waiting
+				}
+				batch = append(batch, x)
+			default:
+				break waiting
+			}
+		}
+		each(batch)
+	}
+}
