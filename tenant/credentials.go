@@ -13,23 +13,27 @@ func CredentialsOf(s Service) Credentials {
 	return Credentials{TenantID: s.App.TenantID, ClientID: s.App.ClientID, Secret: s.App.Secret, AdminUPN: s.App.AdminUser}
 }
 
-// The names of the report's checks, in the order they appear.
+// The names of the report's checks.
 const (
-	CheckInput       = "Input"
-	CheckToken       = "Token"
-	CheckPermissions = "Graph permissions"
-	CheckTenant      = "Tenant"
-	CheckSecret      = "Secret expiry"
+	CheckInput  = "Input"
+	CheckToken  = "Token"
+	CheckTenant = "Tenant"
+	CheckSecret = "Secret expiry"
+	CheckAdmin  = "Admin user"
+
+	CheckTeamsToken  = "Teams admin API token"
 	CheckRole        = "Entra role"
-	CheckAdmin       = "Admin user"
+	CheckPermissions = "Graph permissions"
+	CheckDomain      = "SBC domain"
+	CheckLicence     = "Teams Phone licence"
 )
 
-// Directory role template IDs of SPEC §3.
-const (
-	RoleTeamsAdministrator               = "69091246-20e8-4a56-aa4d-066075b2a7a8"
-	RoleSkypeForBusinessAdministrator    = "75941009-915a-4869-abe7-691bff18279e"
-	RoleTeamsCommunicationsAdministrator = "baf37b3a-610e-45da-9e62-d9d1e5e8914b"
-)
-
-// ExpiryWarningDays: a secret expiring within this many days is a warning.
-const ExpiryWarningDays = 30
+// GroupOf is the group a check belongs to by its name: the readiness
+// checks are named above; everything else is about the credentials.
+func GroupOf(check string) Group {
+	switch check {
+	case CheckTeamsToken, CheckRole, CheckPermissions, CheckDomain, CheckLicence:
+		return GroupReadiness
+	}
+	return GroupCredentials
+}

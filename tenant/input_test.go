@@ -60,7 +60,7 @@ func TestServiceApply(t *testing.T) {
 	manual := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	svc := Service{State: StatePendingAuth, App: AppRegistration{TenantID: "contoso.onmicrosoft.com", ManualExpiry: &manual}}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	if d := svc.DaysUntilExpire(now); d == nil || *d != 5 {
+	if d := svc.DaysUntilExpire(now); d == nil || *d != 6 {
 		t.Fatalf("manual expiry days = %v", d)
 	}
 
@@ -81,7 +81,7 @@ func TestServiceApply(t *testing.T) {
 	if svc.State != StateActive || svc.App.TenantID != r.TenantID || svc.M365Domain != "contoso.onmicrosoft.com" || svc.App.ManualExpiry != nil {
 		t.Fatalf("after apply: %+v", svc)
 	}
-	if d := svc.DaysUntilExpire(now); d == nil || *d != 36 {
+	if d := svc.DaysUntilExpire(now); d == nil || *d != 37 {
 		t.Fatalf("days = %v", d)
 	}
 	svc.M365Domain = "contoso.com"
@@ -99,12 +99,65 @@ func TestDaysUntil(t *testing.T) {
 	}{
 		{now.Add(2 * time.Hour), 0},
 		{now.Add(24 * time.Hour), 1},
-		{now.Add(-time.Hour), -1},
-		{now.Add(-25 * time.Hour), -2},
-		{now.Add(30*24*time.Hour - time.Minute), 29},
+		{now.Add(-time.Hour), 0}, // expired an hour ago, still today
+		{now.Add(-13 * time.Hour), -1},
+		{now.Add(30*24*time.Hour - time.Minute), 30},
 	} {
 		if got := DaysUntil(now, tt.at); got != tt.want {
 			t.Errorf("DaysUntil(%v) = %d, want %d", tt.at.Sub(now), got, tt.want)
+		}
+	}
+	// The example: calendar days, not 24-hour periods.
+	if got := DaysUntil(time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC), time.Date(2027, 6, 18, 0, 30, 0, 0, time.UTC)); got != 200 {
+		t.Errorf("2026-11-30 → 2027-06-18 = %d days, want 200", got)
+	}
+	// Counted in the engineer's time zone: at 23:30 UTC it is already
+	// 1 December in Berlin, so a secret expiring at 22:30 UTC on 1 December
+	// has 1 day left in UTC but 0 in Berlin.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	utcNow := time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC)
+	at := time.Date(2026, 12, 1, 22, 30, 0, 0, time.UTC)
+	if d := DaysUntil(utcNow, at); d != 1 {
+		t.Errorf("UTC: %d, want 1", d)
+	}
+	if d := DaysUntil(utcNow.In(berlin), at); d != 0 {
+		t.Errorf("Berlin: %d, want 0", d)
+	}
+	late := time.Date(2026, 12, 1, 23, 30, 0, 0, time.UTC) // 00:30 on 2 Dec in Berlin
+	if d := DaysUntil(utcNow, late); d != 1 {
+		t.Errorf("UTC late: %d, want 1", d)
+	}
+	if d := DaysUntil(utcNow.In(berlin), late); d != 1 {
+		t.Errorf("Berlin late: %d, want 1", d)
+	}
+}
+
+func TestExpiryAt(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	at := func(days int) *time.Time { t := now.AddDate(0, 0, days); return &t }
+	for _, tt := range []struct {
+		at     *time.Time
+		want   Urgency
+		status Status
+	}{
+		{nil, UrgencyUnknown, StatusWarn},
+		{at(400), UrgencyOK, StatusPass},
+		{at(31), UrgencyOK, StatusPass},
+		{at(30), UrgencySoon, StatusWarn}, // 30 days left is a warning everywhere
+		{at(15), UrgencySoon, StatusWarn},
+		{at(14), UrgencyUrgent, StatusWarn},
+		{at(0), UrgencyExpired, StatusFail},
+		{at(-3), UrgencyExpired, StatusFail},
+	} {
+		e := ExpiryAt(now, tt.at)
+		if e.Urgency != tt.want || e.Urgency.Status() != tt.status {
+			t.Errorf("ExpiryAt(%v) = %v/%s, want %v/%s", tt.at, e.Urgency, e.Urgency.Status(), tt.want, tt.status)
+		}
+		if (e.Days == nil) != (tt.at == nil) {
+			t.Errorf("days %v for %v", e.Days, tt.at)
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package tenant
 
-import (
-	"math"
-	"time"
-)
+import "time"
 
 // License is the hosted Direct Routing license a service is sold with.
 type License string
@@ -106,19 +103,16 @@ func (s Service) SecretExpiry() (at time.Time, ok bool) {
 	return time.Time{}, false
 }
 
-// DaysUntilExpire is the number of whole days from now until the secret
-// expires (negative once expired); nil when the expiry is unknown.
-func (s Service) DaysUntilExpire(now time.Time) *int {
+// Expiry judges the service's client secret expiry at now (the expiry
+// policy of expiry.go).
+func (s Service) Expiry(now time.Time) Expiry {
 	at, ok := s.SecretExpiry()
 	if !ok {
-		return nil
+		return ExpiryAt(now, nil)
 	}
-	d := DaysUntil(now, at)
-	return &d
+	return ExpiryAt(now, &at)
 }
 
-// DaysUntil counts days from now to at the way the Entra admin center does:
-// a secret expiring later today has 0 days left, one that expired yesterday -1.
-func DaysUntil(now, at time.Time) int {
-	return int(math.Floor(at.Sub(now).Hours() / 24))
-}
+// DaysUntilExpire is the number of calendar days from now until the
+// secret expires (negative once expired); nil when the expiry is unknown.
+func (s Service) DaysUntilExpire(now time.Time) *int { return s.Expiry(now).Days }

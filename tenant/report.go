@@ -41,10 +41,33 @@ func Worse(a, b Status) Status {
 	return a
 }
 
+// Group is the half of a verdict a check belongs to: whether the secret
+// works, or whether Direct Routing can be configured with it.
+type Group string
+
+// The two groups of a report.
+const (
+	// GroupCredentials: the secret works for this tenant and app (token,
+	// tenant, secret expiry, admin user).
+	GroupCredentials Group = "credentials"
+	// GroupReadiness: Direct Routing can be configured (Teams admin API
+	// token, role, permissions, domain, licence).
+	GroupReadiness Group = "readiness"
+)
+
+// Title is the group's heading on the screens.
+func (g Group) Title() string {
+	if g == GroupReadiness {
+		return "Direct Routing readiness"
+	}
+	return "Credentials"
+}
+
 // Check is one line of a validation report: what was checked, how it went,
 // the plain-language cause and what to do about it.
 type Check struct {
 	Name   string `json:"name"`
+	Group  Group  `json:"group"`
 	Status Status `json:"status"`
 	Detail string `json:"detail"`
 	Fix    string `json:"fix,omitempty"`
@@ -79,9 +102,26 @@ type ValidationReport struct {
 	AppName         string     `json:"appName,omitempty"`
 	SecretExpiresAt *time.Time `json:"secretExpiresAt"`
 	DaysUntilExpire *int       `json:"daysUntilExpire"`
-	Roles           []string   `json:"roles"`
-	Permissions     []string   `json:"permissions"`
-	Admin           *AdminUser `json:"admin,omitempty"`
+	// ExpiryReadAt is when SecretExpiresAt was read from Graph: the time
+	// of this report, or of an earlier report of the same secret when
+	// Graph could not be read this time (the fact is kept, not lost).
+	ExpiryReadAt *time.Time `json:"expiryReadAt,omitempty"`
+	// Roles are the names of the Entra roles assigned to the app: nil when
+	// they could not be read (unknown), empty when there are none.
+	Roles       []string   `json:"roles"`
+	Permissions []string   `json:"permissions"`
+	Admin       *AdminUser `json:"admin,omitempty"`
+
+	// Direct Routing readiness facts.
+	//
+	// VerifiedDomains are the tenant's verified domains (Graph
+	// /organization); SBCDomain the verified sub-domain of the provider's
+	// base domain, when one is configured and found.
+	VerifiedDomains []string `json:"verifiedDomains,omitempty"`
+	SBCDomain       string   `json:"sbcDomain,omitempty"`
+	// TeamsPhone counts the licences that carry the Teams Phone service
+	// plan; nil when they could not be read.
+	TeamsPhone *LicenceCount `json:"teamsPhone,omitempty"`
 
 	Checks []Check `json:"checks"`
 
@@ -91,8 +131,24 @@ type ValidationReport struct {
 	CorrelationID string `json:"correlationId,omitempty"`
 }
 
-// Add appends a check and folds its status into the verdict.
+// LicenceCount is how many licences of the SKUs that include a service
+// plan are enabled and assigned (Graph subscribedSkus: prepaidUnits.enabled
+// and consumedUnits).
+type LicenceCount struct {
+	Enabled  int      `json:"enabled"`
+	Consumed int      `json:"consumed"`
+	SKUs     []string `json:"skus,omitempty"`
+}
+
+// Free is the number of licences that can still be assigned.
+func (l LicenceCount) Free() int { return max(l.Enabled-l.Consumed, 0) }
+
+// Add appends a check and folds its status into the verdict. A check
+// without a group gets the one its name belongs to (GroupOf).
 func (r *ValidationReport) Add(c Check) {
+	if c.Group == "" {
+		c.Group = GroupOf(c.Name)
+	}
 	r.Checks = append(r.Checks, c)
 	if r.Status == "" {
 		r.Status = StatusPass
@@ -100,8 +156,36 @@ func (r *ValidationReport) Add(c Check) {
 	r.Status = Worse(r.Status, c.Status)
 }
 
-// Passed reports whether the credentials work (warnings allowed): the
-// wizard's Next and the CLI's save are gated on it.
+// Passed reports whether the verdict is not a failure (warnings allowed):
+// the credentials work and nothing Direct Routing cannot do without is
+// missing. The wizard's Next and the CLI's save are gated on it.
 func (r *ValidationReport) Passed() bool {
 	return r != nil && r.Status != StatusFail && r.Status != ""
+}
+
+// GroupStatus is the worst status of a group's checks ("" when the report
+// has none of that group, e.g. when no token was issued).
+func (r *ValidationReport) GroupStatus(g Group) Status {
+	var st Status
+	for _, c := range r.Checks {
+		if c.Group == g {
+			if st == "" {
+				st = c.Status
+			}
+			st = Worse(st, c.Status)
+		}
+	}
+	return st
+}
+
+// CredentialsWork reports whether the secret proved itself: every
+// credentials check passed or only warned. A service whose credentials
+// work but is not ready for Direct Routing can be parked, not fixed by
+// typing the credentials again.
+func (r *ValidationReport) CredentialsWork() bool {
+	if r == nil {
+		return false
+	}
+	st := r.GroupStatus(GroupCredentials)
+	return st == StatusPass || st == StatusWarn
 }

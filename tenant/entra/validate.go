@@ -136,6 +136,9 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	started := time.Now()
 	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
 	add := func(ch tenant.Check) {
+		if ch.Group == "" {
+			ch.Group = tenant.GroupOf(ch.Name)
+		}
 		ch = scrubCheck(ch, c.Secret)
 		r.Add(ch)
 		if progress != nil {

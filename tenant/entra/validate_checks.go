@@ -118,7 +118,7 @@ func (v *Validator) secretCheck(ctx context.Context, r *tenant.ValidationReport,
 	switch {
 	case days < 0:
 		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusFail, Detail: fmt.Sprintf("The client secret expired on %s.%s", date, same), Fix: renew}
-	case days <= tenant.ExpiryWarningDays:
+	case days <= tenant.ExpiryWarnDays:
 		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same), Fix: renew}
 	}
 	return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusPass, Detail: fmt.Sprintf("The client secret expires on %s, in %s.%s", date, dayCount(days), same)}
