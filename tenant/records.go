@@ -79,8 +79,14 @@ type Service struct {
 	App        AppRegistration `json:"app"`
 	CreatedAt  time.Time       `json:"createdAt"`
 	UpdatedAt  time.Time       `json:"updatedAt"`
-	// LastValidation is the newest report of the service's history, kept
-	// on the record so lists need no second look-up.
+	// UpdatedBy is the engineer who made the last change.
+	UpdatedBy string `json:"updatedBy,omitempty"`
+	// Version counts the changes made to the service; the store refuses a
+	// change made on a copy older than the stored one, so two engineers
+	// cannot overwrite each other's edits.
+	Version int64 `json:"version"`
+	// LastValidation is the newest report of the service's history
+	// (never a failed attempt at a new secret).
 	LastValidation *ValidationReport `json:"lastValidation,omitempty"`
 }
 

@@ -89,6 +89,9 @@ type ValidationReport struct {
 	At      time.Time     `json:"at"`
 	Elapsed time.Duration `json:"elapsedNs"`
 	Cloud   string        `json:"cloud,omitempty"`
+	// Trigger is what ran the validation; By the engineer who ran it.
+	Trigger Trigger `json:"trigger,omitempty"`
+	By      string  `json:"by,omitempty"`
 
 	// What was typed (never the secret itself: only its hint).
 	ClientID   string `json:"clientId,omitempty"`
@@ -142,6 +145,21 @@ type LicenceCount struct {
 
 // Free is the number of licences that can still be assigned.
 func (l LicenceCount) Free() int { return max(l.Enabled-l.Consumed, 0) }
+
+// Trigger says what ran a validation, for the history.
+type Trigger string
+
+// The triggers of a validation.
+const (
+	TriggerCreated     Trigger = "created"
+	TriggerRevalidated Trigger = "re-validated"
+	TriggerSecret      Trigger = "secret replaced"
+	TriggerCredentials Trigger = "credentials added"
+	TriggerValidateAll Trigger = "validate all"
+	// TriggerAttempt is a new secret that failed validation: kept in the
+	// history, never the service's last validation.
+	TriggerAttempt Trigger = "new secret refused"
+)
 
 // Add appends a check and folds its status into the verdict. A check
 // without a group gets the one its name belongs to (GroupOf).

@@ -1,0 +1,421 @@
+package bolt
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+
+	"onboard/tenant"
+	"onboard/tenant/usecase"
+)
+
+// checkService applies the rules a stored service must meet, and
+// normalises what the rules clean (trimmed full name, license spelling).
+// The short name is checked by the caller: an update may keep an old name.
+func checkService(svc *tenant.Service) error {
+	full, err := tenant.CleanFullName(svc.FullName)
+	if err != nil {
+		return err
+	}
+	svc.FullName = full
+	lic, err := tenant.ParseLicense(string(svc.License))
+	if err != nil {
+		return err
+	}
+	svc.License = lic
+	if err := tenant.CheckUsers(svc.Users); err != nil {
+		return err
+	}
+	switch svc.State {
+	case tenant.StateActive, tenant.StatePendingAuth:
+	default:
+		return fmt.Errorf("service %s: unknown state %q", svc.Name, svc.State)
+	}
+	return nil
+}
+
+// customerOf finds the customer a service is to belong to and returns its
+// name as stored. A missing customer is bad input as well as not found.
+func (s *Store) customerOf(tx *bolt.Tx, name string) (string, error) {
+	clean, err := tenant.CleanCustomerName(name)
+	if err != nil {
+		return "", err
+	}
+	c, err := s.getCustomer(tx, clean)
+	if errors.Is(err, usecase.ErrNotFound) {
+		return "", usecase.MissingCustomer(clean)
+	}
+	if err != nil {
+		return "", err
+	}
+	return c.Name, nil
+}
+
+// CreateService saves a new service (see usecase.ServiceStore). Broken
+// rules, a taken name and a missing customer are *tenant.RuleError.
+func (s *Store) CreateService(svc tenant.Service) error {
+	if err := tenant.CheckShortName(svc.Name); err != nil {
+		return err
+	}
+	if err := checkService(&svc); err != nil {
+		return err
+	}
+	now := s.stamp()
+	if svc.CreatedAt.IsZero() {
+		svc.CreatedAt = now
+	}
+	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, 1
+	rec := serviceRecord{V: recordVersion, Service: svc}
+	if err := s.sealInto(&rec, svc.App.Secret); err != nil {
+		return err
+	}
+	var first []byte
+	if r := svc.LastValidation; r != nil {
+		var err error
+		if first, err = encodeReport(*r); err != nil {
+			return fmt.Errorf("save service %s: its validation report: %w", svc.Name, err)
+		}
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		customer, err := s.customerOf(tx, rec.Customer)
+		if err != nil {
+			return err
+		}
+		rec.Customer = customer
+		key := nameKey(rec.Name)
+		if v := tx.Bucket(bucketServices).Get(key); v != nil {
+			if old, err := s.decodeService(key, v); err == nil {
+				return usecase.ServiceExists(old.Name)
+			}
+			return usecase.ServiceExists(rec.Name)
+		}
+		if first != nil {
+			if rec.LastSeq, err = appendHistory(tx, key, first); err != nil {
+				return err
+			}
+		}
+		if err := s.putService(tx, rec); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketOwners).Put(ownerKey(nameKey(customer), key), nil); err != nil {
+			return err
+		}
+		if rec.Sealed != nil {
+			if err := s.noteKey(tx); err != nil {
+				return err
+			}
+		}
+		return s.audit(tx, now, usecase.ActionServiceAdded, customer, rec.Name, usecase.DescribeService(svc))
+	})
+}
+
+// sealInto seals the secret onto the record (nothing when there is none).
+func (s *Store) sealInto(rec *serviceRecord, secret tenant.Secret) error {
+	rec.App.Secret = tenant.Secret{}
+	rec.Sealed, rec.Hint = nil, ""
+	if secret.IsZero() {
+		return nil
+	}
+	sealed, err := s.keys.Seal(rec.Name, secret)
+	if err != nil {
+		return err
+	}
+	rec.Sealed, rec.Hint = sealed, secret.Masked()
+	return nil
+}
+
+// putService writes a service record and its summary, which needs the
+// last report's facts: read from the history when rec points at one.
+func (s *Store) putService(tx *bolt.Tx, rec serviceRecord) error {
+	key := nameKey(rec.Name)
+	rec.V = recordVersion
+	svc := rec.Service
+	svc.LastValidation = nil
+	if rec.LastSeq != 0 {
+		hk := historyKey(key, rec.LastSeq)
+		v := tx.Bucket(bucketHistory).Get(hk)
+		if v == nil {
+			return usecase.Errorf([]error{usecase.ErrDamaged}, "the last validation of service %s is missing from %s", rec.Name, s.path)
+		}
+		r, err := s.decodeReport(hk, v)
+		if err != nil {
+			return err
+		}
+		svc.LastValidation = &r
+	}
+	sum := tenant.SummaryOf(svc)
+	sum.HasSecret, sum.SecretHint = rec.Sealed != nil && rec.App.ClientID != "", rec.Hint
+	rec.Service.LastValidation = nil
+	if err := putJSON(tx.Bucket(bucketServices), key, rec); err != nil {
+		return fmt.Errorf("save service %s: %w", rec.Name, err)
+	}
+	return putJSON(tx.Bucket(bucketSummaries), key, sum)
+}
+
+// GetService finds a service by short name, ignoring case, with its secret
+// unsealed and its last validation.
+func (s *Store) GetService(name string) (tenant.Service, error) {
+	type got struct {
+		rec  serviceRecord
+		last *tenant.ValidationReport
+	}
+	g, err := read(s, func(tx *bolt.Tx) (got, error) {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return got{}, err
+		}
+		last, err := s.lastReport(tx, rec)
+		return got{rec, last}, err
+	})
+	if err != nil {
+		return tenant.Service{}, err
+	}
+	return s.unsealed(g.rec, g.last)
+}
+
+func (s *Store) getService(tx *bolt.Tx, name string) (serviceRecord, error) {
+	key := nameKey(strings.TrimSpace(name))
+	v := tx.Bucket(bucketServices).Get(key)
+	if v == nil {
+		return serviceRecord{}, usecase.NoService(name)
+	}
+	return s.decodeService(key, v)
+}
+
+func (s *Store) lastReport(tx *bolt.Tx, rec serviceRecord) (*tenant.ValidationReport, error) {
+	if rec.LastSeq == 0 {
+		return nil, nil
+	}
+	hk := historyKey(nameKey(rec.Name), rec.LastSeq)
+	v := tx.Bucket(bucketHistory).Get(hk)
+	if v == nil {
+		return nil, usecase.Errorf([]error{usecase.ErrDamaged}, "the last validation of service %s is missing from %s", rec.Name, s.path)
+	}
+	r, err := s.decodeReport(hk, v)
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// unsealed is the service of a record with its secret unsealed.
+func (s *Store) unsealed(rec serviceRecord, last *tenant.ValidationReport) (tenant.Service, error) {
+	svc := rec.Service
+	svc.LastValidation = last
+	if rec.Sealed != nil {
+		secret, err := s.keys.Unseal(svc.Name, rec.Sealed)
+		if err != nil {
+			return tenant.Service{}, usecase.Errorf([]error{usecase.ErrCannotUnseal}, "%v", err)
+		}
+		svc.App.Secret = secret
+	}
+	return svc, nil
+}
+
+// ListSummaries returns every service's summary, sorted by short name
+// ignoring case, decoded over the CPUs.
+func (s *Store) ListSummaries() ([]tenant.Summary, error) {
+	return read(s, func(tx *bolt.Tx) ([]tenant.Summary, error) {
+		var keys, vals [][]byte
+		err := tx.Bucket(bucketSummaries).ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, k), append(vals, v)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]tenant.Summary, len(vals))
+		errs := make([]error, len(vals))
+		inParallel(len(vals), func(i int) { out[i], errs[i] = s.decodeSummary(keys[i], vals[i]) })
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
+}
+
+// ListServices returns every service with its secret and last report,
+// sorted by short name ignoring case. A service that cannot be read is
+// named in Unreadable; the others are listed.
+func (s *Store) ListServices() (usecase.Listing, error) {
+	return read(s, func(tx *bolt.Tx) (usecase.Listing, error) {
+		var keys, vals [][]byte
+		err := tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
+			keys, vals = append(keys, k), append(vals, v)
+			return nil
+		})
+		if err != nil {
+			return usecase.Listing{}, err
+		}
+		svcs := make([]tenant.Service, len(vals))
+		errs := make([]error, len(vals))
+		// bbolt's read transactions may be read from many goroutines while
+		// they are open.
+		inParallel(len(vals), func(i int) {
+			rec, err := s.decodeService(keys[i], vals[i])
+			var last *tenant.ValidationReport
+			if err == nil {
+				last, err = s.lastReport(tx, rec)
+			}
+			if err == nil {
+				svcs[i], err = s.unsealed(rec, last)
+			}
+			errs[i] = err
+		})
+		var l usecase.Listing
+		for i, err := range errs {
+			if err != nil {
+				l.Unreadable = append(l.Unreadable, usecase.Unreadable{Name: string(keys[i]), Err: err})
+				continue
+			}
+			l.Services = append(l.Services, svcs[i])
+		}
+		return l, nil
+	})
+}
+
+// inParallel calls fn for 0..n-1 spread over the CPUs, in chunks.
+func inParallel(n int, fn func(i int)) {
+	const chunk = 512
+	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := int(next.Add(chunk)) - chunk
+				if start >= n {
+					return
+				}
+				for i := start; i < min(start+chunk, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// checkVersion refuses a change made on a copy older than the stored one.
+func checkVersion(rec serviceRecord, version int64) error {
+	if version != 0 && rec.Version != version {
+		return usecase.Stale(rec.Name, rec.UpdatedBy, rec.UpdatedAt)
+	}
+	return nil
+}
+
+// UpdateService edits a service in one write transaction (see
+// usecase.ServiceStore). An error from fn is returned as is and nothing is
+// written.
+func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Service) error) error {
+	now := s.stamp()
+	return s.update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(rec, version); err != nil {
+			return err
+		}
+		before := rec.Service
+		svc := rec.Service
+		if err := fn(&svc); err != nil {
+			return err
+		}
+		key := nameKey(before.Name)
+		if !bytes.Equal(nameKey(svc.Name), key) {
+			return &tenant.RuleError{Field: "short name",
+				Rule: fmt.Sprintf("the short name of service %s cannot be changed (only its case)", before.Name)}
+		}
+		if svc.Name != before.Name {
+			if err := tenant.CheckShortName(svc.Name); err != nil {
+				return err
+			}
+		}
+		if err := checkService(&svc); err != nil {
+			return err
+		}
+		if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {
+			return err
+		}
+		// What fn may not change is taken from the stored record.
+		svc.App.TenantID, svc.App.ClientID, svc.App.Secret = before.App.TenantID, before.App.ClientID, tenant.Secret{}
+		svc.State, svc.CreatedAt, svc.LastValidation = before.State, before.CreatedAt, nil
+		svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, before.Version+1
+		owners := tx.Bucket(bucketOwners)
+		if oldCust := nameKey(before.Customer); !bytes.Equal(nameKey(svc.Customer), oldCust) {
+			if svc.Customer, err = s.customerOf(tx, svc.Customer); err != nil {
+				return err
+			}
+			if err := owners.Delete(ownerKey(oldCust, key)); err != nil {
+				return err
+			}
+			if err := owners.Put(ownerKey(nameKey(svc.Customer), key), nil); err != nil {
+				return err
+			}
+		} else {
+			svc.Customer = before.Customer
+		}
+		rec.Service = svc
+		if err := s.putService(tx, rec); err != nil {
+			return err
+		}
+		return s.audit(tx, now, usecase.ActionServiceEdited, svc.Customer, svc.Name, usecase.DescribeEdit(before, svc))
+	})
+}
+
+// DeleteService removes a service and its whole validation history.
+func (s *Store) DeleteService(name string, version int64) error {
+	now := s.stamp()
+	return s.update(func(tx *bolt.Tx) error {
+		rec, err := s.getService(tx, name)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(rec, version); err != nil {
+			return err
+		}
+		key := nameKey(rec.Name)
+		if err := tx.Bucket(bucketOwners).Delete(ownerKey(nameKey(rec.Customer), key)); err != nil {
+			return err
+		}
+		history := tx.Bucket(bucketHistory)
+		for _, k := range keysWithPrefix(history, historyPrefix(key)) {
+			if err := history.Delete(k); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketServices).Delete(key); err != nil {
+			return err
+		}
+		return s.audit(tx, now, usecase.ActionServiceDeleted, rec.Customer, rec.Name, "with its validation history")
+	})
+}
+
+// appendHistory stores an encoded report under the service's next
+// sequence number and returns it.
+func appendHistory(tx *bolt.Tx, serviceKey, report []byte) (uint64, error) {
+	b := tx.Bucket(bucketHistory)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	return seq, b.Put(historyKey(serviceKey, seq), report)
+}

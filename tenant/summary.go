@@ -1,0 +1,55 @@
+package tenant
+
+import "time"
+
+// Summary is what a list shows of a service: enough for the Services
+// screen, the expiry watch and the tables, without the checks' wording. The
+// store keeps one beside every service record, written in the same
+// transaction, so listing 100,000 services decodes little.
+type Summary struct {
+	Name     string       `json:"name"`
+	FullName string       `json:"fullName,omitempty"`
+	Customer string       `json:"customer"`
+	License  License      `json:"license"`
+	Users    int          `json:"users"`
+	State    ServiceState `json:"state"`
+	TenantID string       `json:"tenantId,omitempty"`
+	ClientID string       `json:"clientId,omitempty"`
+	// HasSecret: the service has credentials to validate.
+	HasSecret  bool   `json:"hasSecret,omitempty"`
+	SecretHint string `json:"secretHint,omitempty"`
+	TenantName string `json:"tenantName,omitempty"`
+	AppName    string `json:"appName,omitempty"`
+	// LastStatus and LastAt are the last validation's ("" and nil: never).
+	LastStatus Status     `json:"lastStatus,omitempty"`
+	LastAt     *time.Time `json:"lastAt,omitempty"`
+	// SecretExpiresAt is Service.SecretExpiry; ExpiryTyped says the
+	// engineer typed it (Graph could not read it).
+	SecretExpiresAt *time.Time `json:"secretExpiresAt,omitempty"`
+	ExpiryTyped     bool       `json:"expiryTyped,omitempty"`
+	Version         int64      `json:"version"`
+}
+
+// SummaryOf is the summary of a service.
+func SummaryOf(s Service) Summary {
+	sum := Summary{
+		Name: s.Name, FullName: s.FullName, Customer: s.Customer, License: s.License, Users: s.Users,
+		State: s.State, TenantID: s.App.TenantID, ClientID: s.App.ClientID,
+		HasSecret: s.HasCredentials(), Version: s.Version,
+	}
+	if !s.App.Secret.IsZero() {
+		sum.SecretHint = s.App.Secret.Masked()
+	}
+	if r := s.LastValidation; r != nil {
+		at := r.At
+		sum.LastStatus, sum.LastAt, sum.TenantName, sum.AppName = r.Status, &at, r.TenantName, r.AppName
+	}
+	if at, ok := s.SecretExpiry(); ok {
+		sum.SecretExpiresAt = &at
+		sum.ExpiryTyped = s.LastValidation == nil || s.LastValidation.SecretExpiresAt == nil
+	}
+	return sum
+}
+
+// Expiry judges the summary's secret expiry at now (expiry.go).
+func (s Summary) Expiry(now time.Time) Expiry { return ExpiryAt(now, s.SecretExpiresAt) }
