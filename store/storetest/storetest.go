@@ -117,7 +117,7 @@ func (x *fixture) service(customer, name string) tenant.Service {
 	r := report(x.now, tenant.TriggerCreated, secret.Hint())
 	svc := tenant.Service{Name: name, Customer: customer, License: tenant.LicensePro, Users: 25, State: tenant.StatePendingAuth,
 		M365Domain: "contoso.com",
-		App: tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com", ClientID: r.ClientID, Secret: secret, AdminUser: "admin@contoso.com"}}
+		App:        tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com", ClientID: r.ClientID, Secret: secret, AdminUser: "admin@contoso.com"}}
 	if err := svc.Activate(&r); err != nil {
 		x.t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func updateAndStale(t *testing.T, f Factory) {
 	err = x.st.UpdateService("con-01", opened.Version, func(s *tenant.Service) error {
 		s.License, s.Users, s.FullName, s.Customer = tenant.LicenseEssentialsPlus, 40, " Contoso voice ", "fabrikam"
 		s.App.AdminUser, s.App.ManualExpiry = "it@contoso.com", &expiry
-		s.App.ClientID = "ignored"    // the credentials change only through SaveCredentials
+		s.App.ClientID = "ignored"   // the credentials change only through SaveCredentials
 		s.State = tenant.StateActive // so does the state
 		return nil
 	})
