@@ -6,12 +6,6 @@ import (
 	"onboard/tenant"
 )
 
-// Validated is one finished validation of ValidateInBatches.
-type Validated struct {
-	Service tenant.Service
-	Report  *tenant.ValidationReport
-}
-
 // ManyValidator is what ValidateInBatches drives: the Validator, or a
 // wrapper of its ValidateMany (tests watch deliveries through one).
 type ManyValidator interface {
