@@ -15,6 +15,9 @@ type Summary struct {
 	State    ServiceState `json:"state"`
 	TenantID string       `json:"tenantId,omitempty"`
 	ClientID string       `json:"clientId,omitempty"`
+	// AdminUser is the customer admin, offered again when the customer's
+	// App registration is reused for another service.
+	AdminUser string `json:"adminUser,omitempty"`
 	// HasSecret: the service has credentials to validate.
 	HasSecret  bool   `json:"hasSecret,omitempty"`
 	SecretHint string `json:"secretHint,omitempty"`
@@ -34,7 +37,7 @@ type Summary struct {
 func SummaryOf(s Service) Summary {
 	sum := Summary{
 		Name: s.Name, FullName: s.FullName, Customer: s.Customer, License: s.License, Users: s.Users,
-		State: s.State, TenantID: s.App.TenantID, ClientID: s.App.ClientID,
+		State: s.State, TenantID: s.App.TenantID, ClientID: s.App.ClientID, AdminUser: s.App.AdminUser,
 		HasSecret: s.HasCredentials(), Version: s.Version,
 	}
 	if !s.App.Secret.IsZero() {

@@ -8,14 +8,14 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/term"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
 // The accessible mode (ACCESSIBLE=1 or TERM=dumb): no alternate screen and
@@ -124,36 +124,29 @@ func runAccessible(ctx context.Context, opts Options) error {
 		a.say("")
 		a.say("Demo tenants (sample data from the built-in simulated directory; these secrets are not real and are shown only here):")
 		for _, d := range opts.Demo {
-			a.say(fmt.Sprintf("- %s. %s. Tenant ID %s, Application ID %s, secret %s, admin %s.", d.Label, d.Outcome, d.TenantID, d.ClientID, d.Secret, orDash(d.AdminUPN)))
+			a.say(fmt.Sprintf("- %s. %s. Tenant ID %s, Application ID %s, secret %s, admin %s.", d.Label, d.Outcome, d.TenantID, d.ClientID, d.Secret, present.Or(d.AdminUPN)))
 		}
 	}
+	// The menu is the screens' table, as the full-screen main menu.
+	entries := menuEntries()
+	var opts2 []option
+	for i, d := range entries {
+		opts2 = append(opts2, option{label: d.label, value: strconv.Itoa(i)})
+	}
+	opts2 = append(opts2, option{label: "Quit", value: "quit"})
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		choice, err := a.choose("Main menu", []option{
-			{label: "Add service", value: "add"},
-			{label: "Services", value: "services"},
-			{label: "Customers", value: "customers"},
-			{label: "Secret expiry", value: "expiry"},
-			{label: "Quit", value: "quit"},
-		})
+		choice, err := a.choose("Main menu", opts2)
 		if err != nil {
 			return a.end(err)
 		}
-		switch choice {
-		case "add":
-			err = a.addService()
-		case "services":
-			err = a.services()
-		case "customers":
-			err = a.customers()
-		case "expiry":
-			err = a.expiry()
-		case "quit":
+		if choice == "quit" {
 			return nil
 		}
-		if err != nil {
+		i, _ := strconv.Atoi(choice)
+		if err := entries[i].speak(a); err != nil {
 			return a.end(err)
 		}
 	}
@@ -269,7 +262,7 @@ func (a *accessible) confirm(title string, def bool) (bool, error) {
 
 func (a *accessible) addService() error {
 	in := tenant.ServiceInput{}
-	customers, err := a.c.store.ListCustomers()
+	customers, err := a.c.cases.Store().ListCustomers()
 	if err != nil {
 		return fmt.Errorf("read customers: %w", err)
 	}
@@ -298,11 +291,11 @@ func (a *accessible) addService() error {
 	}
 	in.Customer = choice
 	taken := map[string]bool{}
-	svcs, err := a.c.store.ListServices()
+	sums, err := a.c.cases.Store().ListSummaries()
 	if err != nil {
 		return fmt.Errorf("read services: %w", err)
 	}
-	for _, s := range svcs {
+	for _, s := range sums {
 		taken[tenant.NameKey(s.Name)] = true
 	}
 	if in.Name, err = a.ask("Short name (3–15 characters, unique)", "", shortNameCheck(taken)); err != nil {
@@ -341,7 +334,7 @@ func (a *accessible) addService() error {
 				a.say(err.Error())
 				continue
 			}
-			report = a.validate(tenant.Credentials{TenantID: svc.App.TenantID, ClientID: svc.App.ClientID, Secret: svc.App.Secret, AdminUPN: svc.App.AdminUser})
+			report = a.validate(tenant.CredentialsOf(svc))
 			if report == nil {
 				return a.ctx.Err()
 			}
@@ -364,7 +357,7 @@ func (a *accessible) addService() error {
 		a.say("Nothing was saved.")
 		return err
 	}
-	svc, err := createService(a.c.store, a.c.now(), in, newCustomer, domain, report)
+	svc, err := a.c.cases.Create(usecase.NewService{Input: in, NewCustomer: newCustomer, M365Domain: domain, Report: report})
 	if err != nil {
 		a.say("Could not create the service: " + err.Error())
 		return nil
@@ -386,48 +379,70 @@ func (a *accessible) sayCheck(c tenant.Check) {
 	}
 }
 
-// validate runs a validation, saying each check as it completes. It
-// returns nil when the session was cancelled (ctrl+c) meanwhile; callers
-// then end with a.ctx.Err() and record nothing.
+// sayReport reads out a report from the presentation model: the verdict,
+// the facts, then each group and its checks.
+func (a *accessible) sayReport(r *tenant.ValidationReport) {
+	rep := present.ReportOf(r, a.c.clock())
+	a.say("Result: " + rep.Verdict + ", " + rep.At + ".")
+	a.sayRows(rep.Facts)
+	for _, g := range rep.Groups {
+		a.say(g.Title + ": " + present.Verdict(g.Status) + ".")
+		for _, c := range g.Checks {
+			a.say(fmt.Sprintf("%s %s: %s", c.Mark, c.Name, c.Detail))
+			if c.Fix != "" {
+				a.say("  Fix: " + c.Fix)
+			}
+		}
+	}
+}
+
+// sayRows reads out label/value rows, a line each.
+func (a *accessible) sayRows(rows []present.Row) {
+	for _, r := range rows {
+		line := r.Label + ": " + r.Value
+		if r.Note != "" {
+			line += " (" + r.Note + ")"
+		}
+		a.say(line + ".")
+	}
+}
+
+// validate runs a validation of credentials not saved yet, saying each
+// check as it completes. It returns nil when the session was cancelled
+// (ctrl+c) meanwhile; callers then end with a.ctx.Err() and record nothing.
 func (a *accessible) validate(creds tenant.Credentials) *tenant.ValidationReport {
 	a.say("Validating…")
-	r := a.c.validator.Validate(a.ctx, creds, a.sayCheck)
+	r := a.c.cases.Validate(a.ctx, creds, a.sayCheck)
 	if a.ctx.Err() != nil {
 		// Cut short by ctrl+c: the report says nothing about the
 		// credentials, so it is neither shown as a verdict nor recorded.
 		a.say("Validation cancelled; nothing was recorded.")
 		return nil
 	}
-	a.say("Result: " + plainVerdict(r) + ".")
-	if r.Passed() {
-		expires := "secret " + daysLeft(r.DaysUntilExpire)
-		if r.SecretExpiresAt != nil {
-			expires = fmt.Sprintf("secret expires %s (%s)", dateText(r.SecretExpiresAt), daysLeft(r.DaysUntilExpire))
-		}
-		a.say(fmt.Sprintf("Tenant %s, initial domain %s, %s.", orDash(r.TenantName), orDash(r.InitialDomain), expires))
-	} else if r.AADSTS != "" {
-		a.say(fmt.Sprintf("AADSTS%s, correlation ID %s.", strings.TrimPrefix(r.AADSTS, "AADSTS"), orDash(r.CorrelationID)))
-	}
+	a.sayVerdict(r)
 	return r
 }
 
+func (a *accessible) sayVerdict(r *tenant.ValidationReport) {
+	rep := present.ReportOf(r, a.c.clock())
+	a.say("Result: " + rep.Verdict + ".")
+	a.sayRows(rep.Facts)
+}
+
 func (a *accessible) services() error {
-	svcs, err := a.c.store.ListServices()
+	sums, err := a.c.cases.Store().ListSummaries()
 	if err != nil {
 		return fmt.Errorf("read services: %w", err)
 	}
-	if len(svcs) == 0 {
+	if len(sums) == 0 {
 		a.say("No services yet.")
 		return nil
 	}
+	clock := a.c.clock()
 	opts := []option{{label: "Back", value: ""}}
-	for _, s := range svcs {
-		days, _ := daysText(a.c.styles, s.DaysUntilExpire(a.c.now()))
-		verdict := "never validated"
-		if s.LastValidation != nil {
-			verdict = plainVerdict(s.LastValidation)
-		}
-		opts = append(opts, option{label: s.Name, desc: fmt.Sprintf("%s, %s, %d users, %s, secret %s", s.Customer, s.License.Title(), s.Users, verdict, days), value: s.Name})
+	for _, s := range sums {
+		r := present.ListRowOf(s, clock)
+		opts = append(opts, option{label: s.Name, desc: fmt.Sprintf("%s, %s, %s users, %s, secret %s", r.Customer, s.License.Title(), r.Users, r.Verdict, r.Days), value: s.Name})
 	}
 	name, err := a.choose("Services", opts)
 	if err != nil || name == "" {
@@ -438,39 +453,29 @@ func (a *accessible) services() error {
 
 func (a *accessible) servicePage(name string) error {
 	for {
-		svc, err := a.c.store.GetService(name)
+		svc, err := a.c.cases.Store().GetService(name)
 		if err != nil {
 			return fmt.Errorf("read service %s: %w", name, err)
 		}
-		r := svc.LastValidation
+		page := present.PageOf(svc, a.c.clock())
 		a.say("")
-		a.say(fmt.Sprintf("Service %s of %s, %s, %s, %d users.", svc.Name, svc.Customer, svc.State.Title(), svc.License.Title(), svc.Users))
-		a.say("User Name: " + orDash(svc.App.AdminUser))
-		a.say("Tenant ID: " + orDash(svc.App.TenantID))
-		a.say("Application ID: " + orDash(svc.App.ClientID))
-		a.say("Client secret: " + orDash(svc.App.Secret.Masked()))
-		expires := "unknown"
-		if at, ok := svc.SecretExpiry(); ok {
-			expires = at.UTC().Format(dateLayout)
-			if !expiryReadable(svc) {
-				expires += " (typed from the Entra admin center)"
-			}
+		full := ""
+		if page.FullName != "" {
+			full = " (" + page.FullName + ")"
 		}
-		a.say("Secret expires: " + expires + ", " + daysLeft(svc.DaysUntilExpire(a.c.now())) + ".")
-		if r != nil {
-			a.say("Entra roles: " + orDash(strings.Join(r.Roles, ", ")))
-			a.say("Graph permissions: " + orDash(strings.Join(r.Permissions, ", ")))
-			a.say("M365 domain: " + orDash(svc.M365Domain))
-			a.say("Last validation: " + plainVerdict(r) + " at " + r.At.UTC().Format("2006-01-02 15:04") + " UTC.")
-		}
+		a.say(fmt.Sprintf("Service %s%s of %s, %s.", page.Name, full, page.Customer, page.State))
+		a.sayRows(page.Rows)
 		opts := []option{{label: "Back", value: "back"}}
-		if svc.State != tenant.StatePendingAuth {
+		if svc.HasCredentials() {
 			opts = append(opts, option{label: "Validate Authentication", value: "validate"}, option{label: "Update client secret", value: "secret"})
 		} else {
 			opts = append(opts, option{label: "Add credentials", value: "secret"})
 		}
+		if page.Last != nil {
+			opts = append(opts, option{label: "Hear the last validation's checks", value: "checks"})
+		}
 		opts = append(opts,
-			option{label: "Edit license / users", value: "edit"},
+			option{label: "Edit license, users, admin", value: "edit"},
 			option{label: "Validation history", value: "history"},
 			option{label: "Delete service", value: "delete"})
 		choice, err := a.choose("Action", opts)
@@ -479,15 +484,21 @@ func (a *accessible) servicePage(name string) error {
 		}
 		switch choice {
 		case "validate":
-			rep := a.validate(tenant.CredentialsOf(svc))
-			if rep == nil {
+			a.say("Validating…")
+			out, err := a.c.cases.Revalidate(a.ctx, svc.Name, a.sayCheck)
+			if a.ctx.Err() != nil {
+				a.say("Validation cancelled; nothing was recorded.")
 				return a.ctx.Err()
 			}
-			if err := a.c.store.RecordValidation(svc.Name, *rep); err != nil {
+			if err != nil {
 				a.say("Could not record the validation: " + err.Error())
+				continue
 			}
+			a.sayVerdict(out.Report)
+		case "checks":
+			a.sayReport(svc.LastValidation)
 		case "secret":
-			err = a.newSecret(svc)
+			err = a.newCredentials(svc)
 		case "edit":
 			err = a.editService(svc)
 		case "history":
@@ -501,7 +512,7 @@ func (a *accessible) servicePage(name string) error {
 				a.say("Nothing was deleted.")
 				continue
 			}
-			if err := a.c.store.DeleteService(svc.Name); err != nil {
+			if err := a.c.cases.DeleteService(svc.Name, svc.Version); err != nil {
 				a.say(fmt.Sprintf("Could not delete %s: %v", svc.Name, err))
 				continue
 			}
@@ -514,15 +525,13 @@ func (a *accessible) servicePage(name string) error {
 	}
 }
 
-// newSecret replaces a service's secret after the new one passed
-// validation; a pending service gets its Tenant ID, Application ID and
-// admin too (Add credentials).
-func (a *accessible) newSecret(svc tenant.Service) error {
-	creds := tenant.CredentialsOf(svc)
-	var app *tenant.AppRegistration
+// newCredentials replaces a service's secret after the new one passed
+// validation; a service pending authentication gets its Tenant ID,
+// Application ID and admin too (Add credentials).
+func (a *accessible) newCredentials(svc tenant.Service) error {
+	var app tenant.AppRegistration
 	var err error
-	if svc.State == tenant.StatePendingAuth {
-		app = &tenant.AppRegistration{}
+	if !svc.HasCredentials() {
 		if app.TenantID, err = a.ask("Tenant ID", svc.App.TenantID, checkTenantID); err != nil {
 			return err
 		}
@@ -532,40 +541,44 @@ func (a *accessible) newSecret(svc tenant.Service) error {
 		if app.AdminUser, err = a.ask("Customer admin UPN (optional)", svc.App.AdminUser, checkAdmin); err != nil {
 			return err
 		}
-		app.TenantID, _, _ = tenant.ParseTenantID(app.TenantID)
-		app.ClientID, _ = tenant.ParseClientID(app.ClientID)
-		app.AdminUser, _ = tenant.CleanAdminUPN(app.AdminUser)
-		creds.TenantID, creds.ClientID, creds.AdminUPN = app.TenantID, app.ClientID, app.AdminUser
 	}
 	raw, err := a.askSecret("New client secret (its Value)")
 	if err != nil {
 		return err
 	}
-	secret, _, err := tenant.CleanSecret(raw)
-	if err != nil {
+	if app.Secret, _, err = tenant.CleanSecret(raw); err != nil {
 		a.say(err.Error())
 		return nil
 	}
-	creds.Secret = secret
-	rep := a.validate(creds)
-	if rep == nil {
+	a.say("Validating…")
+	out, err := a.c.cases.NewCredentials(a.ctx, svc, app, a.sayCheck)
+	switch {
+	case a.ctx.Err() != nil:
+		a.say("Validation cancelled; nothing was recorded.")
 		return a.ctx.Err()
-	}
-	switch err := saveNewSecret(a.c.store, svc.Name, app, secret, rep); {
-	case err != nil && app != nil:
-		a.say("Nothing was saved: " + err.Error())
 	case err != nil:
-		a.say("The stored secret was not changed: " + err.Error())
-	case app != nil:
-		a.say("Credentials saved; the service is active.")
+		a.say("Nothing was saved: " + err.Error())
+	case out.Unchanged:
+		a.say("That is the secret already stored: nothing changed.")
+	case !out.Saved && !svc.HasCredentials():
+		a.sayVerdict(out.Report)
+		a.say("Nothing was saved.")
+	case !out.Saved:
+		a.sayVerdict(out.Report)
+		a.say("The stored secret was not changed.")
+	case !svc.HasCredentials():
+		a.sayVerdict(out.Report)
+		a.say("Credentials saved; the service is " + out.Service.State.Title() + ".")
 	default:
+		a.sayVerdict(out.Report)
 		a.say("Client secret replaced.")
 	}
 	return nil
 }
 
-// editService asks for the license, the licensed users and, where Graph
-// cannot read it, the secret expiry shown in the Entra admin center.
+// editService asks for the license, the licensed users, the admin and,
+// where Graph cannot read it, the secret expiry shown in the Entra admin
+// center.
 func (a *accessible) editService(svc tenant.Service) error {
 	license, err := a.chooseFrom("License type", licenseOptions(), string(svc.License))
 	if err != nil {
@@ -575,18 +588,27 @@ func (a *accessible) editService(svc tenant.Service) error {
 	if err != nil {
 		return err
 	}
-	var typed *string
-	if !expiryReadable(svc) {
+	admin, err := a.ask("Customer admin UPN (optional; a single - clears it)", svc.App.AdminUser, checkAdminOrClear)
+	if err != nil {
+		return err
+	}
+	if admin == "" {
+		admin = svc.App.AdminUser
+	} else if admin == "-" {
+		admin = ""
+	}
+	e := usecase.Edit{License: &license, Users: &users, Admin: &admin}
+	if r := svc.LastValidation; svc.HasCredentials() && (r == nil || r.SecretExpiresAt == nil) {
 		v := ""
 		if at := svc.App.ManualExpiry; at != nil {
-			v = at.UTC().Format(dateLayout)
+			v = at.UTC().Format(present.DateLayout)
 		}
 		if v, err = a.ask("Secret expires (YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it)", v, checkExpiryDate); err != nil {
 			return err
 		}
-		typed = &v
+		e.Expiry = &v
 	}
-	done, err := editService(a.c.store, svc.Name, license, users, typed)
+	done, err := a.c.cases.EditService(svc, e)
 	if err != nil {
 		a.say("Could not save: " + err.Error())
 		return nil
@@ -595,11 +617,19 @@ func (a *accessible) editService(svc tenant.Service) error {
 	return nil
 }
 
+// checkAdminOrClear accepts a UPN, or "-" to clear the admin.
+func checkAdminOrClear(v string) (string, bool) {
+	if v == "-" {
+		return "", false
+	}
+	return checkAdmin(v)
+}
+
 // history lists a service's validations, newest first, and reads out the
 // checks of the one chosen.
 func (a *accessible) history(name string) error {
-	h, err := a.c.store.History(name)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	h, err := a.c.cases.Store().History(name)
+	if err != nil && !errors.Is(err, usecase.ErrNotFound) {
 		a.say("Could not read the history: " + err.Error())
 		return nil
 	}
@@ -607,10 +637,15 @@ func (a *accessible) history(name string) error {
 		a.say("No validation recorded yet.")
 		return nil
 	}
+	clock := a.c.clock()
 	opts := []option{{label: "Back", value: "back"}}
 	for i, r := range h {
-		opts = append(opts, option{label: r.At.UTC().Format("2006-01-02 15:04") + " UTC, " + plainVerdict(&r),
-			desc: "secret " + r.SecretHint + "…, " + daysLeft(r.DaysUntilExpire), value: strconv.Itoa(i)})
+		label := clock.Time(r.At) + ", " + present.Verdict(r.Status)
+		if r.Trigger != "" {
+			label += ", " + string(r.Trigger)
+		}
+		opts = append(opts, option{label: label,
+			desc: "secret " + r.SecretHint + "…, " + present.DaysWords(tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)), value: strconv.Itoa(i)})
 	}
 	for {
 		choice, err := a.choose(fmt.Sprintf("Validations, newest first (%d); choose one to hear its checks", len(h)), opts)
@@ -618,36 +653,24 @@ func (a *accessible) history(name string) error {
 			return err
 		}
 		i, _ := strconv.Atoi(choice)
-		r := h[i]
-		for _, c := range r.Checks {
-			a.sayCheck(c)
-		}
-		if r.AADSTS != "" {
-			a.say(fmt.Sprintf("AADSTS%s, correlation ID %s.", strings.TrimPrefix(r.AADSTS, "AADSTS"), orDash(r.CorrelationID)))
-		}
+		a.sayReport(&h[i])
 	}
 }
 
 func (a *accessible) customers() error {
 	for {
-		cs, err := a.c.store.ListCustomers()
+		cs, err := a.c.cases.Customers()
 		if err != nil {
-			return fmt.Errorf("read customers: %w", err)
-		}
-		svcs, err := a.c.store.ListServices()
-		if err != nil {
-			return fmt.Errorf("read services: %w", err)
-		}
-		counts := map[string]int{}
-		for _, s := range svcs {
-			counts[tenant.NameKey(s.Customer)]++
+			return err
 		}
 		a.say(fmt.Sprintf("%d customers:", len(cs)))
 		names := make([]string, len(cs))
+		counts := map[string]int{}
 		list := []option{{label: "Back", value: ""}}
 		for i, c := range cs {
 			names[i] = c.Name
-			a.say(fmt.Sprintf("- %s, %d services", c.Name, counts[tenant.NameKey(c.Name)]))
+			counts[tenant.NameKey(c.Name)] = c.Services
+			a.say(fmt.Sprintf("- %s, %d services", c.Name, c.Services))
 			list = append(list, option{label: c.Name, value: c.Name})
 		}
 		choice, err := a.choose("Customers", []option{{label: "Back", value: "back"}, {label: "Add a customer", value: "add"},
@@ -661,7 +684,7 @@ func (a *accessible) customers() error {
 				return err
 			}
 			name, _ = tenant.CleanCustomerName(name)
-			if _, err := a.c.store.CreateCustomer(name); err != nil {
+			if _, err := a.c.cases.AddCustomer(name); err != nil {
 				a.say("Could not add the customer: " + err.Error())
 				continue
 			}
@@ -686,14 +709,14 @@ func (a *accessible) customers() error {
 				return err
 			}
 			name, _ = tenant.CleanCustomerName(name)
-			if err := a.c.store.RenameCustomer(target, name); err != nil {
+			if err := a.c.cases.RenameCustomer(target, name); err != nil {
 				a.say("Could not rename the customer: " + err.Error())
 				continue
 			}
 			a.say(fmt.Sprintf("Customer %s renamed to %s.", target, name))
 		case "delete":
 			if n := counts[tenant.NameKey(target)]; n > 0 {
-				a.say(deleteCustomerError(target, n, store.ErrCustomerHasServices))
+				a.say(deleteCustomerError(target, n, usecase.ErrCustomerHasServices))
 				continue
 			}
 			ok, err := a.confirm("Delete customer "+target+"?", false)
@@ -704,7 +727,7 @@ func (a *accessible) customers() error {
 				a.say("Nothing was deleted.")
 				continue
 			}
-			if err := a.c.store.DeleteCustomer(target); err != nil {
+			if err := a.c.cases.DeleteCustomer(target); err != nil {
 				a.say(deleteCustomerError(target, 0, err))
 				continue
 			}
@@ -714,37 +737,37 @@ func (a *accessible) customers() error {
 }
 
 func (a *accessible) expiry() error {
-	svcs, err := a.c.store.ListServices()
+	sums, err := a.c.cases.Store().ListSummaries()
 	if err != nil {
 		return fmt.Errorf("read services: %w", err)
 	}
-	now := a.c.now()
-	slices.SortStableFunc(svcs, func(a, b tenant.Service) int {
-		return compareDays(a.DaysUntilExpire(now), b.DaysUntilExpire(now))
+	clock := a.c.clock()
+	slices.SortStableFunc(sums, func(x, y tenant.Summary) int {
+		return compareDays(x.Expiry(clock.Now).Days, y.Expiry(clock.Now).Days)
 	})
-	for _, s := range svcs {
-		days, _ := daysText(a.c.styles, s.DaysUntilExpire(now))
-		a.say(fmt.Sprintf("- %s (%s): secret %s", s.Name, s.Customer, days))
+	for _, s := range sums {
+		r := present.ListRowOf(s, clock)
+		a.say(fmt.Sprintf("- %s (%s): secret %s", s.Name, s.Customer, r.Days))
 	}
 	ok, err := a.confirm("Validate all services now?", false)
 	if err != nil || !ok {
 		return err
 	}
-	var todo []tenant.Service
-	for _, s := range svcs {
-		if s.State != tenant.StatePendingAuth {
-			todo = append(todo, s)
-		}
-	}
 	done := 0
-	validateAll(a.ctx, a.c.validator, a.c.store, todo, func(batch []store.Recorded, err error) {
-		for _, r := range batch {
+	res, err := a.c.cases.ValidateAll(a.ctx, nil, usecase.AllConcurrency, func(batch []usecase.Validated, _ int) {
+		for _, v := range batch {
 			done++
-			a.say(fmt.Sprintf("%d/%d %s: %s", done, len(todo), r.Name, plainVerdict(&r.Report)))
-		}
-		if err != nil {
-			a.say("Could not record: " + err.Error())
+			if v.Err != nil {
+				a.say(fmt.Sprintf("%d %s: could not record: %v", done, v.Service.Name, v.Err))
+				continue
+			}
+			a.say(fmt.Sprintf("%d %s: %s", done, v.Service.Name, present.Verdict(v.Report.Status)))
 		}
 	})
+	if err != nil {
+		a.say("Could not validate: " + err.Error())
+		return nil
+	}
+	a.say(fmt.Sprintf("Validated %d of %d services with credentials; %d failed.", res.Recorded, res.Total, res.Failed))
 	return nil
 }

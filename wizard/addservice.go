@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 // The Add service flow (SPEC §1, seed steps 1–11). Each step's update and
@@ -80,14 +80,20 @@ type addFlow struct {
 	typeStep  *picker
 	custStep  *picker
 	newCust   *form
+	custName  *field
 	tenants   *picker
 	reusable  map[string]tenant.AppRegistration
 	prefilled bool // the credentials came from a reused App registration
 	nameForm  *form
+	shortName *field
+	fullName  *field
 	licenses  *picker
 	usersForm *form
+	users     *field
 	knownForm *form
+	knownApp  *field
 	credForm  *form
+	cred      credFields
 	demoNext  int // the demo tenant ctrl+d fills in next
 	credNote  string
 
@@ -97,6 +103,7 @@ type addFlow struct {
 	scroll  int
 
 	m365Form  *form
+	m365      *field
 	createErr string
 	created   string // the saved service's name
 }
@@ -107,8 +114,8 @@ func newAddFlow(c *common, demo int) *addFlow {
 	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
 	f.loadCustomers()
 	f.takenNames = map[string]bool{}
-	if svcs, err := c.store.ListServices(); err == nil {
-		for _, s := range svcs {
+	if sums, err := c.cases.Store().ListSummaries(); err == nil {
+		for _, s := range sums {
 			f.takenNames[tenant.NameKey(s.Name)] = true
 		}
 	} else {
@@ -117,7 +124,7 @@ func newAddFlow(c *common, demo int) *addFlow {
 	f.nameForm = newNameForm(f)
 	f.licenses = newLicensePicker(c)
 	f.usersForm = newUsersForm(f)
-	f.knownForm = newKnownAppForm(c)
+	f.knownForm = newKnownAppForm(f)
 	f.credForm = newCredentialsForm(f)
 	f.demoNext = 0
 	if demo >= 0 && demo < len(c.demo) {
@@ -156,9 +163,9 @@ func (f *addFlow) update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		return f.updateKey(km)
 	}
-	cmd, report := f.val.update(msg)
-	if report != nil {
-		return f.finishValidation(report)
+	cmd, done := f.val.update(msg)
+	if done != nil {
+		return f.finishValidation(done)
 	}
 	return cmd
 }
@@ -230,13 +237,13 @@ func (f *addFlow) bindings() []key.Binding {
 // of the whole flow.
 func (f *addFlow) create() tea.Cmd {
 	domain := ""
-	if f.m365Form != nil {
-		domain = f.m365Form.fields[0].value()
+	if f.m365 != nil {
+		domain = f.m365.value()
 	}
-	svc, err := createService(f.c.store, f.c.now(), f.in, f.newCustomer, domain, f.report)
+	svc, err := f.c.cases.Create(usecase.NewService{Input: f.in, NewCustomer: f.newCustomer, M365Domain: domain, Report: f.report})
 	if err != nil {
 		f.createErr = err.Error()
-		if errors.Is(err, store.ErrExists) {
+		if errors.Is(err, usecase.ErrExists) {
 			f.takenNames[tenant.NameKey(f.in.Name)] = true
 		}
 		return nil

@@ -3,9 +3,9 @@ package wizard
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 // The live checks under the fields: each returns the rule's message for
@@ -90,33 +90,14 @@ func checkUsers(v string) (string, bool) {
 }
 
 func checkDomain(v string) (string, bool) {
-	id, isGUID, err := tenant.ParseTenantID(v)
-	if err != nil || isGUID || id == "" {
+	if strings.TrimSpace(v) == "" {
 		return "the M365 domain must be a domain name such as contoso.onmicrosoft.com", true
 	}
-	return "", false
-}
-
-// dateLayout is how the screens write and read dates.
-const dateLayout = "2006-01-02"
-
-// parseExpiryDate reads a secret expiry typed from the Entra admin center:
-// empty (unknown) or YYYY-MM-DD, taken as the end of that day in UTC, the
-// way the admin center rounds it.
-func parseExpiryDate(v string) (*time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil, nil
-	}
-	d, err := time.Parse(dateLayout, v)
-	if err != nil {
-		return nil, &tenant.RuleError{Field: "secret expiry", Rule: "the secret expiry must be a date written YYYY-MM-DD (or empty when unknown)"}
-	}
-	end := d.Add(24*time.Hour - time.Second)
-	return &end, nil
+	_, err := usecase.CleanM365Domain(v)
+	return ruleMessage(err)
 }
 
 func checkExpiryDate(v string) (string, bool) {
-	_, err := parseExpiryDate(v)
+	_, err := usecase.ParseExpiryDate(v)
 	return ruleMessage(err)
 }

@@ -13,24 +13,29 @@ import (
 // Seed step 8: Tenant ID, Application (Client) ID, client secret (masked)
 // and the optional customer admin, each with its rule under the field.
 
+// credFields are the credentials step's fields, by name.
+type credFields struct {
+	tenantID, clientID, secret, admin *field
+}
+
 func newCredentialsForm(f *addFlow) *form {
-	return newForm(f.c,
-		textField("Tenant ID", "GUID or domain (contoso.onmicrosoft.com)", "", 260, checkTenantID),
-		textField("Application (Client) ID", "GUID", "", 40, checkClientID),
-		secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret),
-		textField("Customer admin (UPN)", "optional: who handed the credentials over", "", 120, checkAdmin),
-	)
+	f.cred = credFields{
+		tenantID: textField("Tenant ID", "GUID or domain (contoso.onmicrosoft.com)", "", 260, checkTenantID),
+		clientID: textField("Application (Client) ID", "GUID", "", 40, checkClientID),
+		secret:   secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret),
+		admin:    textField("Customer admin (UPN)", "optional: who handed the credentials over", "", 120, checkAdmin),
+	}
+	return newForm(f.c, f.cred.tenantID, f.cred.clientID, f.cred.secret, f.cred.admin)
 }
 
 // fillDemo puts demo tenant i's credentials in the form (--demo only).
 func (f *addFlow) fillDemo(i int) {
 	d := f.c.demo[i]
-	fs := f.credForm.fields
-	fs[0].setValue(d.TenantID)
-	fs[1].setValue(d.ClientID)
-	fs[2].setValue(d.Secret)
-	fs[3].setValue(d.AdminUPN)
-	for _, fl := range fs {
+	f.cred.tenantID.setValue(d.TenantID)
+	f.cred.clientID.setValue(d.ClientID)
+	f.cred.secret.setValue(d.Secret)
+	f.cred.admin.setValue(d.AdminUPN)
+	for _, fl := range f.credForm.fields {
 		fl.touched = true
 	}
 	f.credNote = fmt.Sprintf("Filled in from demo tenant %q: %s", d.Label, d.Outcome)
@@ -45,11 +50,10 @@ func (f *addFlow) updateCredentials(msg tea.KeyMsg) tea.Cmd {
 	if !f.credForm.update(msg) {
 		return nil
 	}
-	fs := f.credForm.fields
-	f.in.TenantID = fs[0].value()
-	f.in.ClientID = fs[1].value()
-	f.in.Secret = fs[2].value()
-	f.in.AdminUser = fs[3].value()
+	f.in.TenantID = f.cred.tenantID.value()
+	f.in.ClientID = f.cred.clientID.value()
+	f.in.Secret = f.cred.secret.value()
+	f.in.AdminUser = f.cred.admin.value()
 	f.in.UseKnownApp = true
 	svc, _, err := f.in.Parse(f.c.now())
 	if err != nil {
@@ -57,12 +61,7 @@ func (f *addFlow) updateCredentials(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	f.credNote = ""
-	return f.startValidation(tenant.Credentials{
-		TenantID: svc.App.TenantID,
-		ClientID: svc.App.ClientID,
-		Secret:   svc.App.Secret,
-		AdminUPN: svc.App.AdminUser,
-	})
+	return f.startValidation(tenant.CredentialsOf(svc))
 }
 
 func (f *addFlow) viewCredentials() string {

@@ -15,7 +15,7 @@ import (
 const newCustomerValue = "\x00new"
 
 func (f *addFlow) loadCustomers() {
-	cs, err := f.c.store.ListCustomers()
+	cs, err := f.c.cases.Store().ListCustomers()
 	if err != nil {
 		f.loadErr = fmt.Sprintf("could not read the customers: %v", err)
 	}
@@ -28,7 +28,8 @@ func (f *addFlow) loadCustomers() {
 	if len(cs) > 0 {
 		f.custStep.cursor = 1
 	}
-	f.newCust = newForm(f.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, f.checkCustomerName))
+	f.custName = textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, f.checkCustomerName)
+	f.newCust = newForm(f.c, f.custName)
 }
 
 func (f *addFlow) checkCustomerName(v string) (string, bool) {
@@ -59,14 +60,14 @@ func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {
 		// with "(new)", and Esc comes back here to change it.
 		q := strings.TrimSpace(f.custStep.filter.Value())
 		if _, bad := f.checkCustomerName(q); q != "" && !bad {
-			f.newCust.fields[0].setValue(q)
+			f.custName.setValue(q)
 			f.in.Customer, _ = tenant.CleanCustomerName(q)
 			f.newCustomer = true
 			return f.afterCustomer()
 		}
 		if q != "" {
-			f.newCust.fields[0].setValue(q)
-			f.newCust.fields[0].touched = true
+			f.custName.setValue(q)
+			f.custName.touched = true
 		}
 		return f.goTo(stepNewCustomer)
 	}
@@ -79,7 +80,7 @@ func (f *addFlow) updateNewCustomer(msg tea.KeyMsg) tea.Cmd {
 	if !f.newCust.update(msg) {
 		return nil
 	}
-	name, _ := tenant.CleanCustomerName(f.newCust.fields[0].value())
+	name, _ := tenant.CleanCustomerName(f.custName.value())
 	f.in.Customer = name
 	f.newCustomer = true
 	return f.afterCustomer()

@@ -8,8 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 // The Customers screen: list, add, rename and delete. A customer that still
@@ -31,6 +31,7 @@ type customersScreen struct {
 	names  []string
 	mode   customersMode
 	form   *form
+	name   *field // the form's one field
 	target string // the customer being renamed or deleted
 	flash  string
 	bad    bool
@@ -43,20 +44,16 @@ func newCustomersScreen(c *common) *customersScreen {
 }
 
 func (s *customersScreen) load() {
-	cs, err := s.c.store.ListCustomers()
+	cs, err := s.c.cases.Customers()
 	if err != nil {
-		s.flash, s.bad = fmt.Sprintf("could not read the customers: %v", err), true
+		s.flash, s.bad = err.Error(), true
 	}
 	s.counts = map[string]int{}
-	if svcs, err := s.c.store.ListServices(); err == nil {
-		for _, svc := range svcs {
-			s.counts[tenant.NameKey(svc.Customer)]++
-		}
-	}
 	s.names = s.names[:0]
 	opts := make([]option, len(cs))
 	for i, cu := range cs {
-		n := s.counts[tenant.NameKey(cu.Name)]
+		n := cu.Services
+		s.counts[tenant.NameKey(cu.Name)] = n
 		desc := fmt.Sprintf("%d services", n)
 		if n == 1 {
 			desc = "1 service"
@@ -116,7 +113,7 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(km, k.Yes):
 			s.mode = customersList
-			if err := s.c.store.DeleteCustomer(s.target); err != nil {
+			if err := s.c.cases.DeleteCustomer(s.target); err != nil {
 				s.flash, s.bad = deleteCustomerError(s.target, s.counts[tenant.NameKey(s.target)], err), true
 				return nil
 			}
@@ -133,11 +130,13 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Add):
 		s.mode = customersAdd
 		s.flash = ""
-		s.form = newForm(s.c, textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, customerNameCheck(s.names, "")))
+		s.name = textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, customerNameCheck(s.names, ""))
+		s.form = newForm(s.c, s.name)
 	case key.Matches(km, k.Rename):
 		if o, ok := s.list.selected(); ok {
 			s.mode, s.target, s.flash = customersRename, o.value, ""
-			s.form = newForm(s.c, textField("New name", "services follow the new name", o.value, tenant.CustomerNameMax, customerNameCheck(s.names, o.value)))
+			s.name = textField("New name", "services follow the new name", o.value, tenant.CustomerNameMax, customerNameCheck(s.names, o.value))
+			s.form = newForm(s.c, s.name)
 		}
 	case key.Matches(km, k.Delete):
 		if o, ok := s.list.selected(); ok {
@@ -145,7 +144,7 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 			if n := s.counts[tenant.NameKey(o.value)]; n > 0 {
 				// Say why at once rather than after a y/n that cannot
 				// succeed; the store still decides in its transaction.
-				s.flash, s.bad = deleteCustomerError(o.value, n, store.ErrCustomerHasServices), true
+				s.flash, s.bad = deleteCustomerError(o.value, n, usecase.ErrCustomerHasServices), true
 				return nil
 			}
 			s.mode = customersDelete
@@ -159,7 +158,7 @@ func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
 // deleteCustomerError explains why a customer was not deleted; services
 // is how many it had when the list was read.
 func deleteCustomerError(name string, services int, err error) string {
-	if errors.Is(err, store.ErrCustomerHasServices) {
+	if errors.Is(err, usecase.ErrCustomerHasServices) {
 		what := "its services"
 		if services == 1 {
 			what = "its service"
@@ -172,12 +171,12 @@ func deleteCustomerError(name string, services int, err error) string {
 }
 
 func (s *customersScreen) save() {
-	name, _ := tenant.CleanCustomerName(s.form.fields[0].value())
+	name, _ := tenant.CleanCustomerName(s.name.value())
 	var err error
 	if s.mode == customersAdd {
-		_, err = s.c.store.CreateCustomer(name)
+		_, err = s.c.cases.AddCustomer(name)
 	} else {
-		err = s.c.store.RenameCustomer(s.target, name)
+		err = s.c.cases.RenameCustomer(s.target, name)
 	}
 	if err != nil {
 		s.flash, s.bad = err.Error(), true

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant/present"
 )
 
 // demoScreen is --demo's first screen: the simulated directory's sample
@@ -64,12 +66,12 @@ func (d *demoScreen) view() string {
 	}
 	t := d.c.demo[d.list.cursor]
 	b.WriteString("\n\n")
-	b.WriteString(facts(s, [][2]string{
-		{"Outcome", t.Outcome},
-		{"Tenant ID", t.TenantID},
-		{"Application ID", t.ClientID},
-		{"Client secret", t.Secret + s.Faint.Render("  (demo value)")},
-		{"Admin (UPN)", orDash(t.AdminUPN)},
+	b.WriteString(rowsView(s, []present.Row{
+		row("Outcome", t.Outcome),
+		row("Tenant ID", t.TenantID),
+		row("Application ID", t.ClientID),
+		{Label: "Client secret", Value: t.Secret, Note: "demo value"},
+		row("Admin (UPN)", present.Or(t.AdminUPN)),
 	}, d.c.width))
 	return b.String()
 }

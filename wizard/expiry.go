@@ -10,32 +10,36 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
 // The Secret expiry screen: every service by days until its secret
 // expires (unknown last), coloured by urgency, and Validate all with a
 // progress bar that can be cancelled.
 
-// expiryRow is one line of the list. It points into the listed services
-// and keeps its sort keys, so sorting 10,000 rows moves three words a row
-// and lower-cases each name once (it took 20 ms to open with copies of
-// whole services and a NameKey per comparison).
+// expiryRow is one line of the list: a service's summary as a list row,
+// with its sort keys computed once (sorting 10,000 rows compares them some
+// 130,000 times).
 type expiryRow struct {
-	svc     *tenant.Service
-	days    *int
-	nameKey string
+	present.ListRow
+	hasSecret bool
+	days      *int
+	nameKey   string
 }
 
 // manyProgressMsg says that a batch of Validate all's reports was written.
 type manyProgressMsg struct {
 	run   int
-	batch []store.Recorded
-	err   error
+	batch []usecase.Validated
 }
 
-type manyDoneMsg struct{ run int }
+type manyDoneMsg struct {
+	run int
+	res usecase.AllResult
+	err error
+}
 
 type expiryScreen struct {
 	c      *common
@@ -44,21 +48,20 @@ type expiryScreen struct {
 	offset int
 	err    string
 
-	job      *job
-	total    int
-	done     int
-	counts   map[tenant.Status]int
-	failed   []string // errors recording results
-	barWidth int
-	summary  string
-	bad      bool
+	job     *job
+	total   int
+	done    int
+	counts  map[tenant.Status]int
+	failed  []string // errors recording results
+	summary string
+	bad     bool
 }
 
 func newExpiryScreen(c *common) *expiryScreen {
 	e := &expiryScreen{c: c}
 	e.load()
 	for i, r := range e.rows {
-		if r.svc.Name == c.expiryCursor {
+		if r.Name == c.expiryCursor {
 			e.cursor = i
 		}
 	}
@@ -66,15 +69,14 @@ func newExpiryScreen(c *common) *expiryScreen {
 }
 
 func (e *expiryScreen) load() {
-	svcs, err := e.c.store.ListServices()
+	sums, err := e.c.cases.Store().ListSummaries()
 	if err != nil {
 		e.err = fmt.Sprintf("could not read the services: %v", err)
 	}
-	now := e.c.now()
-	e.rows = make([]expiryRow, len(svcs))
-	for i := range svcs {
-		s := &svcs[i]
-		e.rows[i] = expiryRow{svc: s, days: s.DaysUntilExpire(now), nameKey: tenant.NameKey(s.Name)}
+	clock := e.c.clock()
+	e.rows = make([]expiryRow, len(sums))
+	for i, s := range sums {
+		e.rows[i] = expiryRow{ListRow: present.ListRowOf(s, clock), hasSecret: s.HasSecret, days: s.Expiry(clock.Now).Days, nameKey: tenant.NameKey(s.Name)}
 	}
 	slices.SortStableFunc(e.rows, func(a, b expiryRow) int {
 		return cmp.Or(compareDays(a.days, b.days), strings.Compare(a.nameKey, b.nameKey))
@@ -101,11 +103,12 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		e.done += len(msg.batch)
-		for _, r := range msg.batch {
-			e.counts[r.Report.Status]++
-		}
-		if msg.err != nil {
-			e.failed = append(e.failed, msg.err.Error())
+		for _, v := range msg.batch {
+			if v.Err != nil {
+				e.failed = append(e.failed, v.Err.Error())
+				continue
+			}
+			e.counts[v.Report.Status]++
 		}
 		return e.job.next()
 	case manyDoneMsg:
@@ -113,6 +116,9 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		e.job = nil
+		if msg.err != nil {
+			e.failed = append(e.failed, msg.err.Error())
+		}
 		e.finish(false)
 		return nil
 	case tea.KeyMsg:
@@ -140,7 +146,7 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 			e.cursor = max(e.cursor-h, 0)
 		case key.Matches(msg, k.Open):
 			if len(e.rows) > 0 {
-				e.c.expiryCursor = e.rows[e.cursor].svc.Name
+				e.c.expiryCursor = e.rows[e.cursor].Name
 				return openService(e.c.expiryCursor, stateExpiry)
 			}
 		case key.Matches(msg, k.ValidateAll):
@@ -153,25 +159,25 @@ func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 // validateAll re-validates every service that has credentials, recording
 // the reports as they arrive, so a cancel keeps what was already done.
 func (e *expiryScreen) validateAll() tea.Cmd {
-	var svcs []tenant.Service
+	e.total = 0
 	for _, r := range e.rows {
-		if r.svc.State != tenant.StatePendingAuth {
-			svcs = append(svcs, *r.svc)
+		if r.hasSecret {
+			e.total++
 		}
 	}
 	e.summary, e.failed = "", nil
 	e.counts = map[tenant.Status]int{}
-	e.total, e.done = len(svcs), 0
-	if len(svcs) == 0 {
+	e.done = 0
+	if e.total == 0 {
 		e.summary, e.bad = "No service has credentials to validate.", true
 		return nil
 	}
-	st, v := e.c.store, e.c.validator
+	cases := e.c.cases
 	e.job = startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
-		validateAll(ctx, v, st, svcs, func(batch []store.Recorded, err error) {
-			send(manyProgressMsg{run: run, batch: batch, err: err})
+		res, err := cases.ValidateAll(ctx, nil, usecase.AllConcurrency, func(batch []usecase.Validated, _ int) {
+			send(manyProgressMsg{run: run, batch: batch})
 		})
-		send(manyDoneMsg{run: run})
+		send(manyDoneMsg{run: run, res: res, err: err})
 	})
 	return e.job.next()
 }
@@ -242,25 +248,18 @@ func (e *expiryScreen) view() string {
 	}
 	for i := e.offset; i < min(e.offset+h, len(e.rows)); i++ {
 		r := e.rows[i]
-		name := pad(r.svc.Name, nameW)
+		name := pad(r.Name, nameW)
 		if i == e.cursor {
 			name = s.Selected.Render("> " + name)
 		} else {
 			name = "  " + name
 		}
-		expires := "unknown"
-		if at, ok := r.svc.SecretExpiry(); ok {
-			expires = at.UTC().Format(dateLayout)
-		}
-		days, st := daysText(s, r.days)
-		if r.svc.State == tenant.StatePendingAuth {
+		days, st := r.Days, toneStyle(s, r.DaysTone)
+		if !r.hasSecret {
 			days, st = "pending auth", s.Faint
 		}
-		verdict := s.Faint.Render(pad("never", 12))
-		if lv := r.svc.LastValidation; lv != nil {
-			verdict = statusStyle(s, lv.Status).Render(pad(lv.Status.Symbol()+" "+string(lv.Status), 12))
-		}
-		b.WriteString(name + " " + pad(r.svc.Customer, custW) + " " + pad(expires, 12) + " " + st.Render(pad(days, 14)) + " " + verdict + "\n")
+		verdict := toneStyle(s, r.VerdictTone).Render(pad(r.Verdict, 12))
+		b.WriteString(name + " " + pad(r.Customer, custW) + " " + pad(r.Expires, 12) + " " + st.Render(pad(days, 14)) + " " + verdict + "\n")
 	}
 	return b.String()
 }

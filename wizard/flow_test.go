@@ -146,8 +146,8 @@ func TestWrongSecretStaysOnTheResultAndSavesNothing(t *testing.T) {
 
 func assertNothingSaved(t *testing.T, e *env) {
 	t.Helper()
-	if svcs, err := e.store.ListServices(); err != nil || len(svcs) != 0 {
-		t.Errorf("services saved: %d (%v), want none", len(svcs), err)
+	if sums, err := e.store.ListSummaries(); err != nil || len(sums) != 0 {
+		t.Errorf("services saved: %d (%v), want none", len(sums), err)
 	}
 	if cs, err := e.store.ListCustomers(); err != nil || len(cs) != 0 {
 		t.Errorf("customers saved: %v (%v), want none", cs, err)
@@ -175,11 +175,11 @@ func TestEscGoesBackAndKeepsEveryValue(t *testing.T) {
 		t.Fatalf("step = %s, want the short name", f.step)
 	}
 	checks := map[string][2]string{
-		"short name":     {f.nameForm.fields[0].value(), "adt-1"},
-		"full name":      {f.nameForm.fields[1].value(), "Adatum DR"},
-		"users":          {f.usersForm.fields[0].value(), "25"},
-		"tenant ID":      {f.credForm.fields[0].value(), "adatum.onmicrosoft.com"},
-		"new customer":   {f.newCust.fields[0].value(), "Adatum"},
+		"short name":     {f.shortName.value(), "adt-1"},
+		"full name":      {f.fullName.value(), "Adatum DR"},
+		"users":          {f.users.value(), "25"},
+		"tenant ID":      {f.cred.tenantID.value(), "adatum.onmicrosoft.com"},
+		"new customer":   {f.custName.value(), "Adatum"},
 		"chosen license": {f.in.License, "pro"},
 	}
 	for field, v := range checks {

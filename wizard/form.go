@@ -152,6 +152,16 @@ func (f *form) move(d int) bool {
 	return false
 }
 
+// focusOn focuses fl, one of the form's fields.
+func (f *form) focusOn(fl *field) {
+	for i, x := range f.fields {
+		if x == fl {
+			f.setFocus(i)
+			return
+		}
+	}
+}
+
 func (f *form) setFocus(i int) {
 	if cur := f.focused(); cur != nil {
 		cur.input.Blur()

@@ -15,11 +15,11 @@ import (
 
 // randomIDs are the simulated directory's per-request trace and
 // correlation IDs: the only thing on a screen that changes between runs.
-var randomIDs = regexp.MustCompile(`Correlation ID\s+\S+`)
+var randomIDs = regexp.MustCompile(`(Correlation|Trace) ID\s+\S+`)
 
 func requireGolden(t *testing.T, h *harness) {
 	t.Helper()
-	out := randomIDs.ReplaceAllString(h.view(), "Correlation ID  <random>")
+	out := randomIDs.ReplaceAllString(h.view(), "$1 ID  <random>")
 	golden.RequireEqual(t, []byte(out))
 }
 
@@ -138,7 +138,7 @@ func TestGoldenPendingInstructions(t *testing.T) {
 func TestGoldenDemoScreen(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow)
+	opts.Demo = demoList()
 	h := newHarness(t, opts)
 	h.key(tea.KeyDown)
 	requireGolden(t, h)

@@ -17,10 +17,12 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"onboard/store"
+	"onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
 )
 
 func TestMain(m *testing.M) {
@@ -37,7 +39,7 @@ var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 func nowFn() time.Time { return testNow }
 
 // demo credentials by label prefix.
-func demoTenant(t *testing.T, prefix string) entrasim.DemoTenant {
+func demoTenant(t testing.TB, prefix string) entrasim.DemoTenant {
 	t.Helper()
 	for _, d := range entrasim.DemoTenants(testNow) {
 		if strings.HasPrefix(d.Label, prefix) {
@@ -51,18 +53,22 @@ func demoTenant(t *testing.T, prefix string) entrasim.DemoTenant {
 // env is a real store in a temporary directory and the real validator
 // against the simulated directory.
 type env struct {
-	store *store.Store
+	store usecase.Store
 	srv   *entrasim.Server
 	v     *entra.Validator
 }
 
 func newEnv(t testing.TB, dir entrasim.Directory) *env {
 	t.Helper()
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
+	raw := make([]byte, seal.KeySize)
+	if _, err := rand.Read(raw); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(filepath.Join(t.TempDir(), "onboard.db"), store.Options{Key: key})
+	key, err := seal.NewKey(raw, "test key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "onboard.db"), bolt.Options{Keys: seal.NewKeyring(key), Now: nowFn})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -84,7 +90,11 @@ func newEnv(t testing.TB, dir entrasim.Directory) *env {
 }
 
 func (e *env) options() Options {
-	return Options{Store: e.store, Validator: e.v, Now: nowFn}
+	return Options{Cases: e.cases()}
+}
+
+func (e *env) cases() *usecase.Cases {
+	return usecase.New(e.store, e.v, usecase.Options{Now: nowFn})
 }
 
 // validated creates a service directly in the store with d's credentials
@@ -103,8 +113,13 @@ func (e *env) validated(t testing.TB, name, customer string, d entrasim.DemoTena
 		t.Fatal(err)
 	}
 	r := e.v.Validate(t.Context(), tenant.CredentialsOf(svc), nil)
+	r.Trigger = tenant.TriggerCreated
 	svc.Apply(r)
 	if err := e.store.CreateService(svc); err != nil {
+		t.Fatal(err)
+	}
+	svc, err = e.store.GetService(name)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return svc
@@ -304,4 +319,13 @@ func (p *prog) quit() *model {
 		p.t.Fatal(err)
 	}
 	return m.(*model)
+}
+
+// demoList is the demo directory's tenants as --demo hands them over.
+func demoList() []DemoTenant {
+	var out []DemoTenant
+	for _, d := range entrasim.DemoTenants(testNow) {
+		out = append(out, DemoTenant(d))
+	}
+	return out
 }

@@ -7,15 +7,16 @@ import (
 // Seed step 7: Use known App registration. Unchecked, the service is saved
 // pending authentication and the customer's admin gets instructions.
 
-func newKnownAppForm(c *common) *form {
-	return newForm(c, checkField("Use known App registration", "the customer's admin has handed over Tenant ID, Application ID and a client secret", true))
+func newKnownAppForm(f *addFlow) *form {
+	f.knownApp = checkField("Use known App registration", "the customer's admin has handed over Tenant ID, Application ID and a client secret", true)
+	return newForm(f.c, f.knownApp)
 }
 
 func (f *addFlow) updateKnownApp(msg tea.KeyMsg) tea.Cmd {
 	if !f.knownForm.update(msg) {
 		return nil
 	}
-	f.in.UseKnownApp = f.knownForm.fields[0].checked
+	f.in.UseKnownApp = f.knownApp.checked
 	if !f.in.UseKnownApp {
 		f.createErr = ""
 		return f.goTo(stepSummary)

@@ -36,14 +36,15 @@ func (f *addFlow) viewLicense() string {
 }
 
 func newUsersForm(f *addFlow) *form {
-	return newForm(f.c, textField("Licensed users", "a whole number, 1–500", "", 6, checkUsers))
+	f.users = textField("Licensed users", "a whole number, 1–500", "", 6, checkUsers)
+	return newForm(f.c, f.users)
 }
 
 func (f *addFlow) updateUsers(msg tea.KeyMsg) tea.Cmd {
 	if !f.usersForm.update(msg) {
 		return nil
 	}
-	f.in.Users = f.usersForm.fields[0].value()
+	f.in.Users = f.users.value()
 	return f.goTo(stepKnownApp)
 }
 

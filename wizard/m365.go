@@ -2,6 +2,8 @@ package wizard
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant/present"
 )
 
 // Seed step 10: Microsoft 365 settings. The M365 domain starts as the
@@ -10,16 +12,14 @@ import (
 
 func (f *addFlow) prepareM365() {
 	domain := ""
-	if f.m365Form != nil {
-		domain = f.m365Form.fields[0].value()
+	if f.m365 != nil {
+		domain = f.m365.value()
 	}
-	if f.m365Form == nil || domain == "" {
+	if domain == "" {
 		domain = f.report.InitialDomain
 	}
-	f.m365Form = newForm(f.c,
-		textField("M365 domain", "the customer's Microsoft 365 domain", domain, 253, checkDomain),
-		readOnlyField("Tenant ID", orDash(f.report.TenantID), "read from the token"),
-	)
+	f.m365 = textField("M365 domain", "the customer's Microsoft 365 domain", domain, 253, checkDomain)
+	f.m365Form = newForm(f.c, f.m365, readOnlyField("Tenant ID", present.Or(f.report.TenantID), "read from the token"))
 }
 
 func (f *addFlow) updateM365(msg tea.KeyMsg) tea.Cmd {

@@ -1,6 +1,8 @@
 package wizard
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -12,13 +14,12 @@ type menuScreen struct {
 }
 
 func newMenuScreen(c *common) *menuScreen {
-	m := &menuScreen{c: c, list: newPicker(c, false,
-		option{label: "Add service", desc: "onboard a customer's tenant (Direct Routing)", value: "add"},
-		option{label: "Services", desc: "find a service, open its page", value: "services"},
-		option{label: "Customers", desc: "list, add, rename, delete", value: "customers"},
-		option{label: "Secret expiry", desc: "secrets by days until expire, validate all", value: "expiry"},
-		option{label: "Quit", value: "quit"},
-	)}
+	var opts []option
+	for _, d := range menuEntries() {
+		opts = append(opts, option{label: d.label, desc: d.desc, value: strconv.Itoa(int(d.state))})
+	}
+	opts = append(opts, option{label: "Quit", value: "quit"})
+	m := &menuScreen{c: c, list: newPicker(c, false, opts...)}
 	// Coming back, the cursor is where the engineer left it.
 	m.list.cursor = c.menuCursor
 	return m
@@ -54,18 +55,11 @@ func (m *menuScreen) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(km, k.Enter):
 		o, _ := m.list.selected()
 		m.c.menuCursor = m.list.cursor
-		switch o.value {
-		case "add":
-			return navigate(stateAdd)
-		case "services":
-			return navigate(stateServices)
-		case "customers":
-			return navigate(stateCustomers)
-		case "expiry":
-			return navigate(stateExpiry)
-		case "quit":
+		if o.value == "quit" {
 			return quit
 		}
+		to, _ := strconv.Atoi(o.value)
+		return navigate(state(to))
 	}
 	m.list.update(km)
 	return nil

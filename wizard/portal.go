@@ -1,33 +1,34 @@
 package wizard
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
-// The service page, the service portal of SPEC §1 rows 11–13: every M365
-// Configuration fact, and the actions Validate Authentication, Update
-// client secret (Add credentials while pending), Edit license / users,
-// Validation history and Delete.
+// The service page, the service portal of the seed's steps 11–13: every
+// M365 Configuration fact, and the actions Validate Authentication, Update
+// client secret (Add credentials while pending), Edit, Validation history
+// and Delete. Each action's form is a pane of its own (portal_panes.go);
+// the page routes keys to the open pane and calls the use cases.
 
-type portalMode int
-
-const (
-	portalView portalMode = iota
-	portalValidating
-	portalSecret
-	portalEdit
-	portalHistory
-	portalDelete
-)
+// pane is one of the page's modes with its own keys and view, as
+// soft-serve splits a page into panes.
+type pane interface {
+	// update handles a key; done reports the pane was submitted.
+	update(msg tea.KeyMsg) (done bool)
+	view() string
+	title(svc tenant.Service) string
+	bindings() []key.Binding
+}
 
 type portalScreen struct {
 	c    *common
@@ -36,23 +37,18 @@ type portalScreen struct {
 	svc  tenant.Service
 	err  string
 
-	mode   portalMode
-	flash  string // the outcome of the last action
-	bad    bool   // flash is a failure
-	scroll int
+	// pane is the open form (new secret, edit) or the history; nil on
+	// the page itself.
+	pane       pane
+	validating bool
+	deleting   bool
+	flash      string // the outcome of the last action
+	bad        bool   // flash is a failure
+	scroll     int
 
-	// validation in flight; newSecret is set when it validates a secret
-	// that replaces the stored one only if it passes.
-	val       validation
-	newSecret *tenant.Secret
-	newApp    *tenant.AppRegistration
-	failed    *tenant.ValidationReport // a new secret's failed report, shown but not recorded
-
-	// form is the open form: the new secret (portalSecret) or the license,
-	// users and typed expiry (portalEdit).
-	form     *form
-	history  []tenant.ValidationReport
-	histPick *picker
+	val    validation
+	what   string                   // what is being validated, for the live view
+	failed *tenant.ValidationReport // a new secret's failed report, shown but not saved
 }
 
 func newPortalScreen(c *common, name string, from state) *portalScreen {
@@ -63,7 +59,7 @@ func newPortalScreen(c *common, name string, from state) *portalScreen {
 }
 
 func (p *portalScreen) reload() {
-	svc, err := p.c.store.GetService(p.name)
+	svc, err := p.c.cases.Store().GetService(p.name)
 	if err != nil {
 		p.err = fmt.Sprintf("could not read service %s: %v", p.name, err)
 		return
@@ -76,38 +72,26 @@ func (p *portalScreen) reload() {
 func (p *portalScreen) pending() bool { return p.svc.State == tenant.StatePendingAuth }
 
 func (p *portalScreen) title() string {
-	switch p.mode {
-	case portalSecret:
-		if p.pending() {
-			return p.name + " › Add credentials"
-		}
-		return p.name + " › Update client secret"
-	case portalEdit:
-		return p.name + " › Edit license / users"
-	case portalHistory:
-		return p.name + " › Validation history"
-	case portalValidating:
+	switch {
+	case p.validating:
 		return p.name + " › Validating"
+	case p.pane != nil:
+		return p.name + " › " + p.pane.title(p.svc)
 	}
 	return "Service " + p.name
 }
 
-func (p *portalScreen) busy() bool { return p.mode == portalValidating }
+func (p *portalScreen) busy() bool { return p.validating }
 func (p *portalScreen) stop()      { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {
 	k := p.c.keys
-	switch p.mode {
-	case portalValidating:
+	switch {
+	case p.validating:
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
-	case portalSecret, portalEdit:
-		if len(p.form.fields) == 1 { // the new secret alone
-			return []key.Binding{withHelp(k.Enter, "validate and save"), withHelp(k.Back, "cancel")}
-		}
-		return []key.Binding{k.NextFld, withHelp(k.Enter, "next / save"), withHelp(k.Back, "cancel")}
-	case portalHistory:
-		return []key.Binding{k.Move, k.Scroll, k.Back}
-	case portalDelete:
+	case p.pane != nil:
+		return p.pane.bindings()
+	case p.deleting:
 		return []key.Binding{withHelp(k.Yes, "delete"), withHelp(k.No, "keep")}
 	}
 	secret := k.Secret
@@ -124,64 +108,53 @@ func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		return p.updateKey(km)
 	}
-	cmd, report := p.val.update(msg)
-	if report != nil {
-		p.finish(report)
+	cmd, done := p.val.update(msg)
+	if done != nil {
+		p.finish(done)
 	}
 	return cmd
 }
 
 func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
-	switch p.mode {
-	case portalValidating:
+	switch {
+	case p.validating:
 		if key.Matches(msg, k.Back, k.Cancel) {
 			p.val.cancel()
-			p.mode = portalView
+			p.validating = false
 			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
 		}
 		return nil
-	case portalSecret, portalEdit:
-		switch {
-		case key.Matches(msg, k.Back):
-			p.mode = portalView
-		case !p.form.update(msg):
-		case p.mode == portalSecret:
-			return p.validateNewSecret()
-		default:
-			p.saveEdit()
+	case p.pane != nil:
+		if key.Matches(msg, k.Back) {
+			p.pane = nil
+			return nil
+		}
+		if !p.pane.update(msg) {
+			return nil
+		}
+		switch pn := p.pane.(type) {
+		case *secretPane:
+			return p.validateNewCredentials(pn)
+		case *editPane:
+			p.saveEdit(pn)
 		}
 		return nil
-	case portalHistory:
-		switch {
-		case key.Matches(msg, k.Back):
-			p.mode = portalView
-		case key.Matches(msg, k.PageDown):
-			p.scroll += p.c.bodyHeight() / 2
-		case key.Matches(msg, k.PageUp):
-			p.scroll = max(p.scroll-p.c.bodyHeight()/2, 0)
-		default:
-			if p.histPick.update(msg) {
-				p.scroll = 0
-			}
-		}
-		return nil
-	case portalDelete:
+	case p.deleting:
 		switch {
 		case key.Matches(msg, k.Yes):
-			if err := p.c.store.DeleteService(p.name); err != nil {
-				p.mode = portalView
+			p.deleting = false
+			if err := p.c.cases.DeleteService(p.name, p.svc.Version); err != nil {
 				p.flash, p.bad = fmt.Sprintf("could not delete %s: %v", p.name, err), true
 				return nil
 			}
 			return navigate(p.from)
 		case key.Matches(msg, k.No, k.Back):
-			p.mode = portalView
+			p.deleting = false
 		}
 		return nil
 	}
 
-	// portalView
 	switch {
 	case key.Matches(msg, k.Back):
 		return navigate(p.from)
@@ -189,173 +162,100 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		p.scroll += 3
 	case key.Matches(msg, k.PageUp, k.Up):
 		p.scroll = max(p.scroll-3, 0)
+	case p.err != "":
 	case key.Matches(msg, k.Validate):
-		if p.pending() || p.err != "" {
+		if p.pending() {
 			return nil
 		}
-		p.newSecret, p.newApp, p.failed = nil, nil, nil
-		return p.start(tenant.CredentialsOf(p.svc))
+		p.failed = nil
+		name, cases := p.name, p.c.cases
+		return p.start("Validating the stored credentials…", func(ctx context.Context, progress func(tenant.Check)) (any, error) {
+			return cases.Revalidate(ctx, name, progress)
+		})
 	case key.Matches(msg, k.Secret):
-		p.openSecretForm()
+		p.flash, p.pane = "", newSecretPane(p.c, p.svc)
 	case key.Matches(msg, k.Edit):
-		p.openEditForm()
+		p.failed = nil // the refused secret's report is old news once the engineer moves on
+		p.flash, p.pane = "", newEditPane(p.c, p.svc)
 	case key.Matches(msg, k.History):
-		p.openHistory()
+		h, err := p.c.cases.Store().History(p.name)
+		if err != nil && !errors.Is(err, usecase.ErrNotFound) {
+			p.flash, p.bad = fmt.Sprintf("could not read the history: %v", err), true
+			return nil
+		}
+		p.failed = nil
+		p.pane = newHistoryPane(p.c, h)
 	case key.Matches(msg, k.Delete):
-		p.mode = portalDelete
+		p.deleting = true
 	}
 	return nil
 }
 
-func (p *portalScreen) start(creds tenant.Credentials) tea.Cmd {
-	p.flash = ""
-	p.mode = portalValidating
-	return p.val.start(p.c.validator, creds)
+func (p *portalScreen) start(what string, call func(ctx context.Context, progress func(tenant.Check)) (any, error)) tea.Cmd {
+	p.flash, p.what, p.validating = "", what, true
+	return p.val.start(call)
 }
 
-// finish records a re-validation, or replaces the secret when the new one
-// passed; a failed new secret leaves the stored one as it was.
-func (p *portalScreen) finish(r *tenant.ValidationReport) {
-	p.mode = portalView
-	p.scroll = 0
-	if p.newSecret == nil {
-		if err := p.c.store.RecordValidation(p.name, *r); err != nil {
-			p.flash, p.bad = fmt.Sprintf("could not record the validation: %v", err), true
-			return
-		}
-		p.reload()
-		p.flash, p.bad = "Validation recorded: "+plainVerdict(r), !r.Passed()
-		return
-	}
-	secret := *p.newSecret
-	p.newSecret = nil
-	if !r.Passed() {
-		p.failed = r
-		p.flash, p.bad = "The new secret failed validation; the stored one was not changed.", true
-		return
-	}
-	p.failed = nil
-	if err := saveNewSecret(p.c.store, p.name, p.newApp, secret, r); err != nil {
-		p.flash, p.bad = err.Error(), true
-		return
-	}
-	p.reload()
-	p.flash, p.bad = "Client secret replaced after it passed validation: "+plainVerdict(r), false
-	if p.newApp != nil {
-		p.flash = "Credentials saved after they passed validation; the service is " + p.svc.State.Title() + ": " + plainVerdict(r)
-	}
-}
-
-func plainVerdict(r *tenant.ValidationReport) string {
-	switch r.Status {
-	case tenant.StatusPass:
-		return "✓ passed"
-	case tenant.StatusWarn:
-		return "! passed with warnings"
-	}
-	return "✗ failed"
-}
-
-// openSecretForm asks for a new secret; a pending service also needs its
-// Tenant ID, Application ID and admin (Add credentials).
-func (p *portalScreen) openSecretForm() {
-	p.mode = portalSecret
-	// The line above the form says it is validated first; the hint fits 80
-	// columns.
-	secret := secretField("New client secret", "its Value, not its ID; never shown again", checkSecret)
-	if p.pending() {
-		secret = secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret)
-		p.form = newForm(p.c,
-			textField("Tenant ID", "GUID or domain", p.svc.App.TenantID, 260, checkTenantID),
-			textField("Application (Client) ID", "GUID", p.svc.App.ClientID, 40, checkClientID),
-			secret,
-			textField("Customer admin (UPN)", "optional", p.svc.App.AdminUser, 120, checkAdmin),
-		)
-		return
-	}
-	p.form = newForm(p.c, secret)
-}
-
-func (p *portalScreen) validateNewSecret() tea.Cmd {
-	fs := p.form.fields
-	creds := tenant.CredentialsOf(p.svc)
-	p.newApp = nil
-	si := 0
-	if p.pending() {
-		tid, _, err := tenant.ParseTenantID(fs[0].value())
-		if err != nil {
-			return nil
-		}
-		cid, err := tenant.ParseClientID(fs[1].value())
-		if err != nil {
-			return nil
-		}
-		admin, err := tenant.CleanAdminUPN(fs[3].value())
-		if err != nil {
-			return nil
-		}
-		creds.TenantID, creds.ClientID, creds.AdminUPN = tid, cid, admin
-		p.newApp = &tenant.AppRegistration{TenantID: tid, ClientID: cid, AdminUser: admin}
-		si = 2
-	}
-	secret, _, err := tenant.CleanSecret(fs[si].value())
-	if err != nil {
+// validateNewCredentials validates what the secret pane holds; the stored
+// credentials are replaced only if it passes (usecase.NewCredentials).
+func (p *portalScreen) validateNewCredentials(pn *secretPane) tea.Cmd {
+	app, ok := pn.app()
+	if !ok {
 		return nil
 	}
-	creds.Secret = secret
-	p.newSecret = &secret
-	p.form = nil // the typed secret is not kept on screen
-	return p.start(creds)
+	p.pane = nil // the typed secret is not kept on screen
+	opened, cases := p.svc, p.c.cases
+	what := "Validating the new secret (the stored one is kept unless it passes)…"
+	if p.pending() {
+		what = "Validating the credentials (they are saved only if they pass)…"
+	}
+	return p.start(what, func(ctx context.Context, progress func(tenant.Check)) (any, error) {
+		return cases.NewCredentials(ctx, opened, app, progress)
+	})
 }
 
-func (p *portalScreen) openEditForm() {
-	p.mode = portalEdit
-	p.failed = nil // the refused secret's report is old news once the engineer moves on
-	fields := []*field{
-		choiceField("License", "←/→ to choose", licenseOptions(), string(p.svc.License)),
-		textField("Licensed users", "1–500", strconv.Itoa(p.svc.Users), 6, checkUsers),
-	}
-	if !expiryReadable(p.svc) {
-		typed := ""
-		if at := p.svc.App.ManualExpiry; at != nil {
-			typed = at.UTC().Format(dateLayout)
+// finish shows what a use case run from the page did.
+func (p *portalScreen) finish(d *doneMsg) {
+	p.validating = false
+	p.scroll = 0
+	out, _ := d.result.(usecase.Outcome)
+	if d.err != nil {
+		p.flash, p.bad = d.err.Error(), true
+		if errors.Is(d.err, usecase.ErrStale) {
+			p.reload()
 		}
-		fields = append(fields, textField("Secret expires", "YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it", typed, 10, checkExpiryDate))
+		return
 	}
-	p.form = newForm(p.c, fields...)
+	r := out.Report
+	switch {
+	case out.Unchanged:
+		p.flash, p.bad = "That is the secret already stored: nothing changed.", false
+	case r == nil:
+	case !out.Saved && !r.Passed():
+		p.failed = r
+		p.flash, p.bad = "The new secret failed validation; the stored one was not changed.", true
+	case r.Trigger == tenant.TriggerRevalidated:
+		p.flash, p.bad = "Validation recorded: "+present.Verdict(r.Status), !r.Passed()
+	case r.Trigger == tenant.TriggerCredentials:
+		p.failed = nil
+		p.flash, p.bad = "Credentials saved after they passed validation; the service is "+out.Service.State.Title()+": "+present.Verdict(r.Status), false
+	default:
+		p.failed = nil
+		p.flash, p.bad = "Client secret replaced after it passed validation: "+present.Verdict(r.Status), false
+	}
+	p.reload()
 }
 
-func (p *portalScreen) saveEdit() {
-	var typed *string
-	if len(p.form.fields) > 2 {
-		v := p.form.fields[2].value()
-		typed = &v
-	}
-	done, err := editService(p.c.store, p.name, p.form.fields[0].value(), p.form.fields[1].value(), typed)
-	p.mode = portalView
+func (p *portalScreen) saveEdit(pn *editPane) {
+	done, err := p.c.cases.EditService(p.svc, pn.edit())
+	p.pane = nil
 	if err != nil {
 		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true
+		p.reload()
 		return
 	}
 	p.reload()
 	p.flash, p.bad = done, false
-}
-
-func (p *portalScreen) openHistory() {
-	h, err := p.c.store.History(p.name)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.flash, p.bad = fmt.Sprintf("could not read the history: %v", err), true
-		return
-	}
-	p.history = h
-	opts := make([]option, len(h))
-	for i, r := range h {
-		opts[i] = option{label: r.At.UTC().Format("2006-01-02 15:04") + "  " + plainVerdict(&r), desc: "secret " + r.SecretHint + "…  " + daysLeft(r.DaysUntilExpire), value: strconv.Itoa(i)}
-	}
-	p.histPick = newPicker(p.c, false, opts...)
-	p.failed = nil
-	p.mode = portalHistory
-	p.scroll = 0
 }
 
 func (p *portalScreen) view() string {
@@ -363,23 +263,11 @@ func (p *portalScreen) view() string {
 	if p.err != "" {
 		return s.Error.Render(p.err)
 	}
-	switch p.mode {
-	case portalValidating:
-		what := "Validating the stored credentials…"
-		if p.newSecret != nil {
-			what = "Validating the new secret (the stored one is kept unless it passes)…"
-		}
-		return p.val.view(p.c, what)
-	case portalSecret:
-		what := "The new secret is validated first; it replaces the stored one only if validation passes."
-		if p.pending() {
-			what = "Type what the customer's admin sent. The credentials are validated first and saved only if validation passes."
-		}
-		return wrap(what, p.c.width) + "\n\n" + p.form.view()
-	case portalEdit:
-		return p.form.view()
-	case portalHistory:
-		return p.viewHistory()
+	switch {
+	case p.validating:
+		return p.val.view(p.c, p.what)
+	case p.pane != nil:
+		return p.pane.view()
 	}
 	var b strings.Builder
 	if p.flash != "" {
@@ -389,7 +277,7 @@ func (p *portalScreen) view() string {
 		}
 		b.WriteString(wrap(st.Render(p.flash), p.c.width) + "\n\n")
 	}
-	if p.mode == portalDelete {
+	if p.deleting {
 		b.WriteString(s.Warning.Render(fmt.Sprintf("Delete service %s and its whole validation history? (y/n)", p.name)) + "\n\n")
 	}
 	body := p.facts()
@@ -400,85 +288,22 @@ func (p *portalScreen) view() string {
 	return b.String()
 }
 
-// facts renders the M365 Configuration of seed step 12.
+// facts renders the M365 Configuration of the seed's step 12 from the
+// presentation model, and the last validation's checks.
 func (p *portalScreen) facts() string {
 	s := p.c.styles
-	svc := p.svc
-	r := svc.LastValidation
-	days, st := daysText(s, svc.DaysUntilExpire(p.c.now()))
-	var expires *string
-	if at, ok := svc.SecretExpiry(); ok {
-		d := at.UTC().Format(dateLayout)
-		if r == nil || r.SecretExpiresAt == nil {
-			d += s.Faint.Render("  (typed from the Entra admin center)")
-		}
-		expires = &d
+	page := present.PageOf(p.svc, p.c.clock())
+	head := s.Heading.Render(page.Name)
+	if page.FullName != "" {
+		head += " " + page.FullName
 	}
-	state := s.Success.Render(svc.State.Title())
-	if p.pending() {
-		state = s.Warning.Render(svc.State.Title())
+	head += s.Faint.Render(" · "+page.Customer+" · Direct Routing · ") + toneStyle(s, page.StateTone).Render(page.State)
+	out := head + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + rowsView(s, page.Rows, p.c.width)
+	if page.Pending {
+		out += "\n\n" + s.Warning.Render("Pending authentication: press s to add the credentials the admin sends.") + "\n\n" + adminInstructions(page.Name)
 	}
-	head := s.Heading.Render(svc.Name)
-	if svc.FullName != "" {
-		head += " " + svc.FullName
-	}
-	head += s.Faint.Render(" · "+svc.Customer+" · Direct Routing · ") + state
-	var roles, perms string
-	if r != nil {
-		roles, perms = strings.Join(r.Roles, ", "), strings.Join(r.Permissions, ", ")
-	}
-	rows := [][2]string{
-		{"User Name", orDash(svc.App.AdminUser)},
-		{"Tenant ID", orDash(svc.App.TenantID)},
-		{"Application ID", orDash(svc.App.ClientID)},
-		{"Client secret", orDash(svc.App.Secret.Masked())},
-		{"Secret expires", derefOr(expires, "unknown")},
-		{"Days until expire", st.Render(days)},
-		{"Entra roles", orDash(roles)},
-		{"Graph permissions", orDash(perms)},
-		{"M365 domain", orDash(svc.M365Domain)},
-		{"License", fmt.Sprintf("%s, %d users", svc.License.Title(), svc.Users)},
-		{"Last validation", lastValidation(s, r)},
-	}
-	out := head + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + facts(s, rows, p.c.width)
-	if p.pending() {
-		out += "\n\n" + s.Warning.Render("Pending authentication: press s to add the credentials the admin sends.") + "\n\n" + adminInstructions(svc.Name)
-	} else if r != nil {
-		out += "\n\n" + checkLines(s, r.Checks, p.c.width)
+	if page.Last != nil {
+		out += "\n\n" + checkGroups(s, page.Last.Groups, p.c.width)
 	}
 	return out
-}
-
-func lastValidation(s styles, r *tenant.ValidationReport) string {
-	if r == nil {
-		return verdictText(s, r)
-	}
-	return verdictText(s, r) + s.Faint.Render("  "+r.At.UTC().Format("2006-01-02 15:04")+" UTC")
-}
-
-func derefOr(p *string, def string) string {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-func (p *portalScreen) viewHistory() string {
-	s := p.c.styles
-	if len(p.history) == 0 {
-		return s.Faint.Render("No validation recorded yet.")
-	}
-	var b strings.Builder
-	if len(p.history) == 1 {
-		b.WriteString("1 validation.\n\n")
-	} else {
-		b.WriteString(fmt.Sprintf("%d validations, newest first.\n\n", len(p.history)))
-	}
-	listH := min(len(p.history), 6)
-	b.WriteString(p.histPick.view(listH) + "\n\n")
-	o, _ := p.histPick.selected()
-	i, _ := strconv.Atoi(o.value)
-	r := p.history[i]
-	b.WriteString(scrolled(reportDetails(p.c, &r), p.scroll, p.c.bodyHeight()-listH-4))
-	return b.String()
 }

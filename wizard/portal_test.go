@@ -59,8 +59,13 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 	if svc.App.Secret.Reveal() != d.Secret {
 		t.Fatal("a secret that failed validation replaced the stored one")
 	}
-	if h, _ := e.store.History("ctso-dr1"); len(h) != 2 {
-		t.Fatalf("history after a failed new secret = %d reports, want still 2", len(h))
+	// The failed attempt is kept in the history, never as the last
+	// validation, which stays that of the secret in use.
+	if h, _ := e.store.History("ctso-dr1"); len(h) != 3 || h[0].Trigger != tenant.TriggerAttempt {
+		t.Fatalf("history after a failed new secret = %d reports, want 3 with the attempt newest", len(h))
+	}
+	if svc.LastValidation.Trigger == tenant.TriggerAttempt {
+		t.Fatal("a failed attempt became the last validation")
 	}
 
 	// The rotated secret passes and replaces it.
@@ -71,7 +76,7 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 	p.enter()
 	p.waitFor("Client secret replaced")
 	p.typ("h")
-	p.waitFor("3 validations")
+	p.waitFor("4 validations")
 	p.quit()
 	noSecret(t, "the terminal output", p.all.String(), d.Secret, rotatedSecret, "Wr08Q~ThisIsNotTheSecretAtAll0000000000Z")
 
@@ -86,8 +91,8 @@ func TestServicePageRevalidatesAndReplacesSecretOnlyAfterItPasses(t *testing.T) 
 		t.Errorf("days until expire = %v, want the rotated secret's 700", days)
 	}
 	h, err := e.store.History("ctso-dr1")
-	if err != nil || len(h) != 3 {
-		t.Fatalf("history = %d reports (%v), want 3", len(h), err)
+	if err != nil || len(h) != 4 {
+		t.Fatalf("history = %d reports (%v), want 4", len(h), err)
 	}
 	if h[0].SecretHint != "Nq5" {
 		t.Errorf("newest report's secret hint = %q, want the rotated secret's", h[0].SecretHint)
@@ -116,5 +121,5 @@ func TestServicePageNeverDrawsTheNewSecret(t *testing.T) {
 	}
 	h.contains("Client secret replaced")
 	h.typ("h")
-	h.contains("2 validations") // the first, and the rotated secret's
+	h.contains("3 validations") // the first, the refused attempt and the rotated secret's
 }

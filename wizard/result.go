@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // Seed step 9: the validation result. Next only when it passed (warnings
@@ -51,7 +52,7 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 				f.credNote = err.Error()
 				return f.goBack()
 			}
-			return f.startValidation(tenant.Credentials{TenantID: svc.App.TenantID, ClientID: svc.App.ClientID, Secret: svc.App.Secret, AdminUPN: svc.App.AdminUser})
+			return f.startValidation(tenant.CredentialsOf(svc))
 		case "cancel":
 			return navigate(stateMenu)
 		}
@@ -60,25 +61,28 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// fieldToFix is the credentials field an Entra ID error points at: the
-// Tenant ID (0), the Application ID (1) or the client secret (2).
-var fieldToFix = map[string]int{
-	"AADSTS90002":   0, // tenant not found
-	"AADSTS900023":  0, // malformed tenant
-	"AADSTS700016":  1, // no such application in the tenant
-	"AADSTS7000215": 2, // wrong secret (often its ID instead of its Value)
-	"AADSTS7000222": 2, // expired secret
+// fieldToFix is the credentials field an Entra ID error points at.
+func (f *addFlow) fieldToFix(aadsts string) *field {
+	switch aadsts {
+	case "AADSTS90002", "AADSTS900023": // tenant not found, malformed tenant
+		return f.cred.tenantID
+	case "AADSTS700016": // no such application in the tenant
+		return f.cred.clientID
+	case "AADSTS7000215", "AADSTS7000222": // wrong secret (often its ID), expired secret
+		return f.cred.secret
+	}
+	return f.cred.tenantID
 }
 
 // editCredentials returns to the credentials with the failure in view and
 // the cursor in the field it points at, so the engineer sees what to fix
 // while fixing it.
 func (f *addFlow) editCredentials() tea.Cmd {
-	focus := 0
+	focus := f.cred.tenantID
 	if f.report != nil {
-		focus = fieldToFix[f.report.AADSTS]
+		focus = f.fieldToFix(f.report.AADSTS)
 	}
-	f.credForm.setFocus(focus)
+	f.credForm.focusOn(focus)
 	f.credNote = ""
 	if r := f.report; r != nil && !r.Passed() {
 		for _, c := range r.Checks {
@@ -95,10 +99,13 @@ func (f *addFlow) viewResult() string {
 	s := f.c.styles
 	r := f.report
 	var b strings.Builder
-	b.WriteString(verdictText(s, r))
-	if r.Passed() {
-		b.WriteString("  " + s.Faint.Render("the credentials work"))
-	} else {
+	b.WriteString(verdictText(s, r.Status))
+	switch {
+	case r.Passed():
+		b.WriteString("  " + s.Faint.Render("Direct Routing can be configured with these credentials"))
+	case r.CredentialsWork():
+		b.WriteString("  " + s.Faint.Render("the credentials work; the customer's admin must fix the tenant (nothing was saved)"))
+	default:
 		b.WriteString("  " + s.Faint.Render("nothing was saved; fix the credentials and retry"))
 	}
 	b.WriteString("\n\n" + f.actions.view(3) + "\n\n")
@@ -106,33 +113,15 @@ func (f *addFlow) viewResult() string {
 	return b.String()
 }
 
-// reportDetails renders a report's facts and its checks.
+// reportDetails renders a report's facts and its checks by group.
 func reportDetails(c *common, r *tenant.ValidationReport) string {
 	s := c.styles
-	var rows [][2]string
-	if r.TenantName != "" || r.TenantID != "" {
-		rows = append(rows, [2]string{"Tenant", strings.TrimSpace(r.TenantName + " " + s.Faint.Render(r.TenantID))})
-	}
-	if r.InitialDomain != "" {
-		rows = append(rows, [2]string{"Initial domain", r.InitialDomain})
-	}
-	if r.AppName != "" {
-		rows = append(rows, [2]string{"App registration", r.AppName})
-	}
-	if r.Passed() {
-		rows = append(rows, [2]string{"Secret expires", expiryText(s, r.SecretExpiresAt, r.DaysUntilExpire)})
-	}
-	if r.AADSTS != "" {
-		rows = append(rows, [2]string{"AADSTS", r.AADSTS})
-	}
-	if r.CorrelationID != "" {
-		rows = append(rows, [2]string{"Correlation ID", r.CorrelationID})
-	}
+	rep := present.ReportOf(r, c.clock())
 	var b strings.Builder
-	if len(rows) > 0 {
-		b.WriteString(facts(s, rows, c.width) + "\n\n")
+	if len(rep.Facts) > 0 {
+		b.WriteString(rowsView(s, rep.Facts, c.width) + "\n\n")
 	}
-	b.WriteString(checkLines(s, r.Checks, c.width))
+	b.WriteString(checkGroups(s, rep.Groups, c.width))
 	return b.String()
 }
 

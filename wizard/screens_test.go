@@ -264,7 +264,7 @@ func TestEveryScreenFitsAfterResize(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow)
+	opts.Demo = demoList()
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 50}} {
 		h := newHarness(t, opts)
 		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
@@ -299,7 +299,7 @@ func TestEveryScreenFitsAfterResize(t *testing.T) {
 func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow)
+	opts.Demo = demoList()
 	h := newHarness(t, opts)
 	h.contains("These demo secrets")
 	h.key(tea.KeyDown)
@@ -310,7 +310,7 @@ func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	}
 	noSecret(t, "the credentials step", h.m.View(), h.secrets...)
 	f := h.flow()
-	if got := f.credForm.fields[1].value(); got != opts.Demo[1].ClientID {
+	if got := f.cred.clientID.value(); got != opts.Demo[1].ClientID {
 		t.Errorf("client ID %q, want Fabrikam's", got)
 	}
 	h.toCredentials("Fabrikam", "fab-1")
@@ -403,7 +403,7 @@ func TestTypedNewCustomerNameIsTakenFromTheFilter(t *testing.T) {
 func TestEnterSubmitsWhenTheRestIsFilledIn(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow)
+	opts.Demo = demoList()
 	h := newHarness(t, opts)
 	h.typ("a") // Contoso's credentials prefilled
 	h.enter()
@@ -430,7 +430,7 @@ func TestEnterSubmitsWhenTheRestIsFilledIn(t *testing.T) {
 func TestValidatingShowsEachCheckAsItCompletes(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow) // "a": Contoso's credentials
+	opts.Demo = demoList() // "a": Contoso's credentials
 	h := newHarness(t, opts)
 	h.typ("a")
 	h.toCredentials("Contoso Ltd", "ctso-dr1")
@@ -490,8 +490,8 @@ func TestManualExpiryWhenGraphCannotReadIt(t *testing.T) {
 	h.key(tea.KeyDown)
 	h.enter()
 	h.typ("e")
-	if n := len(h.portal().form.fields); n != 2 {
-		t.Errorf("edit form has %d fields for a service whose expiry Graph reads, want 2", n)
+	if pn, ok := h.portal().pane.(*editPane); !ok || pn.expiry != nil {
+		t.Errorf("the edit form offers the secret expiry for a service whose expiry Graph reads")
 	}
 }
 
@@ -531,7 +531,7 @@ func TestEnterOnABrokenFieldStaysAndSaysWhy(t *testing.T) {
 	h.typ("sbc:1")
 	h.contains("the short name may not contain ':'")
 	h.enter()
-	if h.flow().step != stepName || h.flow().nameForm.focus != 0 {
+	if h.flow().step != stepName || h.flow().nameForm.focused() != h.flow().shortName {
 		t.Fatal("Enter left a short name that breaks its rule")
 	}
 }
@@ -541,7 +541,7 @@ func TestEnterOnABrokenFieldStaysAndSaysWhy(t *testing.T) {
 func TestEnterSkipsAnOptionalFieldOnlyWhenItWasFilledIn(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	opts := e.options()
-	opts.Demo = entrasim.DemoTenants(testNow)
+	opts.Demo = demoList()
 	h := newHarness(t, opts)
 	h.key(tea.KeyDown)
 	h.key(tea.KeyDown)
@@ -647,15 +647,16 @@ func TestAccessibleModeEditsReadsHistoryAndDeletesAService(t *testing.T) {
 	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
 	out := speak(t, e,
 		"2", "2", // Services › adt-1
-		"4", "1", "120", "2026-12-20", // Edit: Hosted Essentials+, 120 users, typed expiry
-		"5", "2", "1", // History: hear the only report's checks, back
-		"6", "n", // Delete? no
-		"6", "y", // Delete? yes: back to the main menu
+		"5", "1", "120", "", "2026-12-20", // Edit: Hosted Essentials+, 120 users, no admin, typed expiry
+		"6", "2", "1", // History: hear the only report's checks, back
+		"7", "n", // Delete? no
+		"7", "y", // Delete? yes: back to the main menu
 		"5",
 	)
 	wantSaid(t, out,
 		"Saved: Hosted Essentials+, 120 users.",
-		"Secret expires: 2026-12-20 (typed from the Entra admin center), 25 d left.",
+		"Secret expires: 2026-12-20 (typed from the Entra admin center).",
+		"Days until expire: 25 d.",
 		"Validations, newest first (1)",
 		"! Graph permissions: Missing Microsoft Graph application permission(s)",
 		"Nothing was deleted.",

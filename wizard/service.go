@@ -12,18 +12,17 @@ import (
 // and an optional full name.
 
 func newNameForm(f *addFlow) *form {
-	return newForm(f.c,
-		textField("Short name", "3–15 characters, unique", "", 64, shortNameCheck(f.takenNames)),
-		textField("Full name", "optional, up to 200 characters", "", tenant.FullNameMax+20, checkFullName),
-	)
+	f.shortName = textField("Short name", "3–15 characters, unique", "", 64, shortNameCheck(f.takenNames))
+	f.fullName = textField("Full name", "optional, up to 200 characters", "", tenant.FullNameMax+20, checkFullName)
+	return newForm(f.c, f.shortName, f.fullName)
 }
 
 func (f *addFlow) updateName(msg tea.KeyMsg) tea.Cmd {
 	if !f.nameForm.update(msg) {
 		return nil
 	}
-	f.in.Name = f.nameForm.fields[0].value()
-	f.in.FullName = f.nameForm.fields[1].value()
+	f.in.Name = f.shortName.value()
+	f.in.FullName = f.fullName.value()
 	return f.goTo(stepLicense)
 }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -13,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // The Services screen: a table of every service, filtered as you type and
@@ -21,13 +21,11 @@ import (
 // keystroke only rescans those keys, and only the visible rows are drawn.
 
 type serviceRow struct {
-	name, customer, license, users, verdict, days string
-	nUsers                                        int
-	rank                                          int  // verdict order: pass, warn, fail, never
-	nDays                                         *int // nil: unknown
-	status                                        tenant.Status
-	validated                                     bool
-	search                                        string
+	present.ListRow
+	nUsers int
+	rank   int  // verdict order: pass, warn, fail, never
+	nDays  *int // nil: unknown
+	search string
 	// nameKey and customerKey are the sort keys, computed once: a sort
 	// compares 10,000 rows some 130,000 times.
 	nameKey, customerKey string
@@ -60,8 +58,8 @@ type servicesScreen struct {
 }
 
 func newServicesScreen(c *common) *servicesScreen {
-	svcs, err := c.store.ListServices()
-	s := newServicesScreenFrom(c, svcs)
+	sums, err := c.cases.Store().ListSummaries()
+	s := newServicesScreenFrom(c, sums)
 	if err != nil {
 		s.err = fmt.Sprintf("could not read the services: %v", err)
 	}
@@ -71,7 +69,7 @@ func newServicesScreen(c *common) *servicesScreen {
 		s.sortBy, s.desc = at.sortBy, at.desc
 		s.sort()
 		for i, idx := range s.shown {
-			if s.rows[idx].name == at.selected {
+			if s.rows[idx].Name == at.selected {
 				s.cursor = i
 			}
 		}
@@ -87,39 +85,27 @@ type servicesPlace struct {
 	selected string
 }
 
-func newServicesScreenFrom(c *common, svcs []tenant.Service) *servicesScreen {
+func newServicesScreenFrom(c *common, sums []tenant.Summary) *servicesScreen {
 	s := &servicesScreen{c: c}
 	s.filter = textinput.New()
 	s.filter.Prompt = "Filter: "
 	s.filter.Placeholder = "type a name, customer, license …"
 	s.filter.Cursor.SetMode(cursor.CursorStatic)
 	s.filter.Focus()
-	now := c.now()
-	s.rows = make([]serviceRow, len(svcs))
-	for i, svc := range svcs {
-		r := serviceRow{
-			name: svc.Name, customer: svc.Customer, license: strings.TrimPrefix(svc.License.Title(), "Hosted "),
-			users: strconv.Itoa(svc.Users), nUsers: svc.Users, rank: 3, verdict: "never",
+	clock := c.clock()
+	s.rows = make([]serviceRow, len(sums))
+	for i, sum := range sums {
+		r := serviceRow{ListRow: present.ListRowOf(sum, clock), nUsers: sum.Users, rank: 3, nDays: sum.Expiry(clock.Now).Days}
+		switch sum.LastStatus {
+		case tenant.StatusPass:
+			r.rank = 0
+		case tenant.StatusWarn:
+			r.rank = 1
+		case tenant.StatusFail:
+			r.rank = 2
 		}
-		if svc.State == tenant.StatePendingAuth {
-			r.verdict = "pending"
-		}
-		if lv := svc.LastValidation; lv != nil {
-			r.validated, r.status = true, lv.Status
-			r.verdict = lv.Status.Symbol() + " " + string(lv.Status)
-			switch lv.Status {
-			case tenant.StatusPass:
-				r.rank = 0
-			case tenant.StatusWarn:
-				r.rank = 1
-			default:
-				r.rank = 2
-			}
-		}
-		r.nameKey, r.customerKey = tenant.NameKey(svc.Name), tenant.NameKey(svc.Customer)
-		r.nDays = svc.DaysUntilExpire(now)
-		r.days, _ = daysText(c.styles, r.nDays)
-		r.search = strings.ToLower(strings.Join([]string{svc.Name, svc.FullName, svc.Customer, svc.License.Title(), string(svc.License), r.verdict, svc.M365Domain}, "\x00"))
+		r.nameKey, r.customerKey = tenant.NameKey(sum.Name), tenant.NameKey(sum.Customer)
+		r.search = strings.ToLower(strings.Join([]string{sum.Name, sum.FullName, sum.Customer, sum.License.Title(), string(sum.License), r.Verdict, sum.TenantName}, "\x00"))
 		s.rows[i] = r
 	}
 	s.sort()
@@ -142,7 +128,7 @@ func (s *servicesScreen) compare(a, b *serviceRow) int {
 	case sortCustomer:
 		c = strings.Compare(a.customerKey, b.customerKey)
 	case sortLicense:
-		c = strings.Compare(a.license, b.license)
+		c = strings.Compare(a.License, b.License)
 	case sortUsers:
 		c = cmp.Compare(a.nUsers, b.nUsers)
 	case sortVerdict:
@@ -191,7 +177,7 @@ func (s *servicesScreen) update(msg tea.Msg) tea.Cmd {
 		return navigate(stateMenu)
 	case key.Matches(km, k.Open):
 		if len(s.shown) > 0 {
-			name := s.rows[s.shown[s.cursor]].name
+			name := s.rows[s.shown[s.cursor]].Name
 			s.c.services = &servicesPlace{filter: s.filter.Value(), sortBy: s.sortBy, desc: s.desc, selected: name}
 			return openService(name, stateServices)
 		}
@@ -265,22 +251,15 @@ func (s *servicesScreen) view() string {
 	end := min(s.offset+h, len(s.shown))
 	for i := s.offset; i < end; i++ {
 		r := &s.rows[s.shown[i]]
-		name := pad(r.name, w[0])
+		name := pad(r.Name, w[0])
 		if i == s.cursor {
 			b.WriteString(st.Selected.Render("> " + name))
 		} else {
 			b.WriteString("  " + name)
 		}
 		b.WriteByte(' ')
-		b.WriteString(pad(r.customer, w[1]) + " " + pad(r.license, w[2]) + " " + pad(r.users, w[3]) + " ")
-		verdict := pad(r.verdict, w[4])
-		if r.validated {
-			verdict = statusStyle(st, r.status).Render(verdict)
-		} else {
-			verdict = st.Faint.Render(verdict)
-		}
-		_, dst := daysText(st, r.nDays)
-		b.WriteString(verdict + " " + dst.Render(pad(r.days, w[5])) + "\n")
+		b.WriteString(pad(r.Customer, w[1]) + " " + pad(r.License, w[2]) + " " + pad(r.Users, w[3]) + " ")
+		b.WriteString(toneStyle(st, r.VerdictTone).Render(pad(r.Verdict, w[4])) + " " + toneStyle(st, r.DaysTone).Render(pad(r.Days, w[5])) + "\n")
 	}
 	filled := end - s.offset
 	if len(s.shown) == 0 {

@@ -10,37 +10,39 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
-// manyServices makes n services with varied customers, licenses, verdicts
-// and expiry dates, without a store (the screen is what is measured).
-func manyServices(n int) []tenant.Service {
-	svcs := make([]tenant.Service, n)
+// manySummaries makes n service summaries with varied customers,
+// licenses, verdicts and expiry dates, without a store (the screen is what
+// is measured).
+func manySummaries(n int) []tenant.Summary {
+	sums := make([]tenant.Summary, n)
 	statuses := []tenant.Status{tenant.StatusPass, tenant.StatusWarn, tenant.StatusFail}
-	for i := range svcs {
-		s := tenant.Service{
+	for i := range sums {
+		s := tenant.Summary{
 			Name: fmt.Sprintf("svc-%05d", i), Customer: fmt.Sprintf("Customer %03d", i%700),
-			License: tenant.Licenses[i%2], Users: 1 + i%500, State: tenant.StateActive,
+			License: tenant.Licenses[i%2], Users: 1 + i%500, State: tenant.StateActive, HasSecret: true,
 		}
 		if i%5 != 0 {
 			at := testNow.Add(time.Duration(i%900-30) * 24 * time.Hour)
-			days := tenant.DaysUntil(testNow, at)
-			s.LastValidation = &tenant.ValidationReport{Status: statuses[i%3], At: testNow, SecretExpiresAt: &at, DaysUntilExpire: &days}
+			last := testNow
+			s.LastStatus, s.LastAt, s.SecretExpiresAt = statuses[i%3], &last, &at
 		}
-		svcs[i] = s
+		sums[i] = s
 	}
-	return svcs
+	return sums
 }
 
-func newTestServicesScreen(svcs []tenant.Service) *servicesScreen {
-	c := newCommon(Options{Now: nowFn})
-	return newServicesScreenFrom(c, svcs)
+func newTestServicesScreen(sums []tenant.Summary) *servicesScreen {
+	c := newCommon(Options{Cases: usecase.New(listedStore{sums: sums}, nil, usecase.Options{Now: nowFn})})
+	return newServicesScreenFrom(c, sums)
 }
 
 func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
 
 func TestServicesFilterAndSort(t *testing.T) {
-	s := newTestServicesScreen(manyServices(1000))
+	s := newTestServicesScreen(manySummaries(1000))
 	if got := len(s.shown); got != 1000 {
 		t.Fatalf("shown %d, want all 1000", got)
 	}
@@ -51,8 +53,8 @@ func TestServicesFilterAndSort(t *testing.T) {
 		t.Fatalf("filter %q shows %d rows, want 2", s.filter.Value(), got)
 	}
 	for _, i := range s.shown {
-		if s.rows[i].customer != "Customer 042" {
-			t.Errorf("row %s of %s matches the filter", s.rows[i].name, s.rows[i].customer)
+		if s.rows[i].Customer != "Customer 042" {
+			t.Errorf("row %s of %s matches the filter", s.rows[i].Name, s.rows[i].Customer)
 		}
 	}
 	s.update(tea.KeyMsg{Type: tea.KeyEsc}) // clears the filter first
@@ -71,7 +73,7 @@ func TestServicesFilterAndSort(t *testing.T) {
 		case d == nil:
 			seenUnknown = true
 		case seenUnknown:
-			t.Fatalf("sorted by days: %s (%d days) after an unknown expiry", s.rows[i].name, *d)
+			t.Fatalf("sorted by days: %s (%d days) after an unknown expiry", s.rows[i].Name, *d)
 		case *d < prevDays:
 			t.Fatalf("sorted by days: %d after %d", *d, prevDays)
 		default:
@@ -99,7 +101,7 @@ func TestServicesFilterAndSort(t *testing.T) {
 }
 
 func TestServicesViewFitsTheTerminal(t *testing.T) {
-	s := newTestServicesScreen(manyServices(10000))
+	s := newTestServicesScreen(manySummaries(10000))
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 		s.c.width, s.c.height = size[0], size[1]
 		v := s.view()
@@ -118,7 +120,7 @@ func TestServicesViewFitsTheTerminal(t *testing.T) {
 // Targets (SPEC: a frame in < 16 ms with 10,000 services).
 
 func BenchmarkServicesView10k(b *testing.B) {
-	s := newTestServicesScreen(manyServices(10000))
+	s := newTestServicesScreen(manySummaries(10000))
 	b.ResetTimer()
 	for b.Loop() {
 		_ = s.view()
@@ -126,7 +128,7 @@ func BenchmarkServicesView10k(b *testing.B) {
 }
 
 func BenchmarkServicesFilterKeystroke10k(b *testing.B) {
-	s := newTestServicesScreen(manyServices(10000))
+	s := newTestServicesScreen(manySummaries(10000))
 	keys := []tea.KeyMsg{keyRunes("7"), {Type: tea.KeyBackspace}}
 	b.ResetTimer()
 	i := 0
@@ -139,8 +141,8 @@ func BenchmarkServicesFilterKeystroke10k(b *testing.B) {
 
 func BenchmarkServicesRootFrame10k(b *testing.B) {
 	// The whole frame as Bubble Tea asks for it: title, table, help line.
-	c := newCommon(Options{Now: nowFn})
-	m := &model{common: c, state: stateServices, screen: newServicesScreenFrom(c, manyServices(10000))}
+	c := newCommon(Options{Cases: usecase.New(listedStore{}, nil, usecase.Options{Now: nowFn})})
+	m := &model{common: c, state: stateServices, screen: newServicesScreenFrom(c, manySummaries(10000))}
 	b.ResetTimer()
 	for b.Loop() {
 		m.Update(keyRunes("9"))
@@ -153,28 +155,27 @@ func BenchmarkServicesRootFrame10k(b *testing.B) {
 // BenchmarkServicesScreenBuild10k: building the rows (cells, search keys,
 // sort) when the screen opens; the store's ListServices comes on top.
 func BenchmarkServicesScreenBuild10k(b *testing.B) {
-	svcs := manyServices(10000)
-	c := newCommon(Options{Now: nowFn})
+	svcs := manySummaries(10000)
+	c := newCommon(Options{Cases: usecase.New(listedStore{}, nil, usecase.Options{Now: nowFn})})
 	b.ResetTimer()
 	for b.Loop() {
 		_ = newServicesScreenFrom(c, svcs)
 	}
 }
 
-// listedStore serves a fixed list of services, to measure the screens
+// listedStore serves a fixed list of summaries, to measure the screens
 // without the store's decoding (the store has its own benchmarks).
 type listedStore struct {
-	serviceStore
-	svcs []tenant.Service
+	usecase.Store
+	sums []tenant.Summary
 }
 
-func (l listedStore) ListServices() ([]tenant.Service, error) { return l.svcs, nil }
+func (l listedStore) ListSummaries() ([]tenant.Summary, error) { return l.sums, nil }
 
 // BenchmarkExpiryScreenOpen10k: the Secret expiry screen sorts every
 // service by days until expire when it opens (and after Validate all).
 func BenchmarkExpiryScreenOpen10k(b *testing.B) {
-	c := newCommon(Options{Now: nowFn})
-	c.store = listedStore{svcs: manyServices(10000)}
+	c := newCommon(Options{Cases: usecase.New(listedStore{sums: manySummaries(10000)}, nil, usecase.Options{Now: nowFn})})
 	b.ResetTimer()
 	for b.Loop() {
 		e := newExpiryScreen(c)

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // Seed step 10, last part: the summary and Create service, the flow's only
@@ -22,40 +23,45 @@ func (f *addFlow) updateSummary(msg tea.KeyMsg) tea.Cmd {
 func (f *addFlow) viewSummary() string {
 	s := f.c.styles
 	in := f.in
-	customer := in.Customer
+	newNote := ""
 	if f.newCustomer {
-		customer += s.Faint.Render("  (new)")
+		newNote = "new"
 	}
 	lic, _ := tenant.ParseLicense(in.License)
 	users := in.Users
 	if n, err := tenant.ParseUsers(in.Users); err == nil {
 		users = strconv.Itoa(n)
 	}
-	rows := [][2]string{
-		{"Service type", "Direct Routing"},
-		{"Customer", customer},
-		{"Short name", in.Name},
-		{"Full name", orDash(strings.TrimSpace(in.FullName))},
-		{"License", lic.Title()},
-		{"Licensed users", users},
+	rows := []present.Row{
+		row("Service type", "Direct Routing"),
+		{Label: "Customer", Value: in.Customer, Note: newNote},
+		row("Short name", in.Name),
+		row("Full name", present.Or(strings.TrimSpace(in.FullName))),
+		row("License", lic.Title()),
+		row("Licensed users", users),
 	}
 	if in.UseKnownApp && f.report != nil {
 		secret, _, _ := tenant.CleanSecret(in.Secret)
 		admin, _ := tenant.CleanAdminUPN(in.AdminUser)
+		rep := present.ReportOf(f.report, f.c.clock())
 		rows = append(rows,
-			[2]string{"Tenant ID", orDash(f.report.TenantID)},
-			[2]string{"Application ID", strings.ToLower(strings.TrimSpace(in.ClientID))},
-			[2]string{"Client secret", secret.Masked()},
-			[2]string{"Customer admin", orDash(admin)},
-			[2]string{"M365 domain", f.m365Form.fields[0].value()},
-			[2]string{"Validation", verdictText(s, f.report)},
-			[2]string{"Secret expires", expiryText(s, f.report.SecretExpiresAt, f.report.DaysUntilExpire)},
+			row("Tenant ID", present.Or(f.report.TenantID)),
+			row("Application ID", strings.ToLower(strings.TrimSpace(in.ClientID))),
+			row("Client secret", secret.Masked()),
+			row("Customer admin", present.Or(admin)),
+			row("M365 domain", f.m365.value()),
+			present.Row{Label: "Validation", Value: rep.Verdict, Tone: rep.Tone},
 		)
+		for _, fact := range rep.Facts {
+			if fact.Label == "Secret expires" {
+				rows = append(rows, fact)
+			}
+		}
 	} else {
-		rows = append(rows, [2]string{"State", s.Warning.Render(tenant.StatePendingAuth.Title()) + s.Faint.Render("  (no credentials yet)")})
+		rows = append(rows, present.Row{Label: "State", Value: tenant.StatePendingAuth.Title(), Tone: present.Warn, Note: "no credentials yet"})
 	}
 	var b strings.Builder
-	b.WriteString(facts(s, rows, f.c.width))
+	b.WriteString(rowsView(s, rows, f.c.width))
 	b.WriteString("\n\n")
 	if f.createErr != "" {
 		b.WriteString(wrap(s.Error.Render("✗ "+f.createErr), f.c.width) + "\n\n")

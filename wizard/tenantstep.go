@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // Seed step 3: Add New Tenant, or reuse an App registration this customer
@@ -19,29 +20,22 @@ func (f *addFlow) loadTenants() {
 	f.reusable = map[string]tenant.AppRegistration{}
 	opts := []option{}
 	if !f.newCustomer {
-		svcs, err := f.c.store.ServicesOf(f.in.Customer)
+		sums, err := f.c.cases.Store().ListSummaries()
 		if err != nil {
 			f.loadErr = fmt.Sprintf("could not read the customer's services: %v", err)
 		}
 		users := map[string][]string{}
 		order := []string{}
 		labels := map[string]string{}
-		for _, s := range svcs {
-			if s.App.ClientID == "" {
-				continue // pending authentication: nothing to reuse
+		for _, s := range sums {
+			if tenant.NameKey(s.Customer) != tenant.NameKey(f.in.Customer) || s.ClientID == "" {
+				continue // another customer's, or pending authentication: nothing to reuse
 			}
-			k := s.App.TenantID + "/" + s.App.ClientID
+			k := s.TenantID + "/" + s.ClientID
 			if _, seen := f.reusable[k]; !seen {
-				app := s.App
-				app.Secret = tenant.Secret{} // a new secret per service
-				app.ManualExpiry = nil
-				f.reusable[k] = app
+				f.reusable[k] = tenant.AppRegistration{TenantID: s.TenantID, ClientID: s.ClientID, AdminUser: s.AdminUser}
 				order = append(order, k)
-				name := s.M365Domain
-				if r := s.LastValidation; r != nil && r.TenantName != "" {
-					name = r.TenantName
-				}
-				labels[k] = fmt.Sprintf("Reuse %s (App %s…)", orDash(name), s.App.ClientID[:min(8, len(s.App.ClientID))])
+				labels[k] = fmt.Sprintf("Reuse %s (App %s…)", present.Or(s.TenantName), s.ClientID[:min(8, len(s.ClientID))])
 			}
 			users[k] = append(users[k], s.Name)
 		}
@@ -56,22 +50,21 @@ func (f *addFlow) loadTenants() {
 // usePrefill fills the credentials from a reused App registration, or
 // clears what an earlier reuse filled in (typed values are kept).
 func (f *addFlow) usePrefill(app *tenant.AppRegistration) {
-	fs := f.credForm.fields
 	if app == nil {
 		if f.prefilled {
-			fs[0].setValue("")
-			fs[1].setValue("")
-			fs[3].setValue("")
+			f.cred.tenantID.setValue("")
+			f.cred.clientID.setValue("")
+			f.cred.admin.setValue("")
 		}
 		f.prefilled = false
 		return
 	}
-	fs[0].setValue(app.TenantID)
-	fs[1].setValue(app.ClientID)
-	fs[3].setValue(app.AdminUser)
+	f.cred.tenantID.setValue(app.TenantID)
+	f.cred.clientID.setValue(app.ClientID)
+	f.cred.admin.setValue(app.AdminUser)
 	f.prefilled = true
 	f.in.UseKnownApp = true
-	f.knownForm.fields[0].checked = true
+	f.knownApp.checked = true
 }
 
 func (f *addFlow) updateTenant(msg tea.KeyMsg) tea.Cmd {

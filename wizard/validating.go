@@ -1,20 +1,22 @@
 package wizard
 
 import (
+	"context"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // Seed step 8, "the tenant credentials are validated": a spinner and each
 // check as it completes. Esc or ctrl+c cancels the network calls.
 
-// validation is one validation in the background with its live view (a
-// spinner and the checks so far); the add flow and the service page each
-// hold one.
+// validation is one use case in the background that validates, with its
+// live view (a spinner and the checks so far); the add flow and the
+// service page each hold one.
 type validation struct {
 	job    *job
 	spin   spinner.Model
@@ -25,19 +27,19 @@ func newValidation(c *common) validation {
 	return validation{spin: spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(c.styles.Accent))}
 }
 
-// start cancels a run in progress, if any, and validates creds.
-func (v *validation) start(val validator, creds tenant.Credentials) tea.Cmd {
+// start cancels a run in progress, if any, and runs call.
+func (v *validation) start(call func(ctx context.Context, progress func(tenant.Check)) (any, error)) tea.Cmd {
 	v.job.stop()
 	v.checks = nil
-	j, next := startValidation(val, creds)
+	j, next := startChecks(call)
 	v.job = j
 	return tea.Batch(next, v.spin.Tick)
 }
 
 // update takes the run's messages and returns the command that keeps it
-// going, and its report once it has finished. A cancelled run's late
-// messages are dropped.
-func (v *validation) update(msg tea.Msg) (tea.Cmd, *tenant.ValidationReport) {
+// going, and the use case's result once it has finished. A cancelled
+// run's late messages are dropped.
+func (v *validation) update(msg tea.Msg) (tea.Cmd, *doneMsg) {
 	if v.job == nil {
 		return nil, nil
 	}
@@ -51,10 +53,10 @@ func (v *validation) update(msg tea.Msg) (tea.Cmd, *tenant.ValidationReport) {
 			v.checks = append(v.checks, msg.check)
 			return v.job.next(), nil
 		}
-	case reportMsg:
+	case doneMsg:
 		if msg.run == v.job.run {
 			v.job = nil
-			return nil, msg.report
+			return nil, &msg
 		}
 	}
 	return nil, nil
@@ -71,7 +73,7 @@ func (v *validation) view(c *common, what string) string {
 	var b strings.Builder
 	b.WriteString(v.spin.View() + " " + what + "\n\n")
 	if len(v.checks) > 0 {
-		b.WriteString(checkLines(c.styles, v.checks, c.width))
+		b.WriteString(checkGroups(c.styles, present.Groups(v.checks), c.width))
 		b.WriteString("\n")
 	}
 	b.WriteString("\n" + c.styles.Faint.Render("esc cancels; nothing is saved"))
@@ -84,7 +86,10 @@ func (f *addFlow) viewValidating() string {
 
 func (f *addFlow) startValidation(creds tenant.Credentials) tea.Cmd {
 	f.report = nil
-	cmd := f.val.start(f.c.validator, creds)
+	cases := f.c.cases
+	cmd := f.val.start(func(ctx context.Context, progress func(tenant.Check)) (any, error) {
+		return cases.Validate(ctx, creds, progress), nil
+	})
 	if f.step == stepCredentials {
 		f.goTo(stepValidating)
 	} else {
@@ -102,7 +107,11 @@ func (f *addFlow) cancelValidation() {
 	f.credNote = "Validation cancelled. Nothing was saved."
 }
 
-func (f *addFlow) finishValidation(r *tenant.ValidationReport) tea.Cmd {
+func (f *addFlow) finishValidation(d *doneMsg) tea.Cmd {
+	r, _ := d.result.(*tenant.ValidationReport)
+	if r == nil {
+		return nil
+	}
 	f.report = r
 	f.step = stepResult
 	f.scroll = 0

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
 )
 
 // Rendering helpers shared by the screens.
@@ -33,17 +33,22 @@ func wordwrap(text string, w int) string {
 	return wrapRelease.Replace(ansi.Wordwrap(wrapHold.Replace(text), w, ""))
 }
 
-// facts renders label/value pairs in two aligned columns, wrapping long
-// values under their column.
-func facts(s styles, rows [][2]string, width int) string {
+// rowsView renders label/value rows in two aligned columns, each value in
+// its tone with its note faint after it, wrapping long values under their
+// column.
+func rowsView(s styles, rows []present.Row, width int) string {
 	lw := 0
 	for _, r := range rows {
-		lw = max(lw, lipgloss.Width(r[0]))
+		lw = max(lw, lipgloss.Width(r.Label))
 	}
 	var b strings.Builder
 	for i, r := range rows {
-		label := s.Label.Render(fmt.Sprintf("%-*s", lw, r[0]))
-		val := wordwrap(r[1], max(width-lw-2, 20))
+		label := s.Label.Render(fmt.Sprintf("%-*s", lw, r.Label))
+		val := toneStyle(s, r.Tone).Render(r.Value)
+		if r.Note != "" {
+			val += s.Faint.Render("  (" + r.Note + ")")
+		}
+		val = wordwrap(val, max(width-lw-2, 20))
 		val = strings.ReplaceAll(val, "\n", "\n"+strings.Repeat(" ", lw+2))
 		b.WriteString(label + "  " + val)
 		if i < len(rows)-1 {
@@ -53,47 +58,46 @@ func facts(s styles, rows [][2]string, width int) string {
 	return b.String()
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	return s
-}
+// row is a plain label/value row.
+func row(label, value string) present.Row { return present.Row{Label: label, Value: value} }
 
-// statusStyle is the semantic style of a check's or a report's status.
-func statusStyle(s styles, st tenant.Status) lipgloss.Style {
-	switch st {
-	case tenant.StatusPass:
+// toneStyle is the look of a presentation tone.
+func toneStyle(s styles, t present.Tone) lipgloss.Style {
+	switch t {
+	case present.Faint:
+		return s.Faint
+	case present.Good:
 		return s.Success
-	case tenant.StatusWarn:
+	case present.Notice:
+		return s.Notice
+	case present.Warn:
 		return s.Warning
+	case present.Bad:
+		return s.Error
 	}
-	return s.Error
+	return lipgloss.NewStyle()
 }
 
-// checkLines renders checks as "✓ name — detail" with the fix below.
-func checkLines(s styles, checks []tenant.Check, width int) string {
-	// Failures, then warnings, then passes: what needs doing is on screen
-	// without scrolling.
-	ordered := make([]tenant.Check, 0, len(checks))
-	for _, st := range []tenant.Status{tenant.StatusFail, tenant.StatusWarn, tenant.StatusPass} {
-		for _, c := range checks {
-			if c.Status == st || st == tenant.StatusFail && c.Status != tenant.StatusWarn && c.Status != tenant.StatusPass {
-				ordered = append(ordered, c)
-			}
-		}
-	}
+// checkGroups renders a report's groups: a heading per group with its
+// worst status, then "✓ name — detail" with the fix below.
+func checkGroups(s styles, groups []present.Group, width int) string {
 	var b strings.Builder
-	for i, c := range ordered {
-		st := statusStyle(s, c.Status)
-		line := st.Render(c.Status.Symbol()+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
-		b.WriteString(indentWrap(line, width, "", "  "))
-		if c.Fix != "" && c.Status != tenant.StatusPass {
-			b.WriteByte('\n')
-			b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "  ", "    "))
+	for gi, g := range groups {
+		if gi > 0 {
+			b.WriteString("\n\n")
 		}
-		if i < len(ordered)-1 {
-			b.WriteByte('\n')
+		b.WriteString(s.Heading.Render(g.Title) + " " + toneStyle(s, present.StatusTone(g.Status)).Render(g.Status.Symbol()) + "\n")
+		for i, c := range g.Checks {
+			st := toneStyle(s, c.Tone)
+			line := st.Render(c.Mark+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
+			b.WriteString(indentWrap(line, width, "", "  "))
+			if c.Fix != "" {
+				b.WriteByte('\n')
+				b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "  ", "    "))
+			}
+			if i < len(g.Checks)-1 {
+				b.WriteByte('\n')
+			}
 		}
 	}
 	return b.String()
@@ -106,29 +110,9 @@ func indentWrap(text string, width int, first, rest string) string {
 	return first + strings.ReplaceAll(w, "\n", "\n"+rest)
 }
 
-// daysText says how long a secret has left in words and the style that
-// goes with the urgency (expired, < 14 days, < 30 days, unknown).
-func daysText(s styles, days *int) (string, lipgloss.Style) {
-	if days == nil {
-		return "unknown", s.Faint
-	}
-	d := *days
-	switch {
-	case d < 0:
-		return fmt.Sprintf("expired %d d ago", -d), s.Error
-	case d < 14:
-		return fmt.Sprintf("%d d", d), s.Warning
-	case d < 30:
-		return fmt.Sprintf("%d d", d), s.Notice
-	}
-	return fmt.Sprintf("%d d", d), s.Success
-}
-
-func dateText(t *time.Time) string {
-	if t == nil {
-		return "unknown"
-	}
-	return t.UTC().Format(dateLayout)
+// verdictText is a report's status in words, styled.
+func verdictText(s styles, st tenant.Status) string {
+	return toneStyle(s, present.StatusTone(st)).Render(present.Verdict(st))
 }
 
 // compareDays orders days until expire soonest first, unknown (nil) last.
@@ -144,37 +128,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// daysLeft says in plain words how long a secret has left, for lines that
-// are read rather than scanned in a column (history, the accessible mode).
-func daysLeft(days *int) string {
-	switch {
-	case days == nil:
-		return "expiry unknown"
-	case *days < 0:
-		return fmt.Sprintf("expired %d d ago", -*days)
-	}
-	return fmt.Sprintf("%d d left", *days)
-}
-
-// expiryText is a secret's expiry date with the days it has left, or one
-// "unknown" when Graph could not read it.
-func expiryText(s styles, at *time.Time, days *int) string {
-	if at == nil {
-		return s.Faint.Render("unknown")
-	}
-	d, st := daysText(s, days)
-	return dateText(at) + "  " + st.Render(d)
-}
-
-// verdictText is a report's status in words, styled.
-func verdictText(s styles, r *tenant.ValidationReport) string {
-	if r == nil {
-		return s.Faint.Render("never validated")
-	}
-	word := map[tenant.Status]string{tenant.StatusPass: "passed", tenant.StatusWarn: "passed with warnings", tenant.StatusFail: "failed"}[r.Status]
-	return statusStyle(s, r.Status).Render(r.Status.Symbol() + " " + word)
 }
 
 // truncate cuts a rendered line to w cells.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 	"os"
 	"strings"
 	"time"
@@ -14,22 +16,16 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-
-	"onboard/store"
-	"onboard/tenant"
-	"onboard/tenant/entra"
-	"onboard/tenant/entrasim"
 )
 
-// Options configure the wizard. Store and Validator are required.
+// Options configure the wizard. Cases is required.
 type Options struct {
-	Store     *store.Store
-	Validator *entra.Validator
-	// Now is the clock for days-until-expire and new records (nil = time.Now).
-	Now func() time.Time
-	// Demo, when non-nil, makes the first screen list the simulated
-	// directory's demo tenants with their credentials.
-	Demo []entrasim.DemoTenant
+	// Cases are the use cases the screens call: nothing in the wizard
+	// orders store and validator calls itself.
+	Cases *usecase.Cases
+	// Demo, when non-empty, makes the first screen list the simulated
+	// directory's sample tenants with their credentials (--demo).
+	Demo []DemoTenant
 	// Accessible selects huh's accessible, line-by-line prompts instead of
 	// the full-screen interface (ACCESSIBLE=1 or TERM=dumb, decided by cmd).
 	Accessible bool
@@ -37,37 +33,22 @@ type Options struct {
 	Output     io.Writer // nil = stdout
 }
 
-// serviceStore is what the wizard needs from the store: the screens are
-// tested against the real store, the interface only keeps the wizard from
-// depending on the store's other methods.
-type serviceStore interface {
-	ListCustomers() ([]tenant.Customer, error)
-	CreateCustomer(name string) (tenant.Customer, error)
-	RenameCustomer(old, new string) error
-	DeleteCustomer(name string) error
-	ServicesOf(customer string) ([]tenant.Service, error)
-	CreateService(svc tenant.Service) error
-	GetService(name string) (tenant.Service, error)
-	ListServices() ([]tenant.Service, error)
-	UpdateService(name string, fn func(*tenant.Service) error) error
-	DeleteService(name string) error
-	RecordValidation(name string, r tenant.ValidationReport) error
-	RecordValidations(batch []store.Recorded) error
-	ReplaceSecret(name string, secret tenant.Secret, r tenant.ValidationReport) error
-	AddCredentials(name string, app tenant.AppRegistration, r tenant.ValidationReport) error
-	History(name string) ([]tenant.ValidationReport, error)
-}
-
-// validator is what the wizard needs from entra.Validator.
-type validator interface {
-	Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport
-	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
+// DemoTenant is one ready-made credential set of --demo's simulated
+// directory, shown on the first screen so the engineer can try every
+// outcome. (cmd wires the directory; the wizard only shows what it gets.)
+type DemoTenant struct {
+	Label    string // e.g. "Contoso (healthy)"
+	Outcome  string // what validating it shows, one line
+	TenantID string
+	ClientID string
+	Secret   string
+	AdminUPN string
 }
 
 // Run runs the wizard until the engineer quits or ctx is cancelled.
 func Run(ctx context.Context, opts Options) error {
-	if opts.Store == nil || opts.Validator == nil {
-		return errors.New("wizard: a store and a validator are required")
+	if opts.Cases == nil {
+		return errors.New("wizard: the use cases are required")
 	}
 	if opts.Input == nil {
 		opts.Input = os.Stdin
@@ -114,7 +95,8 @@ func New(opts Options) tea.Model {
 
 func newCommon(opts Options) *common {
 	c := &common{
-		now:    opts.Now,
+		cases:  opts.Cases,
+		now:    time.Now,
 		demo:   opts.Demo,
 		styles: defaultStyles(),
 		keys:   defaultKeys(),
@@ -122,14 +104,8 @@ func newCommon(opts Options) *common {
 		width:  80,
 		height: 24,
 	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if opts.Store != nil {
-		c.store = opts.Store
-	}
-	if opts.Validator != nil {
-		c.validator = opts.Validator
+	if opts.Cases != nil {
+		c.now = opts.Cases.Now
 	}
 	c.help.Styles.ShortKey = c.styles.Accent
 	c.help.Styles.ShortDesc = c.styles.Faint
@@ -137,18 +113,17 @@ func newCommon(opts Options) *common {
 	return c
 }
 
-// common is what every screen shares: the outside world, the size of the
+// common is what every screen shares: the use cases, the size of the
 // terminal, styles and keys.
 type common struct {
-	store     serviceStore
-	validator validator
-	now       func() time.Time
-	demo      []entrasim.DemoTenant
-	styles    styles
-	keys      keyMap
-	help      help.Model
-	width     int
-	height    int
+	cases  *usecase.Cases
+	now    func() time.Time
+	demo   []DemoTenant
+	styles styles
+	keys   keyMap
+	help   help.Model
+	width  int
+	height int
 	// menuCursor is the main menu entry last chosen.
 	menuCursor int
 	// services and expiryCursor are how the engineer left the Services
@@ -158,6 +133,9 @@ type common struct {
 	services     *servicesPlace
 	expiryCursor string
 }
+
+// clock is now in the engineer's time zone, for the presentation model.
+func (c *common) clock() present.Clock { return present.NewClock(c.now()) }
 
 // bodyHeight is the number of lines a screen may use: the title line, a
 // blank line, a blank line and the help line take four.
@@ -255,22 +233,7 @@ func (m *model) stopWork() {
 func (m *model) show(n navMsg) tea.Cmd {
 	m.screen.stop()
 	m.state = n.to
-	switch n.to {
-	case stateDemo:
-		m.screen = newDemoScreen(m.common)
-	case stateMenu:
-		m.screen = newMenuScreen(m.common)
-	case stateAdd:
-		m.screen = newAddFlow(m.common, n.demo)
-	case stateServices:
-		m.screen = newServicesScreen(m.common)
-	case statePortal:
-		m.screen = newPortalScreen(m.common, n.service, n.from)
-	case stateCustomers:
-		m.screen = newCustomersScreen(m.common)
-	case stateExpiry:
-		m.screen = newExpiryScreen(m.common)
-	}
+	m.screen = screenOf(n.to).open(m.common, n)
 	if i, ok := m.screen.(interface{ init() tea.Cmd }); ok {
 		return i.init()
 	}

@@ -9,8 +9,9 @@ import (
 	"onboard/tenant"
 )
 
-// Validation runs off the UI goroutine. Its checks come back one message at
-// a time through a channel the screen keeps reading (the usual Bubble Tea
+// Work that talks to Entra ID (a validation, Validate all) runs off the UI
+// goroutine, through a use case. Its checks come back one message at a
+// time through a channel the screen keeps reading (the usual Bubble Tea
 // "wait for activity" command). Each run has an id so that a cancelled
 // run's late messages are recognised and dropped.
 
@@ -19,13 +20,14 @@ type checkMsg struct {
 	check tenant.Check
 }
 
-type reportMsg struct {
+// doneMsg carries what the use case returned.
+type doneMsg struct {
 	run    int
-	report *tenant.ValidationReport
+	result any
+	err    error
 }
 
-// job is one piece of background work in flight (a validation, Validate
-// all).
+// job is one piece of background work in flight.
 type job struct {
 	run    int
 	cancel context.CancelFunc
@@ -64,12 +66,12 @@ func startJob(work func(ctx context.Context, run int, send func(tea.Msg))) *job 
 	return j
 }
 
-// startValidation validates creds in the background and returns the job and
-// the command that delivers its first message.
-func startValidation(v validator, creds tenant.Credentials) (*job, tea.Cmd) {
+// startChecks runs a use case that reports checks as they complete; its
+// result arrives as a doneMsg.
+func startChecks(call func(ctx context.Context, progress func(tenant.Check)) (any, error)) (*job, tea.Cmd) {
 	j := startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
-		r := v.Validate(ctx, creds, func(c tenant.Check) { send(checkMsg{run: run, check: c}) })
-		send(reportMsg{run: run, report: r})
+		res, err := call(ctx, func(c tenant.Check) { send(checkMsg{run: run, check: c}) })
+		send(doneMsg{run: run, result: res, err: err})
 	})
 	return j, j.next()
 }

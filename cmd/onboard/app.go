@@ -7,14 +7,18 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"os/user"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"onboard/store"
+	"onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entra"
+	"onboard/tenant/usecase"
 )
 
 // Exit codes of SPEC §5, so scripts and cron jobs can tell a failed
@@ -23,6 +27,9 @@ const (
 	exitOK     = 0
 	exitFailed = 1 // a validation or an operation failed
 	exitUsage  = 2 // bad input or usage, rejected before any network call
+	// exitInterrupted is what shells expect of a program ended by ctrl+c
+	// (128 + SIGINT); what was recorded before stays recorded.
+	exitInterrupted = 130
 )
 
 // exitError carries the exit code an error should end the process with.
@@ -46,6 +53,11 @@ func failedf(format string, args ...any) error {
 	return &exitError{code: exitFailed, err: fmt.Errorf(format, args...)}
 }
 
+// interruptedf is work stopped by ctrl+c: exit 130.
+func interruptedf(format string, args ...any) error {
+	return &exitError{code: exitInterrupted, err: fmt.Errorf(format, args...)}
+}
+
 // silentFailure ends with exit 1 without a message of its own: the command
 // already said what failed (a report, a list of expiring secrets).
 var silentFailure = &exitError{code: exitFailed, err: errors.New("")}
@@ -61,7 +73,7 @@ func classify(err error) error {
 	if errors.As(err, &ee) {
 		return err
 	}
-	if tenant.IsRuleError(err) || errors.Is(err, store.ErrExists) {
+	if tenant.IsRuleError(err) || errors.Is(err, usecase.ErrExists) {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return &exitError{code: exitFailed, err: err}
@@ -206,56 +218,60 @@ func (a *app) dbFile() (string, error) {
 	if a.dbPath != "" {
 		return a.dbPath, nil
 	}
-	p, err := store.DefaultPath()
+	p, err := bolt.DefaultPath()
 	if err != nil {
 		return "", failedf("find the default database path (set --db or %s): %w", envDB, err)
 	}
 	return p, nil
 }
 
-// openStore opens the database and turns the store's failure modes into
-// sentences an engineer can act on.
-func (a *app) openStore() (*store.Store, error) {
+// envEngineer names who acts, for the audit trail; else the OS user.
+const envEngineer = "ONBOARD_ENGINEER"
+
+// actor is who runs this command, from where.
+func (a *app) actor() usecase.Actor {
+	who := a.getenv(envEngineer)
+	if who == "" {
+		if u, err := user.Current(); err == nil {
+			who = u.Username
+		}
+	}
+	host, _ := os.Hostname()
+	return usecase.Actor{Engineer: who, Host: host}
+}
+
+// openStore opens the database with its sealing key and turns the store's
+// failure modes into sentences an engineer can act on.
+func (a *app) openStore() (usecase.Store, error) {
 	path, err := a.dbFile()
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(path, store.Options{})
+	key, err := seal.Load(seal.Source{DefaultFile: filepath.Join(filepath.Dir(path), seal.KeyFileName), Getenv: a.getenv})
+	if err != nil {
+		return nil, storeError("open the database "+path, err)
+	}
+	st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key.Key), CreatedKeyFile: key.Created, Actor: a.actor(), Now: a.now})
 	if err != nil {
 		return nil, storeError("open the database "+path, err)
 	}
 	return st, nil
 }
 
-// withStore runs fn with the database open, and closes it after: a
-// command holds the database only while it reads or writes it.
-func (a *app) withStore(fn func(*store.Store) error) error {
+// withCases runs fn with the database open and the use cases over it, and
+// closes the database after: a command holds it only while it works.
+func (a *app) withCases(fn func(*usecase.Cases) error) error {
 	st, err := a.openStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return fn(st)
+	return fn(a.cases(st))
 }
 
-// listServices is every service, sorted by name, or the store's error in
-// words.
-func listServices(st *store.Store) ([]tenant.Service, error) {
-	list, err := st.ListServices()
-	if err != nil {
-		return nil, storeError("list services", err)
-	}
-	return list, nil
-}
-
-// storedServices is every service, sorted by name, read with the database
-// open for the read only.
-func (a *app) storedServices() (list []tenant.Service, err error) {
-	err = a.withStore(func(st *store.Store) error {
-		list, err = listServices(st)
-		return err
-	})
-	return list, err
+// cases are the use cases over st and the command's validator.
+func (a *app) cases(st usecase.Store) *usecase.Cases {
+	return usecase.New(st, a.val, usecase.Options{Now: a.now, Actor: a.actor()})
 }
 
 // serviceError words a store error about the service called name: an
@@ -264,23 +280,26 @@ func serviceError(doing, name string, err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, usecase.ErrNotFound):
 		return usagef("there is no service named %q (see `onboard services list`)", name)
 	}
 	return storeError(fmt.Sprintf("%s service %q", doing, name), err)
 }
 
 // storeError turns a store error into a failure. For the kinds an
-// engineer must act on (database in use, newer schema, key file
+// engineer must act on (database in use, damaged, newer schema, key file
 // permissions, bad or wrong key) the store's message already names the
 // file or service and the fix, so it is shown as is; anything else gets
-// what was being done in front of it.
+// what was being done in front of it. Broken rules stay bad input.
 func storeError(doing string, err error) error {
 	switch {
-	case errors.Is(err, store.ErrNewerSchema):
+	case tenant.IsRuleError(err):
+		return err
+	case errors.Is(err, usecase.ErrNewerSchema):
 		return failedf("%w (this is onboard %s)", err, version())
-	case errors.Is(err, store.ErrInUse), errors.Is(err, store.ErrKeyPermissions),
-		errors.Is(err, store.ErrBadKey), errors.Is(err, store.ErrCannotUnseal):
+	case errors.Is(err, usecase.ErrInUse), errors.Is(err, usecase.ErrDamaged), errors.Is(err, seal.ErrKeyPermissions),
+		errors.Is(err, seal.ErrBadKey), errors.Is(err, seal.ErrWrongKey), errors.Is(err, usecase.ErrCannotUnseal),
+		errors.Is(err, usecase.ErrStale), errors.Is(err, usecase.ErrUnavailable):
 		return failedf("%w", err)
 	}
 	return failedf("%s: %w", doing, err)

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"onboard/store"
 	"onboard/tenant"
 	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
 )
 
 // bulkDirectory is a directory of n healthy tenants, one App registration
@@ -52,7 +52,7 @@ func bulkDirectory(n int, now time.Time) (entrasim.Directory, []fixture) {
 // CLI calls would measure process start-up, not validation).
 func (w *world) seedBulk(t testing.TB, fx []fixture) {
 	t.Helper()
-	w.withStore(t, func(st *store.Store) {
+	w.withStore(t, func(st usecase.Store) {
 		for i, f := range fx {
 			customer := fmt.Sprintf("Customer %03d", i/10)
 			if i%10 == 0 {
@@ -106,8 +106,8 @@ func TestValidateAllInterrupt(t *testing.T) {
 	}
 	err := cmd.Wait()
 	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if ws.Signaled() || cmd.ProcessState.ExitCode() != 1 {
-		t.Fatalf("want a clean exit 1 after ctrl+c, got %v\n%s\n%s", err, stdout.String(), stderr.String())
+	if ws.Signaled() || cmd.ProcessState.ExitCode() != 130 {
+		t.Fatalf("want a clean exit 130 after ctrl+c, as shells expect, got %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
 	if !bytes.Contains(stderr.Bytes(), []byte("onboard: interrupted:")) {
 		t.Errorf("stderr should say it was interrupted:\n%s", stderr.String())
@@ -117,12 +117,12 @@ func TestValidateAllInterrupt(t *testing.T) {
 	}
 
 	recorded := 0
-	w.withStore(t, func(st *store.Store) {
+	w.withStore(t, func(st usecase.Store) {
 		list, err := st.ListServices()
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range list {
+		for _, s := range list.Services {
 			h, err := st.History(s.Name)
 			if err != nil {
 				t.Fatal(err)

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/usecase"
 )
 
 // Shell completion of the names an engineer would otherwise look up with
@@ -16,8 +16,8 @@ import (
 // database and never fails loudly: at worst it offers nothing.
 
 func (a *app) completeServiceNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return a.completeNames(cmd, toComplete, args, func(st *store.Store) (names []string, err error) {
-		list, err := st.ListServices()
+	return a.completeNames(cmd, toComplete, args, func(st usecase.Store) (names []string, err error) {
+		list, err := st.ListSummaries()
 		for _, s := range list {
 			names = append(names, s.Name)
 		}
@@ -26,7 +26,7 @@ func (a *app) completeServiceNames(cmd *cobra.Command, args []string, toComplete
 }
 
 func (a *app) completeCustomerNames(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return a.completeNames(cmd, toComplete, nil, func(st *store.Store) (names []string, err error) {
+	return a.completeNames(cmd, toComplete, nil, func(st usecase.Store) (names []string, err error) {
 		list, err := st.ListCustomers()
 		for _, c := range list {
 			names = append(names, c.Name)
@@ -37,9 +37,9 @@ func (a *app) completeCustomerNames(cmd *cobra.Command, args []string, toComplet
 
 // completeNames offers the names list reads from an existing database
 // that start with toComplete and are not already given, ignoring case.
-func (a *app) completeNames(cmd *cobra.Command, toComplete string, given []string, list func(*store.Store) ([]string, error)) ([]string, cobra.ShellCompDirective) {
+func (a *app) completeNames(cmd *cobra.Command, toComplete string, given []string, list func(usecase.Store) ([]string, error)) ([]string, cobra.ShellCompDirective) {
 	var names []string
-	a.withStoreForCompletion(cmd, func(st *store.Store) {
+	a.withStoreForCompletion(cmd, func(st usecase.Store) {
 		all, err := list(st)
 		if err != nil {
 			return
@@ -53,7 +53,7 @@ func (a *app) completeNames(cmd *cobra.Command, toComplete string, given []strin
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
-func (a *app) withStoreForCompletion(cmd *cobra.Command, fn func(*store.Store)) {
+func (a *app) withStoreForCompletion(cmd *cobra.Command, fn func(usecase.Store)) {
 	if a.resolve(cmd) != nil {
 		return
 	}
@@ -64,7 +64,7 @@ func (a *app) withStoreForCompletion(cmd *cobra.Command, fn func(*store.Store)) 
 	if _, err := os.Stat(path); err != nil {
 		return
 	}
-	st, err := store.Open(path, store.Options{})
+	st, err := a.openStore()
 	if err != nil {
 		return
 	}

@@ -7,8 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
 func (a *app) customersCommand() *cobra.Command {
@@ -34,15 +35,12 @@ func (a *app) customersAddCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.withStore(func(st *store.Store) error {
-				c, err := st.CreateCustomer(name)
-				switch {
-				case tenant.IsRuleError(err):
-					return err
-				case err != nil:
+			return a.withCases(func(c *usecase.Cases) error {
+				cu, err := c.AddCustomer(name)
+				if err != nil {
 					return storeError(fmt.Sprintf("add customer %q", name), err)
 				}
-				fmt.Fprintf(a.stdout, "Added customer %s.\n", c.Name)
+				fmt.Fprintf(a.stdout, "Added customer %s.\n", cu.Name)
 				return nil
 			})
 		}),
@@ -65,27 +63,19 @@ func (a *app) customersListCommand() *cobra.Command {
   onboard customers list --json | jq -r '.[].name'`,
 		Args: noArgs(""),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			var (
-				customers []tenant.Customer
-				services  []tenant.Service
-			)
-			err := a.withStore(func(st *store.Store) (err error) {
-				if customers, err = st.ListCustomers(); err != nil {
+			var rows []usecase.CustomerRow
+			err := a.withCases(func(c *usecase.Cases) (err error) {
+				if rows, err = c.Customers(); err != nil {
 					return storeError("list customers", err)
 				}
-				services, err = listServices(st)
-				return err
+				return nil
 			})
 			if err != nil {
 				return err
 			}
-			count := map[string]int{}
-			for _, s := range services {
-				count[tenant.NameKey(s.Customer)]++
-			}
-			views := make([]customerView, 0, len(customers))
-			for _, c := range customers {
-				views = append(views, customerView{Name: c.Name, CreatedAt: c.CreatedAt, Services: count[tenant.NameKey(c.Name)]})
+			views := make([]customerView, 0, len(rows))
+			for _, c := range rows {
+				views = append(views, customerView{Name: c.Name, CreatedAt: c.CreatedAt.UTC(), Services: c.Services})
 			}
 			if asJSON {
 				return writeJSON(a.stdout, views)
@@ -94,10 +84,11 @@ func (a *app) customersListCommand() *cobra.Command {
 				fmt.Fprintln(a.stdout, "No customers yet: add one with `onboard customers add NAME`.")
 				return nil
 			}
+			clock := present.NewClock(a.now())
 			tw := table(a.stdout)
 			fmt.Fprintln(tw, "NAME\tSERVICES\tCREATED")
 			for _, v := range views {
-				fmt.Fprintf(tw, "%s\t%d\t%s\n", v.Name, v.Services, v.CreatedAt.Local().Format(dateFormat))
+				fmt.Fprintf(tw, "%s\t%d\t%s\n", v.Name, v.Services, clock.Date(v.CreatedAt))
 			}
 			return tw.Flush()
 		}),

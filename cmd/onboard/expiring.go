@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
-	"time"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 
 	"github.com/spf13/cobra"
 
@@ -15,9 +15,9 @@ const defaultWithin = 30
 
 // expiringView is `expiring --json`: the two lists a cron job alerts on.
 type expiringView struct {
-	Within   int           `json:"within"`
-	Expiring []serviceView `json:"expiring"`
-	Unknown  []serviceView `json:"unknown"`
+	Within   int                   `json:"within"`
+	Expiring []present.ServiceJSON `json:"expiring"`
+	Unknown  []present.ServiceJSON `json:"unknown"`
 }
 
 func (a *app) expiringCommand() *cobra.Command {
@@ -48,51 +48,42 @@ cron job can alert; 0 when none are.`,
 }
 
 func (a *app) expiring(within int, asJSON bool) error {
-	services, err := a.storedServices()
-	if err != nil {
-		return err
-	}
-	now := a.now()
-	var expiring, unknown []tenant.Service
-	for _, s := range services {
-		// A service pending authentication has no secret yet, so nothing
-		// can expire.
-		if !s.HasCredentials() {
-			continue
+	clock := present.NewClock(a.now())
+	return a.withCases(func(c *usecase.Cases) error {
+		expiring, unknown, err := c.Expiring(within)
+		if err != nil {
+			return storeError("read the services", err)
 		}
-		d := s.DaysUntilExpire(now)
-		switch {
-		case d == nil:
-			unknown = append(unknown, s)
-		case *d <= within:
-			expiring = append(expiring, s)
-		}
-	}
-	sort.SliceStable(expiring, func(i, j int) bool {
-		return *expiring[i].DaysUntilExpire(now) < *expiring[j].DaysUntilExpire(now)
-	})
-
-	if asJSON {
-		v := expiringView{Within: within, Expiring: []serviceView{}, Unknown: []serviceView{}}
-		for _, s := range expiring {
-			v.Expiring = append(v.Expiring, viewOf(s, now))
-		}
-		for _, s := range unknown {
-			v.Unknown = append(v.Unknown, viewOf(s, now))
-		}
-		if err := writeJSON(a.stdout, v); err != nil {
+		if asJSON {
+			// JSON carries whole records, as services show --json does.
+			v := expiringView{Within: within, Expiring: []present.ServiceJSON{}, Unknown: []present.ServiceJSON{}}
+			for _, list := range []struct {
+				sums []tenant.Summary
+				dst  *[]present.ServiceJSON
+			}{{expiring, &v.Expiring}, {unknown, &v.Unknown}} {
+				for _, s := range list.sums {
+					svc, err := c.Store().GetService(s.Name)
+					if err != nil {
+						a.warnUnreadable([]usecase.Unreadable{{Name: s.Name, Err: err}})
+						continue
+					}
+					*list.dst = append(*list.dst, present.JSONOf(svc, clock))
+				}
+			}
+			if err := writeJSON(a.stdout, v); err != nil {
+				return err
+			}
+		} else if err := printExpiring(a.stdout, within, expiring, unknown, clock); err != nil {
 			return err
 		}
-	} else if err := printExpiring(a.stdout, within, expiring, unknown, now); err != nil {
-		return err
-	}
-	if len(expiring) > 0 || len(unknown) > 0 {
-		return silentFailure
-	}
-	return nil
+		if len(expiring) > 0 || len(unknown) > 0 {
+			return silentFailure
+		}
+		return nil
+	})
 }
 
-func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, now time.Time) error {
+func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Summary, c present.Clock) error {
 	if len(expiring) == 0 && len(unknown) == 0 {
 		fmt.Fprintf(w, "No client secret expires within %d days, and every expiry is known.\n", within)
 		return nil
@@ -102,7 +93,8 @@ func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, 
 		tw := table(w)
 		fmt.Fprintln(tw, "NAME\tCUSTOMER\tEXPIRES\tDAYS LEFT\tADMIN")
 		for _, s := range expiring {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Customer, expiresCell(s), daysLeft(s, now), orDash(s.App.AdminUser))
+			r := present.ListRowOf(s, c)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, r.Customer, r.Expires, r.Days, present.Or(s.AdminUser))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -114,13 +106,10 @@ func printExpiring(w io.Writer, within int, expiring, unknown []tenant.Service, 
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "Client secret expiry unknown (grant Application.Read.All and re-validate, or type the date from the Entra admin center in the wizard):")
 		tw := table(w)
-		fmt.Fprintln(tw, "NAME\tCUSTOMER\tLAST VALIDATION\tWHY")
+		fmt.Fprintln(tw, "NAME\tCUSTOMER\tLAST VALIDATION")
 		for _, s := range unknown {
-			why := "never validated"
-			if s.LastValidation != nil {
-				why = summary(s.LastValidation)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Customer, lastValidationCell(s), why)
+			r := present.ListRowOf(s, c)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Name, r.Customer, lastCell(r))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"onboard/store"
+	"onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
 )
 
 // binPath is the onboard binary built once for every end-to-end test and
@@ -202,9 +204,13 @@ func (w *world) must(t testing.TB, want int, stdin string, args ...string) resul
 
 // withStore opens the world's database in the test process (the binary
 // must not be running).
-func (w *world) withStore(t testing.TB, fn func(*store.Store)) {
+func (w *world) withStore(t testing.TB, fn func(usecase.Store)) {
 	t.Helper()
-	st, err := store.Open(w.db, store.Options{Key: w.key})
+	key, err := seal.NewKey(w.key, "the test's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(w.db, bolt.Options{Keys: seal.NewKeyring(key)})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -216,8 +222,8 @@ func (w *world) withStore(t testing.TB, fn func(*store.Store)) {
 // validation: the way to get credentials that no longer work into it.
 func (w *world) seedService(t testing.TB, customer, name string, f fixture, secret string) {
 	t.Helper()
-	w.withStore(t, func(st *store.Store) {
-		if _, err := st.GetCustomer(customer); errors.Is(err, store.ErrNotFound) {
+	w.withStore(t, func(st usecase.Store) {
+		if _, err := st.GetCustomer(customer); errors.Is(err, usecase.ErrNotFound) {
 			if _, err := st.CreateCustomer(customer); err != nil {
 				t.Fatal(err)
 			}

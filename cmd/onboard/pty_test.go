@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"onboard/tenant/usecase"
 	"os"
 	"os/exec"
 	"strings"
@@ -14,8 +15,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"onboard/store"
 )
 
 // openPTY opens a pseudo-terminal pair: what the child gets as a terminal
@@ -89,7 +88,7 @@ func TestSecretPromptFromTerminalDoesNotEcho(t *testing.T) {
 	if tio, _ := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS); tio.Lflag&unix.ECHO == 0 {
 		t.Error("echo was left off")
 	}
-	w.withStore(t, func(st *store.Store) {
+	w.withStore(t, func(st usecase.Store) {
 		s, err := st.GetService("CONTOSO01")
 		if err != nil || s.App.Secret.Reveal() != fxHealthy.secret {
 			t.Errorf("the typed secret was not the one saved (%v)", err)

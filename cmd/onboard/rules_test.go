@@ -1,11 +1,10 @@
 package main
 
 import (
+	"onboard/tenant/usecase"
 	"strings"
 	"testing"
 	"time"
-
-	"onboard/store"
 )
 
 // TestServicesAddRejectsEveryRule runs `services add` once per SPEC §2
@@ -104,8 +103,8 @@ func TestServicesAddRejectsEveryRule(t *testing.T) {
 	if string(before) != string(w.dbBytes(t)) {
 		t.Error("rejected input changed the database")
 	}
-	w.withStore(t, func(st *store.Store) {
-		list, err := st.ListServices()
+	w.withStore(t, func(st usecase.Store) {
+		list, err := st.ListSummaries()
 		if err != nil || len(list) != 1 {
 			t.Errorf("services after the rejections: %d (%v)", len(list), err)
 		}

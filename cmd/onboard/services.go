@@ -6,8 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
 func (a *app) servicesCommand() *cobra.Command {
@@ -75,110 +76,61 @@ taken. It is never accepted as a flag or an environment variable.`,
 }
 
 // addService is `services add` after its flags: rules, then the store's
-// look-ups, then validation, then the save. Every refusal before
-// validation happens without a network call.
+// look-ups, then the secret, then validation, then the save. Every refusal
+// before validation happens without a network call. The database is taken
+// first and held to the end: another onboard process using it shows
+// before the secret is asked for, never after a validation that could not
+// be saved.
 func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool) error {
-	now := a.now()
-	// Check every other field, and that the customer exists and the short
-	// name is free, before asking for the secret: an engineer at a
-	// terminal should not type it only to learn the short name is taken.
-	svc, err := in.ParseBeforeSecret(now)
-	if err != nil {
+	if _, err := usecase.CleanM365Domain(m365Domain); err != nil {
 		return err
 	}
-	domain, err := cleanM365Domain(m365Domain)
-	if err != nil {
-		return err
-	}
-	customer, err := a.checkNewService(svc)
-	if err != nil {
-		return err
-	}
-
-	raw, err := readSecret(a.stdin, a.stderr)
-	if err != nil {
-		return err
-	}
-	secret, notes, err := tenant.CleanSecret(raw)
-	if err != nil {
-		return err
-	}
-	svc.App.Secret = secret
-	svc.Customer = customer
-	svc.M365Domain = domain
-	for _, n := range notes {
-		fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
-	}
-
-	// The database is not held open during validation (up to --timeout),
-	// so the wizard or a cron job can use it meanwhile.
-	progress := a.checkProgress()
-	if progress != nil {
-		fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", svc.Name)
-	}
-	report := a.val.Validate(a.ctx, tenant.CredentialsOf(svc), progress)
-	if err := svc.Activate(report); err != nil {
-		fmt.Fprintf(a.stderr, "Validation of %s failed:\n", svc.Name)
-		printChecks(a.stderr, report)
-		return failedf("validation failed, so service %s was not saved", svc.Name)
-	}
-
-	// CreateService checks the customer and the short name again inside
-	// its write transaction: whoever saved first in the meantime wins.
-	err = a.withStore(func(st *store.Store) error {
-		err := st.CreateService(svc)
-		if err != nil && !tenant.IsRuleError(err) {
-			return storeError(fmt.Sprintf("save service %s", svc.Name), err)
+	clock := present.NewClock(a.now())
+	return a.withCases(func(c *usecase.Cases) error {
+		// Every other field, the customer and the short name are checked
+		// before the secret: an engineer at a terminal should not type it
+		// only to learn the short name is taken.
+		svc, err := c.CheckNew(in, false)
+		if errors.Is(err, usecase.ErrNotFound) {
+			return usagef("there is no customer %q: add it first with `onboard customers add %q`", in.Customer, in.Customer)
 		}
-		return err
+		if err != nil {
+			return storeError("check the new service", err)
+		}
+		raw, err := readSecret(a.stdin, a.stderr)
+		if err != nil {
+			return err
+		}
+		in.Secret, in.Customer = raw, svc.Customer
+		parsed, notes, err := in.Parse(a.now())
+		if err != nil {
+			return err
+		}
+		for _, n := range notes {
+			fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
+		}
+		progress := a.checkProgress()
+		if progress != nil {
+			fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", parsed.Name)
+		}
+		report := c.Validate(a.ctx, tenant.CredentialsOf(parsed), progress)
+		if !report.Passed() {
+			fmt.Fprintf(a.stderr, "Validation of %s failed:\n", parsed.Name)
+			printChecks(a.stderr, report, clock)
+			return failedf("validation failed, so service %s was not saved", parsed.Name)
+		}
+		// Create checks the customer and the short name again inside its
+		// write transaction.
+		saved, err := c.Create(usecase.NewService{Input: in, M365Domain: m365Domain, Report: report})
+		if err != nil {
+			return storeError(fmt.Sprintf("save service %s", parsed.Name), err)
+		}
+		if asJSON {
+			return writeJSON(a.stdout, present.JSONOf(saved, clock))
+		}
+		fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", saved.Name, saved.State.Title(), report.Status)
+		return printService(a.stdout, saved, clock)
 	})
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return writeJSON(a.stdout, viewOf(svc, a.now()))
-	}
-	fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", svc.Name, svc.State.Title(), report.Status)
-	return printService(a.stdout, svc, a.now())
-}
-
-// checkNewService applies the rules only the database can judge, before
-// any network call: the customer exists (its stored spelling is returned)
-// and no service has the short name, ignoring case.
-func (a *app) checkNewService(svc tenant.Service) (customer string, err error) {
-	err = a.withStore(func(st *store.Store) error {
-		cust, err := st.GetCustomer(svc.Customer)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			return usagef("there is no customer %q: add it first with `onboard customers add %q`", svc.Customer, svc.Customer)
-		case err != nil:
-			return storeError(fmt.Sprintf("look up customer %q", svc.Customer), err)
-		}
-		_, err = st.GetService(svc.Name)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			customer = cust.Name
-			return nil
-		case err == nil, errors.Is(err, store.ErrCannotUnseal):
-			return &tenant.RuleError{Field: "short name", Rule: fmt.Sprintf("a service named %q already exists (short names are unique, ignoring case)", svc.Name)}
-		}
-		return storeError(fmt.Sprintf("look up service %q", svc.Name), err)
-	})
-	return customer, err
-}
-
-// cleanM365Domain accepts an empty domain (the tenant's initial domain is
-// taken) or a domain name.
-func cleanM365Domain(d string) (string, error) {
-	if d == "" {
-		return "", nil
-	}
-	// The Tenant ID rule already knows what a domain looks like.
-	id, isGUID, err := tenant.ParseTenantID(d)
-	if err != nil || isGUID {
-		return "", &tenant.RuleError{Field: "M365 domain", Rule: "the M365 domain must be a domain name such as contoso.com or contoso.onmicrosoft.com"}
-	}
-	return id, nil
 }
 
 // checkProgress shows each check as it completes, only to a person
@@ -201,34 +153,37 @@ func (a *app) servicesListCommand() *cobra.Command {
   onboard services list --json | jq -r '.[] | select(.lastValidation.status == "fail") | .name'`,
 		Args: noArgs(""),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			services, err := a.storedServices()
-			if err != nil {
-				return err
-			}
-			now := a.now()
-			if asJSON {
-				views := make([]serviceView, 0, len(services))
-				for _, s := range services {
-					views = append(views, viewOf(s, now))
+			clock := present.NewClock(a.now())
+			return a.withCases(func(c *usecase.Cases) error {
+				if asJSON {
+					l, err := c.Store().ListServices()
+					if err != nil {
+						return storeError("list services", err)
+					}
+					a.warnUnreadable(l.Unreadable)
+					return writeJSON(a.stdout, servicesJSON(l.Services, clock))
 				}
-				return writeJSON(a.stdout, views)
-			}
-			if len(services) == 0 {
-				fmt.Fprintln(a.stdout, "No services yet: add one with `onboard services add` or the wizard.")
-				return nil
-			}
-			return printServiceTable(a.stdout, services, now)
+				sums, err := c.Store().ListSummaries()
+				if err != nil {
+					return storeError("list services", err)
+				}
+				if len(sums) == 0 {
+					fmt.Fprintln(a.stdout, "No services yet: add one with `onboard services add` or the wizard.")
+					return nil
+				}
+				return printServiceTable(a.stdout, sums, clock)
+			})
 		}),
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
 }
 
-// getService looks a service up by name, ignoring case; an unknown name is
-// bad input.
-func getService(st *store.Store, name string) (tenant.Service, error) {
-	s, err := st.GetService(name)
-	return s, serviceError("look up", name, err)
+// warnUnreadable names, on stderr, the services a listing could not read.
+func (a *app) warnUnreadable(list []usecase.Unreadable) {
+	for _, u := range list {
+		fmt.Fprintf(a.stderr, "onboard: skipped service %s: %v\n", u.Name, u.Err)
+	}
 }
 
 func (a *app) servicesShowCommand() *cobra.Command {
@@ -242,17 +197,18 @@ func (a *app) servicesShowCommand() *cobra.Command {
 		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
 			var s tenant.Service
-			err := a.withStore(func(st *store.Store) (err error) {
-				s, err = getService(st, args[0])
-				return err
+			err := a.withCases(func(c *usecase.Cases) (err error) {
+				s, err = c.Store().GetService(args[0])
+				return serviceError("look up", args[0], err)
 			})
 			if err != nil {
 				return err
 			}
+			clock := present.NewClock(a.now())
 			if asJSON {
-				return writeJSON(a.stdout, viewOf(s, a.now()))
+				return writeJSON(a.stdout, present.JSONOf(s, clock))
 			}
-			return printService(a.stdout, s, a.now())
+			return printService(a.stdout, s, clock)
 		}),
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
@@ -267,8 +223,8 @@ func (a *app) servicesDeleteCommand() *cobra.Command {
 		Args:              exactArgs(1, "the service's short name"),
 		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			err := a.withStore(func(st *store.Store) error {
-				return serviceError("delete", args[0], st.DeleteService(args[0]))
+			err := a.withCases(func(c *usecase.Cases) error {
+				return serviceError("delete", args[0], c.DeleteService(args[0], 0))
 			})
 			if err != nil {
 				return err

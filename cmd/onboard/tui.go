@@ -9,9 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"onboard/store"
+	"onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant/entra"
 	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
 	"onboard/wizard"
 )
 
@@ -26,8 +28,8 @@ func (a *app) runTUI(cmd *cobra.Command, args []string) error {
 	case a.demo:
 		return a.runDemo()
 	}
-	return a.withStore(func(st *store.Store) error {
-		return a.runWizard(wizard.Options{Store: st, Validator: a.val})
+	return a.withCases(func(c *usecase.Cases) error {
+		return a.runWizard(wizard.Options{Cases: c})
 	})
 }
 
@@ -41,12 +43,16 @@ func (a *app) runDemo() error {
 	}
 	defer os.RemoveAll(dir)
 
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
+	raw := make([]byte, seal.KeySize)
+	if _, err := rand.Read(raw); err != nil {
+		return failedf("make the demo database key: %w", err)
+	}
+	key, err := seal.NewKey(raw, "the demo's key")
+	if err != nil {
 		return failedf("make the demo database key: %w", err)
 	}
 	path := filepath.Join(dir, "onboard.db")
-	st, err := store.Open(path, store.Options{Key: key})
+	st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key), Actor: a.actor(), Now: a.now})
 	if err != nil {
 		return storeError("open the demo database "+path, err)
 	}
@@ -69,11 +75,14 @@ func (a *app) runDemo() error {
 	if err != nil {
 		return failedf("set up validation against the simulated directory: %w", err)
 	}
-	return a.runWizard(wizard.Options{Store: st, Validator: v, Demo: entrasim.DemoTenants(now)})
+	var demo []wizard.DemoTenant
+	for _, d := range entrasim.DemoTenants(now) {
+		demo = append(demo, wizard.DemoTenant(d))
+	}
+	return a.runWizard(wizard.Options{Cases: usecase.New(st, v, usecase.Options{Now: a.now, Actor: a.actor()}), Demo: demo})
 }
 
 func (a *app) runWizard(opts wizard.Options) error {
-	opts.Now = a.now
 	opts.Accessible = accessible(a.getenv)
 	opts.Input = a.stdin
 	opts.Output = a.stdout

@@ -3,18 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"onboard/store"
-	"onboard/tenant"
-	"onboard/tenant/usecase"
 )
 
 func TestProgressLine(t *testing.T) {
@@ -96,67 +90,6 @@ func TestEndpointOverrides(t *testing.T) {
 	}
 }
 
-// TestServiceViewJSON pins SPEC §5's field names and shows the secret
-// appears only as its hint, and daysUntilExpire is counted from now.
-func TestServiceViewJSON(t *testing.T) {
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	exp := now.Add(45*24*time.Hour + time.Hour)
-	stale := 90
-	s := tenant.Service{
-		Name: "CONTOSO01", Customer: "Contoso", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
-		App: tenant.AppRegistration{TenantID: "t", ClientID: "c", Secret: tenant.NewSecret("abcSecretValue123"), AdminUser: "a@b.com"},
-		LastValidation: &tenant.ValidationReport{
-			Status: tenant.StatusWarn, At: now, SecretExpiresAt: &exp, DaysUntilExpire: &stale,
-			Checks: []tenant.Check{{Name: "Token", Status: tenant.StatusPass, Detail: "ok"}},
-		},
-	}
-	b, err := json.Marshal(viewOf(s, now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(b, []byte("SecretValue")) {
-		t.Fatalf("secret in JSON: %s", b)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	keys := []string{"name", "customer", "fullName", "license", "users", "tenantId", "clientId", "secretHint", "adminUser", "m365Domain", "createdAt", "lastValidation", "state"}
-	if len(m) != len(keys) {
-		t.Errorf("JSON has %d fields, want %d: %s", len(m), len(keys), b)
-	}
-	for _, k := range keys {
-		if _, ok := m[k]; !ok {
-			t.Errorf("JSON lacks %q", k)
-		}
-	}
-	lv := m["lastValidation"].(map[string]any)
-	lvKeys := []string{"status", "at", "tenantName", "secretExpiresAt", "daysUntilExpire", "roles", "permissions", "checks", "aadsts", "correlationId"}
-	if len(lv) != len(lvKeys) {
-		t.Errorf("lastValidation has %d fields, want SPEC's %d: %v", len(lv), len(lvKeys), lv)
-	}
-	for _, k := range lvKeys {
-		if _, ok := lv[k]; !ok {
-			t.Errorf("lastValidation lacks %q", k)
-		}
-	}
-	checkKeys := lv["checks"].([]any)[0].(map[string]any)
-	if len(checkKeys) != 4 || checkKeys["name"] == nil || checkKeys["status"] == nil || checkKeys["detail"] == nil || checkKeys["fix"] == nil {
-		t.Errorf("a check's JSON should be exactly name, status, detail, fix: %v", checkKeys)
-	}
-	if m["secretHint"] != "abc****" || lv["daysUntilExpire"] != 45.0 {
-		t.Errorf("secretHint %v, daysUntilExpire %v (want abc****, 45 recomputed)", m["secretHint"], lv["daysUntilExpire"])
-	}
-	if lv["roles"] == nil || lv["permissions"] == nil {
-		t.Errorf("roles and permissions should be [] not null: %s", b)
-	}
-	s.LastValidation.SecretExpiresAt = nil
-	b, _ = json.Marshal(viewOf(s, now))
-	if !bytes.Contains(b, []byte(`"daysUntilExpire":null`)) {
-		t.Errorf("unknown expiry should be null: %s", b)
-	}
-}
-
 // TestRunInProcess calls run as main does: version and usage exit codes
 // without a child process.
 func TestRunInProcess(t *testing.T) {
@@ -168,80 +101,6 @@ func TestRunInProcess(t *testing.T) {
 	errb.Reset()
 	if code := run([]string{"onboard", "validate", "--bogus"}, strings.NewReader(""), &out, &errb); code != 2 || !strings.HasPrefix(errb.String(), "onboard: unknown flag: --bogus") {
 		t.Errorf("bad flag: %d %q", code, errb.String())
-	}
-}
-
-func TestSummary(t *testing.T) {
-	fail := &tenant.ValidationReport{Status: tenant.StatusFail, AADSTS: "AADSTS7000215", Checks: []tenant.Check{
-		{Name: "Token", Status: tenant.StatusFail, Detail: "Entra ID rejected the client secret. Often the ID was copied."},
-	}}
-	warn := &tenant.ValidationReport{Status: tenant.StatusWarn, Checks: []tenant.Check{
-		{Name: "Token", Status: tenant.StatusPass, Detail: "ok"},
-		{Name: "Secret expiry", Status: tenant.StatusWarn, Detail: "The client secret expires in 9 days."},
-		{Name: "Entra role", Status: tenant.StatusWarn, Detail: "No Teams Administrator role."},
-	}}
-	for _, c := range []struct {
-		r    *tenant.ValidationReport
-		want string
-	}{
-		{&tenant.ValidationReport{Status: tenant.StatusPass}, "credentials work"},
-		{fail, "Entra ID rejected the client secret. (AADSTS7000215)"},
-		{warn, "The client secret expires in 9 days. (+1 more)"},
-		{nil, ""},
-	} {
-		if got := summary(c.r); got != c.want {
-			t.Errorf("summary = %q, want %q", got, c.want)
-		}
-	}
-}
-
-// TestRecordBatch: a batch is recorded in one call; a service deleted
-// since it was listed is skipped and named, the others are recorded and
-// folded into their services.
-func TestRecordBatch(t *testing.T) {
-	st, err := store.Open(filepath.Join(t.TempDir(), "onboard.db"), store.Options{Key: bytes.Repeat([]byte{7}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.CreateCustomer("Contoso Ltd"); err != nil {
-		t.Fatal(err)
-	}
-	var batch []usecase.Validated
-	for _, name := range []string{"ALPHA", "BRAVO", "CHARLIE"} {
-		svc := tenant.Service{
-			Name: name, Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 5, State: tenant.StateActive,
-			App: tenant.AppRegistration{TenantID: fxHealthy.tenantID, ClientID: fxHealthy.clientID, Secret: tenant.NewSecret(fxHealthy.secret)},
-		}
-		if err := st.CreateService(svc); err != nil {
-			t.Fatal(err)
-		}
-		rep := &tenant.ValidationReport{At: time.Now(), TenantID: fxHealthy.tenantID, Roles: []string{}, Permissions: []string{}}
-		rep.Add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: "ok"})
-		batch = append(batch, usecase.Validated{Service: svc, Report: rep})
-	}
-	if err := st.DeleteService("BRAVO"); err != nil {
-		t.Fatal(err)
-	}
-
-	recorded, errs := recordBatch(st, batch)
-	var names []string
-	for _, r := range recorded {
-		names = append(names, r.Service.Name)
-		if r.Service.LastValidation != r.Report {
-			t.Errorf("%s: the report was not folded into the service", r.Service.Name)
-		}
-	}
-	if strings.Join(names, ",") != "ALPHA,CHARLIE" {
-		t.Errorf("recorded %v, want ALPHA and CHARLIE", names)
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], store.ErrNotFound) || !strings.Contains(errs[0].Error(), "BRAVO") {
-		t.Errorf("errors %v, want one naming BRAVO as not found", errs)
-	}
-	for _, name := range []string{"ALPHA", "CHARLIE"} {
-		if h, err := st.History(name); err != nil || len(h) != 1 {
-			t.Errorf("%s history: %d reports, %v", name, len(h), err)
-		}
 	}
 }
 

@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"onboard/store"
 	"onboard/tenant"
+	"onboard/tenant/present"
 	"onboard/tenant/usecase"
 )
 
@@ -61,144 +61,96 @@ when it is a terminal.`,
 }
 
 func (a *app) validate(names []string, all bool, concurrency int, asJSON bool) error {
-	st, err := a.openStore()
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
-	// Resolve every name before the first network call: a typo is exit 2
-	// with nothing validated.
-	var services []tenant.Service
 	if all {
-		list, err := listServices(st)
-		if err != nil {
-			return err
-		}
-		var pending []string
-		for _, s := range list {
-			if s.HasCredentials() {
-				services = append(services, s)
-			} else {
-				pending = append(pending, s.Name)
+		names = nil
+	}
+	return a.withCases(func(c *usecase.Cases) error {
+		// Reports are recorded as they arrive, each write taking whatever
+		// has finished meanwhile (usecase.ValidateAll). On ctrl+c no more
+		// validations start and those cut short are not recorded;
+		// everything delivered is recorded before it returns.
+		var (
+			recorded  []usecase.Validated
+			recordErr []error
+		)
+		var prog *progress
+		started := a.now()
+		res, err := c.ValidateAll(a.ctx, names, concurrency, func(batch []usecase.Validated, total int) {
+			if prog == nil {
+				prog = newProgress(a.stderr, total, a.now)
+				prog.start = started
 			}
+			prog.step(len(batch))
+			for _, v := range batch {
+				if v.Err != nil {
+					recordErr = append(recordErr, v.Err)
+					continue
+				}
+				recorded = append(recorded, v)
+			}
+		})
+		if err != nil {
+			return serviceListError(err)
 		}
-		if len(pending) > 0 {
-			fmt.Fprintf(a.stderr, "onboard: skipped %d service(s) pending authentication (no App registration yet): %s\n", len(pending), strings.Join(pending, ", "))
+		if prog != nil {
+			prog.finish()
 		}
-	} else {
-		seen := map[string]bool{}
-		for _, n := range names {
-			s, err := getService(st, n)
-			if err != nil {
+		if len(res.Pending) > 0 {
+			fmt.Fprintf(a.stderr, "onboard: skipped %d service(s) pending authentication (no App registration yet): %s\n", len(res.Pending), strings.Join(res.Pending, ", "))
+		}
+		a.warnUnreadable(res.Unreadable)
+		if res.Total == 0 {
+			if !asJSON {
+				fmt.Fprintln(a.stdout, "No services with credentials to validate.")
+				return nil
+			}
+			return writeJSON(a.stdout, []present.ServiceJSON{})
+		}
+		sort.Slice(recorded, func(i, j int) bool {
+			return tenant.NameKey(recorded[i].Service.Name) < tenant.NameKey(recorded[j].Service.Name)
+		})
+		clock := present.NewClock(a.now())
+		if asJSON {
+			svcs := make([]tenant.Service, len(recorded))
+			for i, r := range recorded {
+				svcs[i] = r.Service
+			}
+			if err := writeJSON(a.stdout, servicesJSON(svcs, clock)); err != nil {
 				return err
 			}
-			if seen[tenant.NameKey(s.Name)] {
-				continue
+		} else if len(recorded) > 0 {
+			tw := table(a.stdout)
+			fmt.Fprintln(tw, "NAME\tSTATUS\tTENANT\tDAYS LEFT\tSUMMARY")
+			for _, r := range recorded {
+				days, _ := present.Days(r.Service.Expiry(clock.Now))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Service.Name, r.Report.Status, present.Or(r.Report.TenantName), days, present.Headline(r.Report))
 			}
-			seen[tenant.NameKey(s.Name)] = true
-			if !s.HasCredentials() {
-				return usagef("service %s is pending authentication: it has no App registration credentials to validate yet", s.Name)
+			if err := tw.Flush(); err != nil {
+				return err
 			}
-			services = append(services, s)
 		}
-	}
-	if len(services) == 0 {
-		if !asJSON {
-			fmt.Fprintln(a.stdout, "No services with credentials to validate.")
-			return nil
+		for _, err := range recordErr {
+			fmt.Fprintf(a.stderr, "onboard: %v\n", err)
 		}
-		return writeJSON(a.stdout, []serviceView{})
-	}
-
-	// Reports are recorded as they arrive, each write taking whatever has
-	// finished meanwhile: one transaction (one fsync, ~12 ms) per batch
-	// instead of per report, and the validations never wait for the disk.
-	// On ctrl+c no more validations start and those cut short are not
-	// delivered (their failure would say nothing about the credentials);
-	// everything delivered is recorded before this returns.
-	var (
-		recorded  []usecase.Validated
-		recordErr []error
-	)
-	prog := newProgress(a.stderr, len(services), a.now)
-	usecase.ValidateInBatches(a.ctx, a.val, services, concurrency, func(batch []usecase.Validated) {
-		prog.step(len(batch))
-		ok, errs := recordBatch(st, batch)
-		recorded = append(recorded, ok...)
-		recordErr = append(recordErr, errs...)
+		switch {
+		case a.ctx.Err() != nil:
+			return interruptedf("interrupted: %d of %d validations recorded, %d not run or cut short (what was recorded stays)", res.Recorded, res.Total, res.Total-res.Recorded)
+		case res.NotRecorded > 0:
+			return failedf("%d report(s) could not be recorded", res.NotRecorded)
+		case res.Failed > 0:
+			return failedf("%d of %d validations failed", res.Failed, res.Total)
+		}
+		return nil
 	})
-	prog.finish()
-
-	sort.Slice(recorded, func(i, j int) bool { return recorded[i].Service.Name < recorded[j].Service.Name })
-	failed := 0
-	for _, r := range recorded {
-		if r.Report.Status == tenant.StatusFail {
-			failed++
-		}
-	}
-	now := a.now()
-	if asJSON {
-		views := make([]serviceView, 0, len(recorded))
-		for _, r := range recorded {
-			views = append(views, viewOf(r.Service, now))
-		}
-		if err := writeJSON(a.stdout, views); err != nil {
-			return err
-		}
-	} else if len(recorded) > 0 {
-		tw := table(a.stdout)
-		fmt.Fprintln(tw, "NAME\tSTATUS\tTENANT\tDAYS LEFT\tSUMMARY")
-		for _, r := range recorded {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Service.Name, r.Report.Status, orDash(r.Report.TenantName), daysLeft(r.Service, now), summary(r.Report))
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	for _, err := range recordErr {
-		fmt.Fprintf(a.stderr, "onboard: %v\n", err)
-	}
-	switch {
-	case a.ctx.Err() != nil:
-		return failedf("interrupted: %d of %d validations recorded, %d not run or cut short", len(recorded), len(services), len(services)-len(recorded))
-	case len(recordErr) > 0:
-		return failedf("%d report(s) could not be recorded", prog.done-len(recorded))
-	case failed > 0:
-		return failedf("%d of %d validations failed", failed, len(services))
-	}
-	return nil
 }
 
-// recordBatch records reports in one transaction and returns those
-// recorded, folded into their services. A write failure records none. A
-// service the store could not read (deleted since it was listed) is
-// skipped while the others are recorded; the store's error does not say
-// which entry it was, so the batch's services are looked up again: this
-// happens only when the store has already said something went wrong.
-func recordBatch(st *store.Store, batch []usecase.Validated) (recorded []usecase.Validated, errs []error) {
-	entries := make([]store.Recorded, len(batch))
-	for i, v := range batch {
-		entries[i] = store.Recorded{Name: v.Service.Name, Report: *v.Report}
+// serviceListError words what stopped ValidateAll before it began: an
+// unknown or pending service named is bad input.
+func serviceListError(err error) error {
+	if errors.Is(err, usecase.ErrNotFound) {
+		return usagef("%v (see `onboard services list`)", err)
 	}
-	err := st.RecordValidations(entries)
-	if err != nil {
-		skipped, partial := err.(interface{ Unwrap() []error })
-		if !partial {
-			return nil, []error{fmt.Errorf("record %d report(s): %w", len(batch), err)}
-		}
-		errs = skipped.Unwrap()
-	}
-	for _, v := range batch {
-		if err != nil {
-			if _, gerr := st.GetService(v.Service.Name); gerr != nil && !errors.Is(gerr, store.ErrCannotUnseal) {
-				continue
-			}
-		}
-		v.Service.Apply(v.Report)
-		recorded = append(recorded, v)
-	}
-	return recorded, errs
+	return storeError("read the services to validate", err)
 }
 
 // isTerminal reports whether w is a terminal a person is watching.

@@ -338,10 +338,11 @@ const AllConcurrency = 8
 // was written, so validations never wait for the disk. names limits it to
 // those services (nil: every service with credentials; a named one pending
 // authentication is refused). each (may be nil) is called, never
-// concurrently, with every batch as it is recorded. On ctx's end no more
+// concurrently, with every batch as it is recorded and the number of
+// services being validated. On ctx's end no more
 // validations start, those cut short are not recorded, everything
 // delivered is recorded before ValidateAll returns.
-func (c *Cases) ValidateAll(ctx context.Context, names []string, concurrency int, each func([]Validated)) (AllResult, error) {
+func (c *Cases) ValidateAll(ctx context.Context, names []string, concurrency int, each func(batch []Validated, total int)) (AllResult, error) {
 	todo, res, err := c.toValidate(names)
 	if err != nil {
 		return res, err
@@ -368,7 +369,7 @@ func (c *Cases) ValidateAll(ctx context.Context, names []string, concurrency int
 			}
 		}
 		if each != nil {
-			each(done)
+			each(done, res.Total)
 		}
 	})
 	res.Interrupted = ctx.Err() != nil && res.Recorded+res.NotRecorded < res.Total

@@ -209,10 +209,14 @@ func CustomerExists(stored string) error {
 }
 
 // NoService is the error for an unknown short name.
-func NoService(name string) error { return Errorf([]error{ErrNotFound}, "no service named %q", name) }
+func NoService(name string) error {
+	return Errorf([]error{ErrNotFound}, "there is no service named %q", name)
+}
 
 // NoCustomer is the error for an unknown customer.
-func NoCustomer(name string) error { return Errorf([]error{ErrNotFound}, "no customer named %q", name) }
+func NoCustomer(name string) error {
+	return Errorf([]error{ErrNotFound}, "there is no customer named %q", name)
+}
 
 // MissingCustomer is the error for a service given a customer that does
 // not exist: bad input as well as not found.
