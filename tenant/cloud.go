@@ -8,7 +8,7 @@ import (
 // Cloud is a Microsoft national cloud: it decides where Entra ID and Graph live.
 type Cloud string
 
-// The clouds of SPEC §3.
+// The clouds of docs/validation.md.
 const (
 	CloudGlobal Cloud = "global"
 	CloudUSGov  Cloud = "usgov"

@@ -24,7 +24,7 @@ type ServiceInput struct {
 	UseKnownApp bool
 }
 
-// Parse applies every SPEC §2 rule (all but the uniqueness ones, which the
+// Parse applies every input rule (docs/rules.md) (all but the uniqueness ones, which the
 // store enforces) and returns the service to validate and save. notes are
 // things the engineer should be told but that are not errors (a trimmed or
 // GUID-shaped secret). The first broken rule is returned as a *RuleError.
@@ -89,7 +89,7 @@ func (in ServiceInput) ParseBeforeSecret(now time.Time) (Service, error) {
 }
 
 // ErrNotValidated refuses to save credentials that did not pass
-// validation: SPEC §1 lets the wizard go on, and `services add` save, only
+// validation: the onboarding (docs/onboarding.md) lets the wizard go on, and `services add` save, only
 // after a passing (warnings allowed) report.
 var ErrNotValidated = errors.New("the credentials have not passed validation")
 

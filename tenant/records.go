@@ -5,7 +5,7 @@ import "time"
 // License is the hosted Direct Routing license a service is sold with.
 type License string
 
-// The two licenses of SPEC §2. The string values are what the CLI and JSON use.
+// The two licenses (docs/rules.md). The string values are what the CLI and JSON use.
 const (
 	LicenseEssentialsPlus License = "essentials-plus"
 	LicensePro            License = "pro"

@@ -83,7 +83,7 @@ type AdminUser struct {
 }
 
 // ValidationReport is the result of one Validate Authentication run. The
-// JSON names are SPEC §5's lastValidation fields plus the facts behind them.
+// JSON names are the lastValidation fields of docs/cli.md plus the facts behind them.
 type ValidationReport struct {
 	Status  Status        `json:"status"`
 	At      time.Time     `json:"at"`

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// RuleError is input that broke one of SPEC §2's rules. Its message names
+// RuleError is input that broke one of the input rules (docs/rules.md). Its message names
 // the rule, so it can be shown as is under a field or on stderr; the CLI
 // turns it into exit code 2.
 type RuleError struct {
@@ -32,7 +32,7 @@ func IsRuleError(err error) bool {
 	return errors.As(err, &re)
 }
 
-// Limits of SPEC §2.
+// Limits of the input rules (docs/rules.md).
 const (
 	ShortNameMin    = 3
 	ShortNameMax    = 15
@@ -46,7 +46,7 @@ const (
 // because they break file names and URLs downstream.
 const shortNameForbidden = `\/:*?"<>|`
 
-// CheckShortName applies the service short-name rules of SPEC §2, except
+// CheckShortName applies the service short-name rules of docs/rules.md, except
 // uniqueness, which only the store can judge (inside its write transaction).
 func CheckShortName(name string) error {
 	const f = "short name"
@@ -81,7 +81,7 @@ func CheckShortName(name string) error {
 	return nil
 }
 
-// NameKey is the form names are compared in for uniqueness: SPEC §2 says
+// NameKey is the form names are compared in for uniqueness: docs/rules.md says
 // short names and customer names are unique ignoring case.
 func NameKey(name string) string {
 	return strings.ToLower(strings.ToUpper(name))

@@ -10,7 +10,7 @@ import (
 )
 
 // The wizard's forms are built on bubbles/textinput rather than huh's
-// embedded forms because SPEC §1 wants each rule's message under its field
+// embedded forms because the onboarding (docs/onboarding.md) wants each rule's message under its field
 // on every keystroke, and Esc to step back with every value kept; huh
 // validates on submit only and owns Esc. (huh drives the accessible mode.)
 

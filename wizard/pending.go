@@ -8,7 +8,7 @@ import (
 )
 
 // After a service is saved pending authentication: the instructions for the
-// customer's admin, as plain text ready to copy (SPEC §1 step 7, §3).
+// customer's admin, as plain text ready to copy (docs/onboarding.md, step 7).
 
 // adminInstructions is the text to send the customer's M365 admin.
 func adminInstructions(service string) string {

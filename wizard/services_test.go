@@ -117,7 +117,7 @@ func TestServicesViewFitsTheTerminal(t *testing.T) {
 	}
 }
 
-// Targets (SPEC: a frame in < 16 ms with 10,000 services).
+// Targets (the target: a frame in < 16 ms with 10,000 services).
 
 func BenchmarkServicesView10k(b *testing.B) {
 	s := newTestServicesScreen(manySummaries(10000))

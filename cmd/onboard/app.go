@@ -21,7 +21,7 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// Exit codes of SPEC §5, so scripts and cron jobs can tell a failed
+// Exit codes of docs/cli.md, so scripts and cron jobs can tell a failed
 // validation from a typo in their own command line.
 const (
 	exitOK     = 0
@@ -142,7 +142,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// Environment variables of the global flags (SPEC §5). A flag given on the
+// Environment variables of the global flags (docs/cli.md). A flag given on the
 // command line wins over its variable.
 const (
 	envDB            = "ONBOARD_DB"

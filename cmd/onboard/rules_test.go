@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// TestServicesAddRejectsEveryRule runs `services add` once per SPEC §2
+// TestServicesAddRejectsEveryRule runs `services add` once per rule of docs/rules.md
 // rule, each time breaking only that rule: exit 2, a message naming the
 // rule, no request to the directory, and the database bytes unchanged.
 func TestServicesAddRejectsEveryRule(t *testing.T) {
@@ -138,7 +138,7 @@ func TestCustomersAddRejectsRules(t *testing.T) {
 	}
 }
 
-// TestServicesAddSecretNotes: SPEC §2's two secret rules that are not
+// TestServicesAddSecretNotes: the two secret rules of docs/rules.md that are not
 // refusals. Whitespace around a pasted secret is trimmed and the engineer is
 // told; a GUID-shaped secret is probably the secret's ID and gets a warning
 // (and then fails validation: Entra ID does not know it as a Value).

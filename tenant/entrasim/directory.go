@@ -1,6 +1,6 @@
 // Package entrasim is a simulated Entra ID and Microsoft Graph: an
 // in-process HTTPS server that speaks the OpenID metadata, the
-// client-credentials token endpoint and the Graph calls of SPEC §3 with the
+// client-credentials token endpoint and the Graph calls of docs/validation.md with the
 // real JSON shapes and error bodies. It serves the tests of every package
 // and `onboard --demo`; nothing in it ever reaches Microsoft.
 //
@@ -105,7 +105,7 @@ type User struct {
 	AccountEnabled    bool
 }
 
-// Directory role template IDs the validator looks for (SPEC §3) and their
+// Directory role template IDs the validator looks for (docs/validation.md) and their
 // display names as Graph returns them.
 const (
 	RoleTeamsAdministrator               = "69091246-20e8-4a56-aa4d-066075b2a7a8"
