@@ -25,7 +25,18 @@ func newCredentialsForm(f *addFlow) *form {
 		secret:   secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret),
 		admin:    textField("Customer admin (UPN)", "optional: who handed the credentials over", "", 120, checkAdmin),
 	}
+	f.cred.guard()
 	return newForm(f.c, f.cred.tenantID, f.cred.clientID, f.cred.secret, f.cred.admin)
+}
+
+// guard makes the visible fields beside the secret refuse what looks like
+// one: a secret typed or pasted into the wrong field is never drawn.
+func (cf credFields) guard() {
+	for _, fl := range []*field{cf.tenantID, cf.clientID, cf.admin} {
+		if fl != nil {
+			fl.refuseSecret = true
+		}
+	}
 }
 
 // fillDemo puts demo tenant i's credentials in the form (--demo only).

@@ -41,6 +41,18 @@ type field struct {
 	// entered: Enter was pressed on this field, so its rule is shown even
 	// while it is still empty.
 	entered bool
+	// refuseSecret marks a visible field next to the masked secret (an
+	// ID, the admin): what looks like a client secret is taken out of it
+	// at once and never drawn; onFocus is its value when it was focused,
+	// what it goes back to.
+	refuseSecret bool
+	onFocus      string
+	// swallowing: a secret was taken out of the field; the characters
+	// typed after it (the rest of the secret) are dropped too, until the
+	// engineer leaves the field or erases.
+	swallowing bool
+	// warn is a message about the last key, shown until the value changes.
+	warn string
 }
 
 func textField(label, hint, value string, limit int, check func(string) (string, bool)) *field {
@@ -165,10 +177,24 @@ func (f *form) focusOn(fl *field) {
 func (f *form) setFocus(i int) {
 	if cur := f.focused(); cur != nil {
 		cur.input.Blur()
+		cur.swallowing = false
 	}
 	f.focus = i
 	if cur := f.focused(); cur != nil && (cur.kind == kindText || cur.kind == kindSecret) {
 		cur.input.Focus()
+		cur.onFocus = cur.input.Value()
+	}
+}
+
+// focusFirstEmpty focuses the first text field without a value (after a
+// prefill the engineer types where something is missing, never into a
+// filled field by surprise).
+func (f *form) focusFirstEmpty() {
+	for i, fl := range f.fields {
+		if (fl.kind == kindText || fl.kind == kindSecret) && fl.input.Value() == "" {
+			f.setFocus(i)
+			return
+		}
 	}
 }
 
@@ -265,13 +291,36 @@ func (f *form) update(msg tea.KeyMsg) (submit bool) {
 			cur.choice = (cur.choice + 1) % len(cur.choices)
 		}
 	case kindText, kindSecret:
+		if cur.swallowing {
+			if msg.Type == tea.KeyRunes || msg.Type == tea.KeySpace {
+				return false
+			}
+			cur.swallowing = false
+		}
 		before := cur.input.Value()
 		cur.input, _ = cur.input.Update(msg)
 		if cur.input.Value() != before {
 			cur.touched = true
+			cur.warn = ""
+		}
+		if cur.refuseSecret && looksLikeSecret(cur.input.Value()) {
+			cur.setValue(cur.onFocus)
+			cur.swallowing = true
+			cur.warn = "That looks like a client secret, so it was taken out of this field and is not shown: type it in Client secret, which is masked."
 		}
 	}
 	return false
+}
+
+// looksLikeSecret reports whether a visible field holds what is shaped like
+// an Entra client secret rather than an ID, a domain or a user name: a
+// secret's Value has "Q~" after its fourth character ("Xq88Q~…"), and
+// GUIDs and domains never hold ~ + / or =.
+func looksLikeSecret(v string) bool {
+	if i := strings.Index(v, "Q~"); i >= 3 && v[i-1] >= '0' && v[i-1] <= '9' {
+		return true
+	}
+	return strings.ContainsAny(v, "~+/=") && !strings.Contains(v, "@")
 }
 
 // view renders the fields, each with its live message underneath.
@@ -297,6 +346,12 @@ func (f *form) view() string {
 		switch fl.kind {
 		case kindText, kindSecret:
 			fl.input.Width = w
+			// The marker is what shows where typing goes when there is no
+			// colour (NO_COLOR): only the focused field has one.
+			fl.input.Prompt = "  "
+			if focused {
+				fl.input.Prompt = "> "
+			}
 			b.WriteString(fl.input.View())
 		case kindReadOnly:
 			b.WriteString("  " + fl.input.Value())
@@ -327,6 +382,10 @@ func (f *form) view() string {
 				}
 			}
 			b.WriteString(mark + strings.Join(parts, "   "))
+		}
+		if fl.warn != "" {
+			b.WriteByte('\n')
+			b.WriteString(indentWrap(s.Warning.Render("! "+fl.warn), f.c.width, "  ", "    "))
 		}
 		if msg, bad := fl.message(f.submitted); msg != "" {
 			b.WriteByte('\n')

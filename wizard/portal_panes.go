@@ -34,7 +34,9 @@ func newSecretPane(c *common, svc tenant.Service) *secretPane {
 			secret:   secretField("Client secret", "the secret's Value, not its ID; never shown again", checkSecret),
 			admin:    textField("Customer admin (UPN)", "optional", svc.App.AdminUser, 120, checkAdmin),
 		}
+		p.cred.guard()
 		p.form = newForm(c, p.cred.tenantID, p.cred.clientID, p.cred.secret, p.cred.admin)
+		p.form.focusFirstEmpty()
 		return p
 	}
 	// The line above the form says it is validated first; the hint fits
@@ -97,6 +99,7 @@ func newEditPane(c *common, svc tenant.Service) *editPane {
 	p.license = choiceField("License", "←/→ to choose", licenseOptions(), string(svc.License))
 	p.users = textField("Licensed users", "1–500", strconv.Itoa(svc.Users), 6, checkUsers)
 	p.admin = textField("Customer admin (UPN)", "optional", svc.App.AdminUser, 120, checkAdmin)
+	p.admin.refuseSecret = true
 	// Prefilled with what is stored: Enter need not visit it to save.
 	p.admin.touched = true
 	fields := []*field{p.license, p.users}

@@ -224,19 +224,89 @@ func TestReuseTenantPrefillsCredentialsButNotTheSecret(t *testing.T) {
 	h.contains("Reuse Contoso Ltd")
 	h.enter()
 	f := h.flow()
-	fs := f.credForm.fields
-	if fs[0].value() != "8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60" || fs[1].value() != d.ClientID || fs[3].value() != d.AdminUPN {
-		t.Errorf("reuse did not prefill the App registration: %q %q %q", fs[0].value(), fs[1].value(), fs[3].value())
+	cf := f.cred
+	if cf.tenantID.value() != "8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60" || cf.clientID.value() != d.ClientID || cf.admin.value() != d.AdminUPN {
+		t.Errorf("reuse did not prefill the App registration: %q %q %q", cf.tenantID.value(), cf.clientID.value(), cf.admin.value())
 	}
-	if fs[2].value() != "" {
+	if cf.secret.value() != "" {
 		t.Error("reuse prefilled the secret; each service gets a new one")
 	}
 	h.esc()
 	h.key(tea.KeyDown)
 	h.enter() // Add new tenant clears what the reuse filled in
-	if fs[0].value() != "" || fs[1].value() != "" {
+	if cf.tenantID.value() != "" || cf.clientID.value() != "" {
 		t.Errorf("Add new tenant kept the reused IDs")
 	}
+}
+
+// After Reuse, the next thing typed on the credentials step is the new
+// secret: the cursor waits in the empty secret field, and no frame of the
+// whole run ever shows the secret (before the fix it was appended to the
+// prefilled Tenant ID, in clear text).
+func TestReuseTypesTheSecretIntoTheMaskedField(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	h := newHarness(t, e.options())
+	h.secrets = []string{d.Secret}
+	h.enter()        // Add service
+	h.enter()        // Direct Routing
+	h.typ("contoso") // the customer
+	h.enter()        //
+	h.contains("Reuse Contoso Ltd")
+	h.enter()         // Reuse
+	h.typ("ctso-dr2") // short name
+	h.enter()         // full name
+	h.enter()         //
+	h.enter()         // Hosted Essentials+
+	h.typ("10")       // users
+	h.enter()         //
+	h.enter()         // Use known App registration
+	if f := h.flow(); f.step != stepCredentials || f.credForm.focused() != f.cred.secret {
+		t.Fatalf("after Reuse the credentials step focuses %q, want the empty secret", h.flow().credForm.focused().label)
+	}
+	h.typ(d.Secret) // every frame is checked by h.secrets
+	h.contains(strings.Repeat("•", len(d.Secret)))
+	if got := h.flow().cred.tenantID.value(); got != "8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60" {
+		t.Errorf("the Tenant ID changed to %q", got)
+	}
+	h.enter()
+	h.contains("Validation result")
+}
+
+// A secret typed or pasted into a visible field is taken out at once and
+// never drawn; the field says where it belongs.
+func TestSecretShapedValueRefusedInVisibleFields(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	h := newHarness(t, e.options())
+	h.secrets = []string{d.Secret}
+	h.enter() // Add service
+	h.enter() // Direct Routing
+	h.typ("Contoso")
+	h.enter() // a new customer
+	h.typ("ctso-1")
+	h.enter() // full name
+	h.enter()
+	h.enter() // license
+	h.typ("5")
+	h.enter()
+	h.enter() // credentials, the Tenant ID focused
+	if f := h.flow(); f.step != stepCredentials || f.credForm.focused() != f.cred.tenantID {
+		t.Fatalf("not on the credentials' Tenant ID:\n%s", h.view())
+	}
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(d.Secret), Paste: true})
+	h.contains("That looks like a client secret, so it was taken out of this field")
+	if v := h.flow().cred.tenantID.value(); v != "" {
+		t.Errorf("Tenant ID holds %d characters of a pasted secret", len(v))
+	}
+	h.typ(d.TenantID)
+	h.key(tea.KeyTab)
+	h.typ(d.Secret) // typed, one key at a time, into the Application ID
+	if v := h.flow().cred.clientID.value(); strings.Contains(d.Secret, v) && v != "" && len(v) > 5 {
+		t.Errorf("the Application ID kept %q of a typed secret", v)
+	}
+	h.contains("type it in Client secret, which is masked")
 }
 
 func TestDuplicateShortNameIsRefusedAsYouType(t *testing.T) {

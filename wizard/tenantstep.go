@@ -78,6 +78,9 @@ func (f *addFlow) updateTenant(msg tea.KeyMsg) tea.Cmd {
 	}
 	if app, ok := f.reusable[o.value]; ok {
 		f.usePrefill(&app)
+		// The next thing typed in the credentials is the new secret: the
+		// cursor waits there, not in the prefilled Tenant ID.
+		f.credForm.focusFirstEmpty()
 	} else {
 		f.usePrefill(nil)
 	}
