@@ -135,8 +135,8 @@ func runAccessible(ctx context.Context, opts Options) error {
 	}
 	opts2 = append(opts2, option{label: "Quit", value: "quit"})
 	for {
-		if err := ctx.Err(); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return ErrInterrupted
 		}
 		choice, err := a.choose("Main menu", opts2)
 		if err != nil {
@@ -152,10 +152,14 @@ func runAccessible(ctx context.Context, opts Options) error {
 	}
 }
 
-// end turns the end of the input into a normal end of the session.
+// end turns the end of the input into a normal end of the session, and
+// ctrl+c (the session's context cancelled) into ErrInterrupted.
 func (a *accessible) end(err error) error {
-	if errors.Is(err, errInputClosed) {
+	switch {
+	case errors.Is(err, errInputClosed):
 		return nil
+	case a.ctx.Err() != nil:
+		return ErrInterrupted
 	}
 	return err
 }
@@ -227,28 +231,21 @@ func (a *accessible) ask(title, value string, check func(string) (string, bool))
 	return v, nil
 }
 
-// askSecret reads the client secret without echo on a terminal; piped
-// input has no echo to hide.
+// askSecret reads the client secret without echo on a terminal (piped
+// input has no echo to hide). It is read like every other line, so ctrl+c
+// ends the session at once and nothing half-typed is used; the terminal
+// keeps its signals while the echo is off (HideInput).
 func (a *accessible) askSecret(title string) (string, error) {
 	if f, ok := a.raw.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		var v string
-		in := huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&v).Validate(func(s string) error {
-			if msg, bad := checkSecret(s); bad {
-				return errors.New(msg)
-			}
-			return nil
-		})
-		if err := in.RunAccessible(a.out, f); err != nil {
+		restore, err := HideInput(f)
+		if err != nil {
 			return "", err
 		}
-		if msg, _ := checkSecret(v); msg != "" {
-			a.say(msg)
-		}
-		return v, nil
+		defer restore()
+	} else {
+		a.say("(the secret is not echoed back)")
 	}
-	a.say("(the secret is not echoed back)")
-	v, err := a.ask(title, "", checkSecret)
-	return v, err
+	return a.ask(title, "", checkSecret)
 }
 
 func (a *accessible) confirm(title string, def bool) (bool, error) {

@@ -134,6 +134,11 @@ func newAddFlow(c *common, demo int) *addFlow {
 }
 
 func (f *addFlow) title() string { return "Add service › " + f.step.String() }
+
+// dirty: something was chosen or typed and the service is not created yet.
+func (f *addFlow) dirty() bool {
+	return f.created == "" && (f.step != stepType || f.in.Customer != "" || f.in.Name != "")
+}
 func (f *addFlow) busy() bool    { return f.step == stepValidating }
 func (f *addFlow) stop()         { f.val.cancel() }
 

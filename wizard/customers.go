@@ -80,6 +80,11 @@ func (s *customersScreen) title() string {
 }
 
 func (s *customersScreen) busy() bool { return false }
+
+// dirty: a name is being typed.
+func (s *customersScreen) dirty() bool {
+	return (s.mode == customersAdd || s.mode == customersRename) && s.name != nil && s.name.touched
+}
 func (s *customersScreen) stop()      {}
 
 func (s *customersScreen) bindings() []key.Binding {

@@ -313,7 +313,10 @@ func (p *prog) esc()              { p.key(tea.KeyEsc) }
 // quit ends the program with ctrl+c and returns the final root model.
 func (p *prog) quit() *model {
 	p.t.Helper()
+	// With unsaved input the first ctrl+c asks and the second quits;
+	// without, the first quits and the second is not delivered.
 	p.key(tea.KeyCtrlC)
+	p.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	m := p.tm.FinalModel(p.t, teatest.WithFinalTimeout(waitTimeout))
 	if _, err := io.Copy(&p.all, p.tm.Output()); err != nil {
 		p.t.Fatal(err)

@@ -82,6 +82,12 @@ func (p *portalScreen) title() string {
 }
 
 func (p *portalScreen) busy() bool { return p.validating }
+
+// dirty: a form (a new secret, an edit) is open.
+func (p *portalScreen) dirty() bool {
+	_, history := p.pane.(*historyPane)
+	return p.pane != nil && !history
+}
 func (p *portalScreen) stop()      { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {

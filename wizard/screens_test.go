@@ -805,8 +805,8 @@ func TestAccessibleModeCancelledValidationRecordsNothing(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	cancel()
-	if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run: %v", err)
+	if err := <-done; !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("Run: %v, want ErrInterrupted (exit 130)", err)
 	}
 	wantSaid(t, out.String(), "Validation cancelled; nothing was recorded.")
 	if strings.Contains(out.String(), "Result:") {
@@ -817,5 +817,46 @@ func TestAccessibleModeCancelledValidationRecordsNothing(t *testing.T) {
 	}
 	if svc, _ := e.store.GetService("ctso-dr1"); svc.LastValidation == nil || svc.LastValidation.Status != tenant.StatusPass {
 		t.Errorf("the last validation changed: %+v", svc.LastValidation)
+	}
+}
+
+// With unsaved input the first ctrl+c asks; any other key stays (and is
+// not typed anywhere); a second ctrl+c or y quits as interrupted (130).
+// Without unsaved input ctrl+c quits at once, as interrupted; q quits
+// normally (0).
+func TestCtrlCAsksBeforeThrowingAwayTypedInput(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	for _, second := range []tea.KeyMsg{{Type: tea.KeyCtrlC}, keyRunes("y")} {
+		h := newHarness(t, e.options())
+		h.enter() // Add service
+		h.enter() // Direct Routing
+		h.typ("Contoso")
+		h.key(tea.KeyCtrlC)
+		if h.quit || !h.root().confirmQuit {
+			t.Fatal("ctrl+c with typed input quit without asking")
+		}
+		h.contains("Quit and lose what was typed? y or ctrl+c quits; any other key stays.")
+		h.typ("x")
+		if h.quit || h.root().confirmQuit {
+			t.Fatal("a key other than y or ctrl+c did not keep the wizard")
+		}
+		if got := h.flow().custStep.filter.Value(); got != "Contoso" {
+			t.Errorf("after staying, the customer filter is %q, want what was typed", got)
+		}
+		h.key(tea.KeyCtrlC)
+		h.send(second)
+		if !h.quit || !h.root().interrupted {
+			t.Errorf("ctrl+c then %q did not quit as interrupted", second.String())
+		}
+	}
+	h := newHarness(t, e.options())
+	h.key(tea.KeyCtrlC)
+	if !h.quit || !h.root().interrupted {
+		t.Error("ctrl+c on the main menu did not quit at once as interrupted")
+	}
+	h = newHarness(t, e.options())
+	h.typ("q")
+	if !h.quit || h.root().interrupted {
+		t.Error("q did not quit normally")
 	}
 }

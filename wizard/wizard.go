@@ -67,17 +67,26 @@ func Run(ctx context.Context, opts Options) error {
 	p := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithAltScreen(),
 		tea.WithInput(opts.Input), tea.WithOutput(opts.Output))
 	m, err := p.Run()
-	if rm, ok := m.(*model); ok {
+	rm, _ := m.(*model)
+	if rm != nil {
 		rm.stopWork()
 	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return ctx.Err()
+		return ErrInterrupted
 	}
 	if err != nil {
 		return fmt.Errorf("wizard: %w", err)
 	}
+	if rm != nil && rm.interrupted {
+		return ErrInterrupted
+	}
 	return nil
 }
+
+// ErrInterrupted is how Run ends when the engineer quit with ctrl+c (or
+// the process was interrupted): a shell expects exit code 130 then, while
+// q and Quit end normally.
+var ErrInterrupted = errors.New("interrupted")
 
 // New returns the wizard's root model (used by Run, and by tests with teatest).
 func New(opts Options) tea.Model {
@@ -168,6 +177,12 @@ type screen interface {
 	stop()
 }
 
+// dirtyScreen is a screen holding input not saved yet: ctrl+c asks before
+// throwing it away.
+type dirtyScreen interface {
+	dirty() bool
+}
+
 // navMsg asks the root to show another screen.
 type navMsg struct {
 	to      state
@@ -191,6 +206,11 @@ type model struct {
 	state    state
 	screen   screen
 	quitting bool
+	// confirmQuit: ctrl+c was pressed with unsaved input; a second ctrl+c
+	// or y quits, any other key stays.
+	confirmQuit bool
+	// interrupted: the wizard was left with ctrl+c (exit 130), not q.
+	interrupted bool
 }
 
 func (m *model) Init() tea.Cmd { return nil }
@@ -202,7 +222,20 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.common.help.Width = msg.Width
 		return m, m.screen.update(msg)
 	case tea.KeyMsg:
+		if m.confirmQuit {
+			m.confirmQuit = false
+			if msg.String() == "ctrl+c" || msg.String() == "y" {
+				m.interrupted = true
+				return m, m.quit()
+			}
+			return m, nil // any other key stays, and is not used
+		}
 		if msg.String() == "ctrl+c" && !m.screen.busy() {
+			if d, ok := m.screen.(dirtyScreen); ok && d.dirty() {
+				m.confirmQuit = true
+				return m, nil
+			}
+			m.interrupted = true
 			return m, m.quit()
 		}
 	case quitMsg:
@@ -249,6 +282,9 @@ func (m *model) View() string {
 	top := s.Title.Render("onboard") + s.Faint.Render(" › ") + s.Heading.Render(m.screen.title())
 	body := fitLines(m.screen.view(), c.bodyHeight(), c.width)
 	helpLine := c.help.ShortHelpView(m.screen.bindings())
+	if m.confirmQuit {
+		helpLine = s.Warning.Render("Quit and lose what was typed? y or ctrl+c quits; any other key stays.")
+	}
 	return top + "\n\n" + body + "\n\n" + helpLine
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -133,5 +134,97 @@ func TestValidateAllProgressOnlyOnTerminal(t *testing.T) {
 	r := w.must(t, 0, "", "validate", "--all")
 	if strings.Contains(r.stderr, "validated ") {
 		t.Errorf("progress written to a redirected stderr: %q", r.stderr)
+	}
+}
+
+// waitForPrompt waits until the child turned the terminal's echo off and
+// the prompt is on the screen, as a person would before typing.
+func waitForPrompt(t *testing.T, ctx context.Context, tty *os.File, screen *drain, prompt string) {
+	t.Helper()
+	for {
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tio.Lflag&unix.ECHO == 0 && strings.Contains(screen.String(), prompt) {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("no %q prompt with echo off; screen so far: %q", prompt, screen.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestCtrlCAtTheHiddenSecretPrompt: one ctrl+c at the hidden secret prompt
+// ends at once with exit 130; nothing typed before or after it is taken as
+// the secret, nothing is saved, and the echo is back on. Both the command
+// and the accessible wizard read it (the terminal is the child's
+// controlling terminal, so ctrl+c is a signal, as in a shell).
+func TestCtrlCAtTheHiddenSecretPrompt(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		env    []string
+		before string // typed to reach the secret prompt
+		prompt string
+	}{
+		{name: "services add", args: addArgs("Contoso Ltd", "CONTOSO01", fxHealthy), prompt: "Client secret"},
+		{name: "accessible wizard", env: []string{"ACCESSIBLE=1"},
+			// Add service, customer Contoso Ltd, short name, full name, license, users, known app, tenant, app.
+			before: "1\r2\rCONTOSO02\r\r1\r5\ry\r" + fxHealthy.domain + "\r" + fxHealthy.clientID + "\r",
+			prompt: "Client secret (its Value)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, testDirectory(time.Now()))
+			w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+			master, tty := openPTY(t)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binPath, tc.args...)
+			cmd.Env = append(w.env(), tc.env...)
+			screen := &drain{}
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			go io.Copy(screen, master)
+			for _, line := range strings.SplitAfter(tc.before, "\r") {
+				if line == "" {
+					continue
+				}
+				time.Sleep(150 * time.Millisecond) // a prompt at a time, as typed
+				if _, err := master.Write([]byte(line)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitForPrompt(t, ctx, tty, screen, tc.prompt)
+			// Half a secret, ctrl+c, then the rest and Enter: none of it
+			// may be used.
+			if _, err := master.Write([]byte(fxHealthy.secret[:10] + "\x03")); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(100 * time.Millisecond)
+			_, _ = master.Write([]byte(fxHealthy.secret[10:] + "\r"))
+			err := cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Fatalf("exit %d (%v) after one ctrl+c at the secret prompt, want 130:\n%s", code, err, screen.String())
+			}
+			if strings.Contains(screen.String(), fxHealthy.secret[3:10]) {
+				t.Errorf("the half-typed secret was echoed:\n%q", screen.String())
+			}
+			if tio, _ := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS); tio.Lflag&unix.ECHO == 0 {
+				t.Error("echo was left off")
+			}
+			if n := w.networkCalls(); n != 0 {
+				t.Errorf("%d requests made after ctrl+c", n)
+			}
+			w.withStore(t, func(st usecase.Store) {
+				if sums, _ := st.ListSummaries(); len(sums) != 0 {
+					t.Errorf("%d services saved after ctrl+c", len(sums))
+				}
+			})
+		})
 	}
 }

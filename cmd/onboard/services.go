@@ -97,7 +97,7 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		if err != nil {
 			return storeError("check the new service", err)
 		}
-		raw, err := readSecret(a.stdin, a.stderr)
+		raw, err := readSecret(a.ctx, a.stdin, a.stderr)
 		if err != nil {
 			return err
 		}

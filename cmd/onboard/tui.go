@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"os"
@@ -87,13 +86,12 @@ func (a *app) runWizard(opts wizard.Options) error {
 	opts.Input = a.stdin
 	opts.Output = a.stdout
 	err := wizard.Run(a.ctx, opts)
-	if err != nil && errors.Is(err, context.Canceled) && a.ctx.Err() != nil {
-		// ctrl+c ended the session (the accessible mode reads lines, so
-		// the signal is how the engineer leaves it): a normal end, not
-		// a failure to report.
-		return nil
-	}
-	if err != nil {
+	switch {
+	case errors.Is(err, wizard.ErrInterrupted), err != nil && a.ctx.Err() != nil:
+		// ctrl+c ended the session: exit 130, as shells expect, with
+		// nothing more to say.
+		return &exitError{code: exitInterrupted, err: errors.New("")}
+	case err != nil:
 		return failedf("wizard: %w", err)
 	}
 	return nil

@@ -56,9 +56,9 @@ func TestWizardOpensTheDatabase(t *testing.T) {
 	}
 }
 
-// TestCtrlCEndsTheAccessibleWizardCleanly: the accessible mode reads
-// lines, so ctrl+c is how the engineer leaves it; that is a normal end
-// (exit 0), not "onboard: wizard: context canceled" and exit 1.
+// TestCtrlCEndsTheAccessibleWizardCleanly: ctrl+c ends the accessible
+// mode at once, with exit 130 as shells expect of an interrupted program
+// and nothing on stderr (not "context canceled" and exit 1).
 func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 	w := newWorld(t, testDirectory(time.Now()))
 	cmd := exec.Command(binPath, "--demo")
@@ -96,8 +96,8 @@ func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 		<-waited
 		t.Fatalf("ctrl+c did not end the accessible wizard:\n%s", stdout.String())
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 0 || stderr.String() != "" {
-		t.Fatalf("want a quiet exit 0 after ctrl+c, got %d:\n%s", code, stderr.String())
+	if code := cmd.ProcessState.ExitCode(); code != 130 || stderr.String() != "" {
+		t.Fatalf("want a quiet exit 130 after ctrl+c, as shells expect, got %d:\n%s", code, stderr.String())
 	}
 }
 
