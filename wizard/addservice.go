@@ -139,8 +139,8 @@ func (f *addFlow) title() string { return "Add service › " + f.step.String() }
 func (f *addFlow) dirty() bool {
 	return f.created == "" && (f.step != stepType || f.in.Customer != "" || f.in.Name != "")
 }
-func (f *addFlow) busy() bool    { return f.step == stepValidating }
-func (f *addFlow) stop()         { f.val.cancel() }
+func (f *addFlow) busy() bool { return f.step == stepValidating }
+func (f *addFlow) stop()      { f.val.cancel() }
 
 // goTo moves on to step, remembering where Esc returns to. The validating
 // step is never returned to: Esc from the result goes to the credentials.

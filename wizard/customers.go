@@ -85,7 +85,7 @@ func (s *customersScreen) busy() bool { return false }
 func (s *customersScreen) dirty() bool {
 	return (s.mode == customersAdd || s.mode == customersRename) && s.name != nil && s.name.touched
 }
-func (s *customersScreen) stop()      {}
+func (s *customersScreen) stop() {}
 
 func (s *customersScreen) bindings() []key.Binding {
 	k := s.c.keys

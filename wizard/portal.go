@@ -88,7 +88,7 @@ func (p *portalScreen) dirty() bool {
 	_, history := p.pane.(*historyPane)
 	return p.pane != nil && !history
 }
-func (p *portalScreen) stop()      { p.val.cancel() }
+func (p *portalScreen) stop() { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {
 	k := p.c.keys
