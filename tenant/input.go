@@ -43,48 +43,42 @@ func (in ServiceInput) Parse(now time.Time) (svc Service, notes []string, err er
 
 // ParseBeforeSecret applies every rule but the client secret's, so a
 // command can refuse bad input before it asks for the secret: an engineer
-// should not type a secret only to learn the short name is wrong. The
-// service it returns has no secret yet.
+// should not type a secret only to learn the short name is wrong. Every
+// broken rule is reported at once (a Rules error), not only the first.
+// The service it returns has no secret yet.
 func (in ServiceInput) ParseBeforeSecret(now time.Time) (Service, error) {
+	var broken Rules
+	keep := func(err error) {
+		var re *RuleError
+		if errors.As(err, &re) {
+			broken = append(broken, re)
+		}
+	}
 	customer, err := CleanCustomerName(in.Customer)
-	if err != nil {
-		return Service{}, err
-	}
-	if err := CheckShortName(in.Name); err != nil {
-		return Service{}, err
-	}
+	keep(err)
+	keep(CheckShortName(in.Name))
 	full, err := CleanFullName(in.FullName)
-	if err != nil {
-		return Service{}, err
-	}
+	keep(err)
 	lic, err := ParseLicense(in.License)
-	if err != nil {
-		return Service{}, err
-	}
+	keep(err)
 	users, err := ParseUsers(in.Users)
-	if err != nil {
-		return Service{}, err
-	}
+	keep(err)
 	svc := Service{
 		Name: in.Name, FullName: full, Customer: customer, License: lic, Users: users,
 		State: StatePendingAuth, CreatedAt: now, UpdatedAt: now,
 	}
-	if !in.UseKnownApp {
-		return svc, nil
+	if in.UseKnownApp {
+		tid, _, err := ParseTenantID(in.TenantID)
+		keep(err)
+		cid, err := ParseClientID(in.ClientID)
+		keep(err)
+		admin, err := CleanAdminUPN(in.AdminUser)
+		keep(err)
+		svc.App = AppRegistration{TenantID: tid, ClientID: cid, AdminUser: admin}
 	}
-	tid, _, err := ParseTenantID(in.TenantID)
-	if err != nil {
+	if err := broken.Err(); err != nil {
 		return Service{}, err
 	}
-	cid, err := ParseClientID(in.ClientID)
-	if err != nil {
-		return Service{}, err
-	}
-	admin, err := CleanAdminUPN(in.AdminUser)
-	if err != nil {
-		return Service{}, err
-	}
-	svc.App = AppRegistration{TenantID: tid, ClientID: cid, AdminUser: admin}
 	return svc, nil
 }
 

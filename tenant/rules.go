@@ -26,6 +26,41 @@ func ruleErr(field, format string, args ...any) error {
 	return &RuleError{Field: field, Rule: fmt.Sprintf(format, args...)}
 }
 
+// Rules are several broken rules reported together (every field of a
+// command line, not only the first). It wraps each *RuleError, so
+// IsRuleError and errors.As see them.
+type Rules []*RuleError
+
+// Error is one rule per line.
+func (rs Rules) Error() string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		lines[i] = r.Rule
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As find each rule.
+func (rs Rules) Unwrap() []error {
+	out := make([]error, len(rs))
+	for i, r := range rs {
+		out[i] = r
+	}
+	return out
+}
+
+// Err is nil when no rule is broken, the one rule when one is, and the
+// Rules otherwise.
+func (rs Rules) Err() error {
+	switch len(rs) {
+	case 0:
+		return nil
+	case 1:
+		return rs[0]
+	}
+	return rs
+}
+
 // IsRuleError reports whether err (or anything it wraps) is a broken input rule.
 func IsRuleError(err error) bool {
 	var re *RuleError

@@ -133,7 +133,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if msg := err.Error(); msg != "" {
+	var rules tenant.Rules
+	switch msg := err.Error(); {
+	case errors.As(err, &rules):
+		// Every broken rule on its own line, each saying which.
+		for _, r := range rules {
+			fmt.Fprintf(stderr, "onboard: %s\n", r.Rule)
+		}
+	case msg != "":
 		fmt.Fprintf(stderr, "onboard: %s\n", msg)
 	}
 	if ee == nil && cmd != nil {

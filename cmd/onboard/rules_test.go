@@ -156,3 +156,37 @@ func TestServicesAddSecretNotes(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestServicesAddReportsEveryBrokenRule: one run names every broken rule
+// (each on its own line), still exit 2 before the secret is read and
+// before any network call.
+func TestServicesAddReportsEveryBrokenRule(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	before := w.dbBytes(t)
+	r := w.run(t, fxHealthy.secret+"\n", nil, "services", "add", "--customer", "Globex", "--name", "c5",
+		"--license", "gold", "--users", "501", "--tenant-id", "not a tenant", "--client-id", "x",
+		"--admin", "root", "--client-secret-stdin")
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2:\n%s", r.code, r)
+	}
+	for _, want := range []string{
+		"onboard: the short name must be at least 3 characters long",
+		`onboard: the license must be "essentials-plus"`,
+		"onboard: licensed users must be between 1 and 500",
+		"onboard: the Tenant ID must be a GUID",
+		"onboard: the Application (Client) ID must be a GUID",
+		"onboard: the customer admin must be empty or a user principal name",
+		"onboard: there is no customer \"Globex\": add it first with `onboard customers add \"Globex\"`",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if n := w.networkCalls(); n != 0 {
+		t.Errorf("%d requests made for rejected input", n)
+	}
+	if string(before) != string(w.dbBytes(t)) {
+		t.Error("rejected input changed the database")
+	}
+}

@@ -91,11 +91,8 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		// before the secret: an engineer at a terminal should not type it
 		// only to learn the short name is taken.
 		svc, err := c.CheckNew(in, false)
-		if errors.Is(err, usecase.ErrNotFound) {
-			return usagef("there is no customer %q: add it first with `onboard customers add %q`", in.Customer, in.Customer)
-		}
 		if err != nil {
-			return storeError("check the new service", err)
+			return storeError("check the new service", addCustomerHint(err, in.Customer))
 		}
 		raw, err := readSecret(a.ctx, a.stdin, a.stderr)
 		if err != nil {
@@ -131,6 +128,26 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", saved.Name, saved.State.Title(), report.Status)
 		return printService(a.stdout, saved, clock)
 	})
+}
+
+// addCustomerHint says how to add a missing customer, in the command's
+// words, among the rules broken.
+func addCustomerHint(err error, customer string) error {
+	var rules tenant.Rules
+	var re *tenant.RuleError
+	switch {
+	case errors.As(err, &rules):
+	case errors.As(err, &re):
+		rules = tenant.Rules{re}
+	default:
+		return err
+	}
+	for i, r := range rules {
+		if r.Field == "customer" {
+			rules[i] = &tenant.RuleError{Field: r.Field, Rule: fmt.Sprintf("there is no customer %q: add it first with `onboard customers add %q`", customer, customer)}
+		}
+	}
+	return rules.Err()
 }
 
 // checkProgress shows each check as it completes, only to a person

@@ -109,28 +109,62 @@ func (c *Cases) DeleteCustomer(name string) error { return c.store.DeleteCustome
 // A command refuses bad input here, before any network call.
 func (c *Cases) CheckNew(in tenant.ServiceInput, newCustomer bool) (tenant.Service, error) {
 	svc, err := in.ParseBeforeSecret(c.now())
+	var broken tenant.Rules
 	if err != nil {
-		return tenant.Service{}, err
+		var rs tenant.Rules
+		var re *tenant.RuleError
+		switch {
+		case errors.As(err, &rs):
+			broken = rs
+		case errors.As(err, &re):
+			broken = tenant.Rules{re}
+		default:
+			return tenant.Service{}, err
+		}
 	}
-	if !newCustomer {
-		cu, err := c.store.GetCustomer(svc.Customer)
+	fieldOK := func(field string) bool {
+		for _, r := range broken {
+			if r.Field == field {
+				return false
+			}
+		}
+		return true
+	}
+	// The store's rules too, for the names that are well-formed, so one
+	// run reports everything that stands in the way.
+	if !newCustomer && fieldOK("customer name") {
+		name, _ := tenant.CleanCustomerName(in.Customer)
+		cu, err := c.store.GetCustomer(name)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			return tenant.Service{}, MissingCustomer(svc.Customer)
+			broken = append(broken, &tenant.RuleError{Field: "customer", Rule: MissingCustomer(name).Error()})
 		case err != nil:
-			return tenant.Service{}, fmt.Errorf("look up customer %q: %w", svc.Customer, err)
+			return tenant.Service{}, fmt.Errorf("look up customer %q: %w", name, err)
+		default:
+			svc.Customer = cu.Name
 		}
-		svc.Customer = cu.Name
 	}
-	switch existing, err := c.store.GetService(svc.Name); {
-	case err == nil:
-		return tenant.Service{}, ServiceExists(existing.Name)
-	case errors.Is(err, ErrCannotUnseal):
-		return tenant.Service{}, ServiceExists(svc.Name)
-	case !errors.Is(err, ErrNotFound):
-		return tenant.Service{}, fmt.Errorf("look up service %q: %w", svc.Name, err)
+	if fieldOK("short name") {
+		switch existing, err := c.store.GetService(in.Name); {
+		case err == nil:
+			broken = append(broken, ruleOf(ServiceExists(existing.Name)))
+		case errors.Is(err, ErrCannotUnseal):
+			broken = append(broken, ruleOf(ServiceExists(in.Name)))
+		case !errors.Is(err, ErrNotFound):
+			return tenant.Service{}, fmt.Errorf("look up service %q: %w", in.Name, err)
+		}
+	}
+	if err := broken.Err(); err != nil {
+		return tenant.Service{}, err
 	}
 	return svc, nil
+}
+
+// ruleOf is the broken rule an error carries.
+func ruleOf(err error) *tenant.RuleError {
+	var re *tenant.RuleError
+	errors.As(err, &re)
+	return re
 }
 
 // Validate runs Validate Authentication on credentials that are not saved

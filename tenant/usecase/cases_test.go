@@ -293,8 +293,16 @@ func TestCheckNewRefusesBeforeTheSecret(t *testing.T) {
 	r := newRig(t, entrasim.Demo(testNow))
 	r.add(t, "ctso-dr1", "Contoso Ltd", demo(t, "Contoso"))
 	in := tenant.ServiceInput{Customer: "contoso ltd", Name: "CTSO-DR1", License: "pro", Users: "5", TenantID: "contoso.onmicrosoft.com", ClientID: "3f6b2c1d-8e4a-4b7c-9d2e-5a6b7c8d9e01", UseKnownApp: true}
-	if _, err := r.cases.CheckNew(in, false); !errors.Is(err, usecase.ErrExists) || !strings.Contains(err.Error(), `"ctso-dr1"`) {
+	if _, err := r.cases.CheckNew(in, false); !tenant.IsRuleError(err) || !strings.Contains(err.Error(), `"ctso-dr1"`) {
 		t.Errorf("taken name: %v", err)
+	}
+	// Every broken rule in one answer: the store's and the input's.
+	bad := in
+	bad.Customer, bad.License, bad.Users = "Nobody", "gold", "501"
+	_, err := r.cases.CheckNew(bad, false)
+	var rules tenant.Rules
+	if !errors.As(err, &rules) || len(rules) != 4 {
+		t.Errorf("CheckNew with four broken rules: %v", err)
 	}
 	in.Name, in.Customer = "ctso-dr2", "Nobody"
 	if _, err := r.cases.CheckNew(in, false); !tenant.IsRuleError(err) {
