@@ -181,6 +181,25 @@ func (r *ValidationReport) Passed() bool {
 	return r != nil && r.Status != StatusFail && r.Status != ""
 }
 
+// customerSideCodes are token refusals the customer's admin fixes in the
+// tenant, not by handing over other credentials: Conditional Access,
+// security defaults, a disabled app, an app without a service principal
+// (no admin consent yet).
+var customerSideCodes = map[string]bool{
+	"AADSTS53003": true, "AADSTS530035": true, "AADSTS7000112": true, "AADSTS7000229": true, "AADSTS65001": true,
+}
+
+// CustomerSide reports whether what failed is for the customer's admin to
+// fix in the tenant (Conditional Access, a disabled app, a missing role or
+// consent) while the credentials typed are right: the service can be
+// parked, pending authentication, and re-validated later.
+func (r *ValidationReport) CustomerSide() bool {
+	if r == nil || r.Status != StatusFail {
+		return false
+	}
+	return r.CredentialsWork() || customerSideCodes[r.AADSTS]
+}
+
 // GroupStatus is the worst status of a group's checks ("" when the report
 // has none of that group, e.g. when no token was issued).
 func (r *ValidationReport) GroupStatus(g Group) Status {

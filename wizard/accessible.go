@@ -361,7 +361,7 @@ func (a *accessible) addService() error {
 	}
 	if svc.State == tenant.StatePendingAuth {
 		a.say(fmt.Sprintf("Service %s saved, pending authentication. Send this to the customer's admin:", svc.Name))
-		a.say(adminInstructions(svc.Name))
+		a.say(present.Instructions(svc.Name, nil))
 		return nil
 	}
 	a.say(fmt.Sprintf("Service %s created.", svc.Name))

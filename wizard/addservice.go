@@ -97,15 +97,22 @@ type addFlow struct {
 	demoNext  int // the demo tenant ctrl+d fills in next
 	credNote  string
 
-	val     validation
-	report  *tenant.ValidationReport
+	val    validation
+	report *tenant.ValidationReport
+	// parking: the service is saved pending authentication with the
+	// credentials typed, after a failure the customer's admin must fix.
+	parking bool
 	actions *picker
 	scroll  int
 
 	m365Form  *form
 	m365      *field
 	createErr string
-	created   string // the saved service's name
+	// note is what the last copy or save on the result or pending step
+	// did; noteBad marks a failure.
+	note    string
+	noteBad bool
+	created string // the saved service's name
 }
 
 func newAddFlow(c *common, demo int) *addFlow {
@@ -140,7 +147,16 @@ func (f *addFlow) dirty() bool {
 	return f.created == "" && (f.step != stepType || f.in.Customer != "" || f.in.Name != "")
 }
 func (f *addFlow) busy() bool { return f.step == stepValidating }
-func (f *addFlow) stop()      { f.val.cancel() }
+
+// typing: the step takes keys as text (a form or a filter).
+func (f *addFlow) typing() bool {
+	switch f.step {
+	case stepType, stepTenant, stepLicense, stepKnownApp, stepValidating, stepResult, stepSummary, stepPending:
+		return false
+	}
+	return true
+}
+func (f *addFlow) stop() { f.val.cancel() }
 
 // goTo moves on to step, remembering where Esc returns to. The validating
 // step is never returned to: Esc from the result goes to the credentials.
@@ -229,11 +245,15 @@ func (f *addFlow) bindings() []key.Binding {
 	case stepValidating:
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	case stepResult:
-		return []key.Binding{k.Move, k.Enter, k.Scroll, withHelp(k.Back, "edit credentials")}
+		b := []key.Binding{k.Move, k.Enter, k.Scroll}
+		if f.report != nil && !f.report.Passed() {
+			b = append(b, k.Copy)
+		}
+		return append(b, withHelp(k.Back, "edit credentials"))
 	case stepSummary:
 		return []key.Binding{withHelp(k.Enter, "create service"), back, quit}
 	case stepPending:
-		return []key.Binding{withHelp(k.Enter, "open service page")}
+		return []key.Binding{k.Copy, k.SaveText, withHelp(k.Enter, "open service page")}
 	}
 	return []key.Binding{back}
 }
@@ -245,7 +265,7 @@ func (f *addFlow) create() tea.Cmd {
 	if f.m365 != nil {
 		domain = f.m365.value()
 	}
-	svc, err := f.c.cases.Create(usecase.NewService{Input: f.in, NewCustomer: f.newCustomer, M365Domain: domain, Report: f.report})
+	svc, err := f.c.cases.Create(usecase.NewService{Input: f.in, NewCustomer: f.newCustomer, M365Domain: domain, Report: f.report, Park: f.parking})
 	if err != nil {
 		f.createErr = err.Error()
 		if errors.Is(err, usecase.ErrExists) {
@@ -254,7 +274,7 @@ func (f *addFlow) create() tea.Cmd {
 		return nil
 	}
 	f.created = svc.Name
-	if !f.in.UseKnownApp {
+	if !f.in.UseKnownApp || f.parking {
 		f.goTo(stepPending)
 		f.back = nil
 		return nil

@@ -81,6 +81,9 @@ func (s *customersScreen) title() string {
 
 func (s *customersScreen) busy() bool { return false }
 
+// typing: a name is being typed.
+func (s *customersScreen) typing() bool { return s.mode == customersAdd || s.mode == customersRename }
+
 // dirty: a name is being typed.
 func (s *customersScreen) dirty() bool {
 	return (s.mode == customersAdd || s.mode == customersRename) && s.name != nil && s.name.touched

@@ -28,6 +28,7 @@ func newDemoScreen(c *common) *demoScreen {
 func (d *demoScreen) title() string { return "Demo tenants" }
 func (d *demoScreen) busy() bool    { return false }
 func (d *demoScreen) stop()         {}
+func (d *demoScreen) typing() bool  { return false }
 
 func (d *demoScreen) bindings() []key.Binding {
 	k := d.c.keys

@@ -86,6 +86,7 @@ func (e *expiryScreen) load() {
 
 func (e *expiryScreen) title() string { return "Secret expiry" }
 func (e *expiryScreen) busy() bool    { return e.job != nil }
+func (e *expiryScreen) typing() bool  { return false }
 func (e *expiryScreen) stop()         { e.job.stop(); e.job.wait() }
 
 func (e *expiryScreen) bindings() []key.Binding {

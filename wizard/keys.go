@@ -30,6 +30,10 @@ type keyMap struct {
 	Edit     key.Binding
 	History  key.Binding
 	Delete   key.Binding
+	Copy     key.Binding // copy the instructions for the customer's admin
+	SaveText key.Binding // save them to a file
+	Report   key.Binding // save the hand-over report
+	Park     key.Binding
 
 	// customers
 	Add    key.Binding
@@ -69,6 +73,10 @@ func defaultKeys() keyMap {
 		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		History:  key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
 		Delete:   key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy for the admin")),
+		SaveText: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save to a file")),
+		Report:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
+		Park:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "save as pending")),
 
 		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Rename: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),

@@ -28,6 +28,7 @@ func newMenuScreen(c *common) *menuScreen {
 func (m *menuScreen) title() string { return "Main menu" }
 func (m *menuScreen) busy() bool    { return false }
 func (m *menuScreen) stop()         {}
+func (m *menuScreen) typing() bool  { return false }
 
 func (m *menuScreen) bindings() []key.Binding {
 	k := m.c.keys

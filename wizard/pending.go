@@ -2,35 +2,34 @@ package wizard
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant/present"
 )
 
-// After a service is saved pending authentication: the instructions for the
-// customer's admin, as plain text ready to copy (docs/onboarding.md, step 7).
+// After a service is saved pending authentication: the instructions for
+// the customer's admin (how to create the App registration, or what to fix
+// in the tenant when the service was parked after a validation), ready to
+// copy to the clipboard or save to a file.
 
-// adminInstructions is the text to send the customer's M365 admin.
-func adminInstructions(service string) string {
-	return strings.Join([]string{
-		fmt.Sprintf("To connect Microsoft Teams Direct Routing service %s, please:", service),
-		"1. In the Entra admin center, go to App registrations > New registration;",
-		"   name it (e.g. \"Teams Direct Routing\"), single tenant, and register it.",
-		"2. API permissions > Add a permission > Microsoft Graph > Application",
-		"   permissions: Organization.Read.All, Application.Read.All, User.Read.All;",
-		"   then Grant admin consent.",
-		"3. Roles & admins: assign the app the Teams Administrator role (or both",
-		"   Skype for Business Administrator and Teams Communications Administrator).",
-		"4. Certificates & secrets > New client secret; copy its Value (not its",
-		"   Secret ID) right away: it is shown only once.",
-		"5. Send us the Directory (tenant) ID, the Application (client) ID and the",
-		"   secret Value through a secure channel.",
-	}, "\n")
+// pendingText is what the customer's admin gets for the service saved.
+func (f *addFlow) pendingText() string {
+	if f.in.UseKnownApp {
+		return present.Instructions(f.created, f.report)
+	}
+	return present.Instructions(f.created, nil)
 }
 
 func (f *addFlow) updatePending(msg tea.KeyMsg) tea.Cmd {
 	k := f.c.keys
-	if msg.Type == tea.KeyEnter || msg.String() == k.Back.Keys()[0] {
+	switch {
+	case key.Matches(msg, k.Copy):
+		f.note, f.noteBad = f.c.copyText("the instructions", f.pendingText()), false
+	case key.Matches(msg, k.SaveText):
+		f.note, f.noteBad = saveText("the instructions", fileName(f.created, "instructions", "txt"), f.pendingText())
+	case msg.Type == tea.KeyEnter, key.Matches(msg, k.Back):
 		return openService(f.created, stateMenu)
 	}
 	return nil
@@ -38,7 +37,19 @@ func (f *addFlow) updatePending(msg tea.KeyMsg) tea.Cmd {
 
 func (f *addFlow) viewPending() string {
 	s := f.c.styles
-	return s.Success.Render(fmt.Sprintf("✓ Service %s saved, pending authentication.", f.created)) + "\n" +
-		s.Faint.Render("Send this to the customer's admin (select it with the mouse to copy):") + "\n\n" +
-		adminInstructions(f.created)
+	head := fmt.Sprintf("✓ Service %s saved, pending authentication.", f.created)
+	if f.in.UseKnownApp {
+		head = fmt.Sprintf("✓ Service %s saved, pending authentication, with the credentials typed: validate it again once the customer's admin has fixed the tenant.", f.created)
+	}
+	out := wrap(s.Success.Render(head), f.c.width) + "\n" +
+		s.Faint.Render("Send this to the customer's admin (c copies it, w saves it to a file):") + "\n\n" +
+		f.pendingText()
+	if f.note != "" {
+		st := s.Success
+		if f.noteBad {
+			st = s.Error
+		}
+		out = wrap(st.Render(f.note), f.c.width) + "\n\n" + out
+	}
+	return out
 }

@@ -83,6 +83,12 @@ func (p *portalScreen) title() string {
 
 func (p *portalScreen) busy() bool { return p.validating }
 
+// typing: a form pane takes keys as text.
+func (p *portalScreen) typing() bool {
+	_, history := p.pane.(*historyPane)
+	return p.pane != nil && !history
+}
+
 // dirty: a form (a new secret, an edit) is open.
 func (p *portalScreen) dirty() bool {
 	_, history := p.pane.(*historyPane)
@@ -102,12 +108,12 @@ func (p *portalScreen) bindings() []key.Binding {
 	}
 	secret := k.Secret
 	b := []key.Binding{}
-	if p.pending() {
+	if !p.svc.HasCredentials() {
 		secret = withHelp(k.Secret, "add credentials")
 	} else {
 		b = append(b, withHelp(k.Validate, "validate"))
 	}
-	return append(b, secret, k.Edit, k.History, k.Delete, k.Back)
+	return append(b, secret, k.Edit, k.History, withHelp(k.Copy, "copy"), k.Report, k.Delete, k.Back)
 }
 
 func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
@@ -170,7 +176,7 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		p.scroll = max(p.scroll-3, 0)
 	case p.err != "":
 	case key.Matches(msg, k.Validate):
-		if p.pending() {
+		if !p.svc.HasCredentials() {
 			return nil
 		}
 		p.failed = nil
@@ -191,10 +197,28 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		p.failed = nil
 		p.pane = newHistoryPane(p.c, h)
+	case key.Matches(msg, k.Copy):
+		what, text := p.handOverText()
+		p.flash, p.bad = p.c.copyText(what, text), false
+	case key.Matches(msg, k.Report):
+		p.flash, p.bad = saveText("the report", fileName(p.name, "report", "md"), present.Markdown(p.svc, p.c.clock()))
 	case key.Matches(msg, k.Delete):
 		p.deleting = true
 	}
 	return nil
+}
+
+// handOverText is what c copies: the instructions for the customer's
+// admin while something is missing, else the report for the ticket.
+func (p *portalScreen) handOverText() (what, text string) {
+	r := p.svc.LastValidation
+	switch {
+	case !p.svc.HasCredentials():
+		return "the instructions for the customer's admin", present.Instructions(p.name, nil)
+	case r != nil && r.Status != tenant.StatusPass:
+		return "what the customer's admin must fix", present.Instructions(p.name, r)
+	}
+	return "the report", present.Markdown(p.svc, p.c.clock())
 }
 
 func (p *portalScreen) start(what string, call func(ctx context.Context, progress func(tenant.Check)) (any, error)) tea.Cmd {
@@ -305,8 +329,10 @@ func (p *portalScreen) facts() string {
 	}
 	head += s.Faint.Render(" · "+page.Customer+" · Direct Routing · ") + toneStyle(s, page.StateTone).Render(page.State)
 	out := head + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + rowsView(s, page.Rows, p.c.width)
-	if page.Pending {
-		out += "\n\n" + s.Warning.Render("Pending authentication: press s to add the credentials the admin sends.") + "\n\n" + adminInstructions(page.Name)
+	if page.Pending && !p.svc.HasCredentials() {
+		out += "\n\n" + wrap(s.Warning.Render("Pending authentication: press s to add the credentials the admin sends (c copies these instructions)."), p.c.width) + "\n\n" + present.Instructions(page.Name, nil)
+	} else if page.Pending {
+		out += "\n\n" + wrap(s.Warning.Render("Pending authentication: the credentials are kept; press v once the customer's admin has fixed the tenant (c copies what to fix)."), p.c.width)
 	}
 	if page.Last != nil {
 		out += "\n\n" + checkGroups(s, page.Last.Groups, p.c.width)

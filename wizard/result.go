@@ -22,11 +22,17 @@ func resultActions(c *common, r *tenant.ValidationReport) *picker {
 			option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
 		)
 	}
-	return newPicker(c, false,
+	opts := []option{}
+	if r.CustomerSide() {
+		// The credentials are right; the tenant is not ready yet. The
+		// engineer can close the session and validate again later.
+		opts = append(opts, option{label: "Save as pending authentication", desc: "keep the credentials; validate again once the admin fixed the tenant", value: "park"})
+	}
+	return newPicker(c, false, append(opts,
 		option{label: "Edit credentials", value: "edit"},
 		option{label: "Retry", desc: "validate the same credentials again", value: "retry"},
 		option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
-	)
+	)...)
 }
 
 func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
@@ -38,12 +44,21 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.PageUp):
 		f.scroll = max(f.scroll-f.c.bodyHeight()/2, 0)
 		return nil
+	case key.Matches(msg, k.Copy) && !f.report.Passed():
+		name := f.in.Name
+		f.note, f.noteBad = f.c.copyText("what the customer's admin must fix", present.Instructions(name, f.report)), false
+		return nil
 	case msg.Type == tea.KeyEnter:
 		o, _ := f.actions.selected()
+		f.parking = false
 		switch o.value {
 		case "next":
 			f.prepareM365()
 			return f.goTo(stepM365)
+		case "park":
+			f.parking = true
+			f.createErr = ""
+			return f.goTo(stepSummary)
 		case "edit":
 			return f.editCredentials()
 		case "retry":
@@ -103,12 +118,15 @@ func (f *addFlow) viewResult() string {
 	switch {
 	case r.Passed():
 		b.WriteString("  " + s.Faint.Render("Direct Routing can be configured with these credentials"))
-	case r.CredentialsWork():
-		b.WriteString("  " + s.Faint.Render("the credentials work; the customer's admin must fix the tenant (nothing was saved)"))
+	case r.CustomerSide():
+		b.WriteString("  " + s.Faint.Render("the credentials are right; the customer's admin must fix the tenant (c copies what to fix)"))
 	default:
 		b.WriteString("  " + s.Faint.Render("nothing was saved; fix the credentials and retry"))
 	}
-	b.WriteString("\n\n" + f.actions.view(3) + "\n\n")
+	if f.note != "" {
+		b.WriteString("\n" + s.Success.Render(f.note))
+	}
+	b.WriteString("\n\n" + f.actions.view(4) + "\n\n")
 	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-6))
 	return b.String()
 }

@@ -22,6 +22,12 @@ func (f *addFlow) updateSummary(msg tea.KeyMsg) tea.Cmd {
 
 func (f *addFlow) viewSummary() string {
 	s := f.c.styles
+	m365 := ""
+	if f.m365 != nil {
+		m365 = f.m365.value()
+	} else if f.report != nil {
+		m365 = f.report.InitialDomain
+	}
 	in := f.in
 	newNote := ""
 	if f.newCustomer {
@@ -40,6 +46,9 @@ func (f *addFlow) viewSummary() string {
 		row("License", lic.Title()),
 		row("Licensed users", users),
 	}
+	if f.parking {
+		rows = append(rows, present.Row{Label: "State", Value: "pending authentication", Tone: present.Warn, Note: "the credentials are kept; validate again later"})
+	}
 	if in.UseKnownApp && f.report != nil {
 		secret, _, _ := tenant.CleanSecret(in.Secret)
 		admin, _ := tenant.CleanAdminUPN(in.AdminUser)
@@ -49,7 +58,7 @@ func (f *addFlow) viewSummary() string {
 			row("Application ID", strings.ToLower(strings.TrimSpace(in.ClientID))),
 			row("Client secret", secret.Masked()),
 			row("Customer admin", present.Or(admin)),
-			row("M365 domain", f.m365.value()),
+			row("M365 domain", present.Or(m365)),
 			present.Row{Label: "Validation", Value: rep.Verdict, Tone: rep.Tone},
 		)
 		for _, fact := range rep.Facts {

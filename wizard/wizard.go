@@ -64,8 +64,11 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Accessible {
 		return runAccessible(ctx, opts)
 	}
-	p := tea.NewProgram(New(opts), tea.WithContext(ctx), tea.WithAltScreen(),
-		tea.WithInput(opts.Input), tea.WithOutput(opts.Output))
+	out := &syncWriter{w: opts.Output}
+	root := New(opts)
+	root.(*model).common.term = out
+	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithAltScreen(),
+		tea.WithInput(opts.Input), tea.WithOutput(out))
 	m, err := p.Run()
 	rm, _ := m.(*model)
 	if rm != nil {
@@ -141,14 +144,21 @@ type common struct {
 	// forgets them.
 	services     *servicesPlace
 	expiryCursor string
+	// allKeys: "?" asked for every key of the screen (helpLines of them).
+	allKeys   bool
+	helpLines int
+	// term is the terminal, for the clipboard sequence; copied is the last
+	// text put on the clipboard.
+	term   io.Writer
+	copied string
 }
 
 // clock is now in the engineer's time zone, for the presentation model.
 func (c *common) clock() present.Clock { return present.NewClock(c.now()) }
 
 // bodyHeight is the number of lines a screen may use: the title line, a
-// blank line, a blank line and the help line take four.
-func (c *common) bodyHeight() int { return max(c.height-4, 3) }
+// blank line, a blank line and the help lines take the rest.
+func (c *common) bodyHeight() int { return max(c.height-3-c.helpLines, 3) }
 
 // state names the screen the root model routes to.
 type state int
@@ -230,6 +240,10 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil // any other key stays, and is not used
 		}
+		if msg.String() == "?" && !m.typing() {
+			m.common.allKeys = !m.common.allKeys
+			return m, nil
+		}
 		if msg.String() == "ctrl+c" && !m.screen.busy() {
 			if d, ok := m.screen.(dirtyScreen); ok && d.dirty() {
 				m.confirmQuit = true
@@ -280,12 +294,57 @@ func (m *model) View() string {
 	c := m.common
 	s := c.styles
 	top := s.Title.Render("onboard") + s.Faint.Render(" › ") + s.Heading.Render(m.screen.title())
-	body := fitLines(m.screen.view(), c.bodyHeight(), c.width)
-	helpLine := c.help.ShortHelpView(m.screen.bindings())
+	helpLine := m.helpView()
 	if m.confirmQuit {
 		helpLine = s.Warning.Render("Quit and lose what was typed? y or ctrl+c quits; any other key stays.")
 	}
+	c.helpLines = strings.Count(helpLine, "\n") + 1
+	body := fitLines(m.screen.view(), c.bodyHeight(), c.width)
 	return top + "\n\n" + body + "\n\n" + helpLine
+}
+
+// typing reports whether keys go into a text field or a filter, where "?"
+// is a character, not a request for help.
+func (m *model) typing() bool {
+	t, ok := m.screen.(interface{ typing() bool })
+	return !ok || t.typing()
+}
+
+// helpView is the screen's keys on one line. When they do not all fit, the
+// last (esc or quit, how to leave) always stays, the others make room for
+// "? more keys", and "?" shows every key over as many lines as needed.
+func (m *model) helpView() string {
+	c := m.common
+	b := m.screen.bindings()
+	h := c.help
+	h.Width = 0 // measured whole; the cutting is done here
+	line := h.ShortHelpView(b)
+	if lipgloss.Width(line) <= c.width || len(b) < 2 {
+		return line
+	}
+	more := key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys"))
+	if c.allKeys {
+		more = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "fewer keys"))
+		var lines []string
+		var cur []key.Binding
+		for _, k := range append(b, more) {
+			if len(cur) > 0 && lipgloss.Width(h.ShortHelpView(append(cur, k))) > c.width {
+				lines = append(lines, h.ShortHelpView(cur))
+				cur = nil
+			}
+			cur = append(cur, k)
+		}
+		return strings.Join(append(lines, h.ShortHelpView(cur)), "\n")
+	}
+	last := b[len(b)-1]
+	var kept []key.Binding
+	for _, k := range b[:len(b)-1] {
+		if lipgloss.Width(h.ShortHelpView(append(append(kept, k), more, last))) > c.width {
+			break
+		}
+		kept = append(kept, k)
+	}
+	return h.ShortHelpView(append(append(kept, more), last))
 }
 
 // fitLines cuts or pads text to exactly h lines and cuts lines wider than w,
