@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/huh"
@@ -312,7 +313,9 @@ func (a *accessible) addService() error {
 	}
 	var report *tenant.ValidationReport
 	domain := ""
+	park := false
 	if in.UseKnownApp {
+		askSecret := true
 		for {
 			if in.TenantID, err = a.ask("Tenant ID (GUID or domain)", in.TenantID, checkTenantID); err != nil {
 				return err
@@ -320,8 +323,10 @@ func (a *accessible) addService() error {
 			if in.ClientID, err = a.ask("Application (Client) ID", in.ClientID, checkClientID); err != nil {
 				return err
 			}
-			if in.Secret, err = a.askSecret("Client secret (its Value)"); err != nil {
-				return err
+			if askSecret {
+				if in.Secret, err = a.askSecret("Client secret (its Value)"); err != nil {
+					return err
+				}
 			}
 			if in.AdminUser, err = a.ask("Customer admin UPN (optional)", in.AdminUser, checkAdmin); err != nil {
 				return err
@@ -329,39 +334,86 @@ func (a *accessible) addService() error {
 			svc, _, err := in.Parse(a.c.now())
 			if err != nil {
 				a.say(err.Error())
+				askSecret = true
 				continue
 			}
+		validate:
 			report = a.validate(tenant.CredentialsOf(svc))
 			if report == nil {
-				return a.ctx.Err()
+				return ErrInterrupted
 			}
 			if report.Passed() {
 				break
 			}
-			next, err := a.choose("Validation failed; nothing was saved", []option{
-				{label: "Edit credentials", value: "edit"}, {label: "Cancel onboarding", value: "cancel"}})
+			opts := []option{{label: "Edit credentials", value: "edit"}, {label: "Retry", desc: "validate the same credentials again", value: "retry"}}
+			if report.CustomerSide() {
+				opts = append([]option{{label: "Save as pending authentication", desc: "the credentials are right; validate again once the customer's admin fixed the tenant", value: "park"}}, opts...)
+			}
+			next, err := a.choose("Validation failed; nothing was saved", append(opts, option{label: "Cancel onboarding", value: "cancel"}))
 			if err != nil || next == "cancel" {
 				return err
 			}
+			switch next {
+			case "retry":
+				goto validate
+			case "park":
+				park = true
+			case "edit":
+				// The secret typed is kept unless the engineer types another.
+				if askSecret, err = a.confirm("Type the client secret again? (no keeps the one typed)", false); err != nil {
+					return err
+				}
+				continue
+			}
+			break
 		}
-		if domain, err = a.ask("M365 domain", report.InitialDomain, checkDomain); err != nil {
-			return err
+		tid := report.TenantID
+		if tid == "" {
+			tid = in.TenantID
 		}
-		a.say("Tenant ID (from the token): " + report.TenantID)
+		secret, _, _ := tenant.CleanSecret(in.Secret)
+		sharing, _ := a.c.cases.Sharings(in.Customer, tid, in.ClientID, secret)
+		for _, sh := range sharing {
+			a.say("Warning: " + sh.Warning(tid))
+		}
+		if len(sharing) > 0 {
+			ok, err := a.confirm("Go on anyway?", false)
+			if err != nil || !ok {
+				a.say("Nothing was saved.")
+				return err
+			}
+		}
+		if !park {
+			if domain, err = a.ask("M365 domain", report.InitialDomain, checkDomain); err != nil {
+				return err
+			}
+			a.say("Tenant ID (from the token): " + report.TenantID)
+		}
 	}
-	ok, err := a.confirm(fmt.Sprintf("Create service %s for %s?", in.Name, in.Customer), true)
-	if err != nil || !ok {
-		a.say("Nothing was saved.")
-		return err
+	// Read the summary back before asking to create.
+	a.say("Summary:")
+	full := ""
+	if f := strings.TrimSpace(in.FullName); f != "" {
+		full = " (" + f + ")"
 	}
-	svc, err := a.c.cases.Create(usecase.NewService{Input: in, NewCustomer: newCustomer, M365Domain: domain, Report: report})
+	lic, _ := tenant.ParseLicense(in.License)
+	a.say(fmt.Sprintf("Service %s%s for %s, %s, %s users.", in.Name, full, in.Customer, lic.Title(), strings.TrimSpace(in.Users)))
+	switch {
+	case !in.UseKnownApp:
+		a.say("No credentials yet: the service is saved pending authentication.")
+	case park:
+		a.say("The credentials are kept and the service is saved pending authentication: " + present.Verdict(report.Status) + ".")
+	default:
+		a.say(fmt.Sprintf("Tenant %s, Application ID %s, M365 domain %s, validation %s.", report.TenantID, in.ClientID, present.Or(domain), present.Verdict(report.Status)))
+	}
+	svc, err := a.c.cases.Create(usecase.NewService{Input: in, NewCustomer: newCustomer, M365Domain: domain, Report: report, Park: park})
 	if err != nil {
 		a.say("Could not create the service: " + err.Error())
 		return nil
 	}
 	if svc.State == tenant.StatePendingAuth {
 		a.say(fmt.Sprintf("Service %s saved, pending authentication. Send this to the customer's admin:", svc.Name))
-		a.say(present.Instructions(svc.Name, nil))
+		a.say(present.Instructions(svc.Name, svc.LastValidation))
 		return nil
 	}
 	a.say(fmt.Sprintf("Service %s created.", svc.Name))

@@ -14,10 +14,15 @@ import (
 // Seed step 9: the validation result. Next only when it passed (warnings
 // allowed); on failure edit the credentials, retry or cancel.
 
-func resultActions(c *common, r *tenant.ValidationReport) *picker {
+func resultActions(c *common, r *tenant.ValidationReport, shared bool) *picker {
 	if r.Passed() {
+		next := option{label: "Next", desc: "Microsoft 365 settings", value: "next"}
+		if shared {
+			// Going on is the confirmation the warning above asks for.
+			next = option{label: "Go on anyway", desc: "I checked the warning above", value: "next"}
+		}
 		return newPicker(c, false,
-			option{label: "Next", desc: "Microsoft 365 settings", value: "next"},
+			next,
 			option{label: "Edit credentials", value: "edit"},
 			option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
 		)
@@ -123,11 +128,18 @@ func (f *addFlow) viewResult() string {
 	default:
 		b.WriteString("  " + s.Faint.Render("nothing was saved; fix the credentials and retry"))
 	}
+	for _, sh := range f.sharing {
+		tid := f.report.TenantID
+		if tid == "" {
+			tid = f.in.TenantID
+		}
+		b.WriteString("\n" + wrap(s.Warning.Render("! "+sh.Warning(tid)), f.c.width))
+	}
 	if f.note != "" {
 		b.WriteString("\n" + s.Success.Render(f.note))
 	}
 	b.WriteString("\n\n" + f.actions.view(4) + "\n\n")
-	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-6))
+	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-strings.Count(b.String(), "\n")))
 	return b.String()
 }
 

@@ -860,3 +860,73 @@ func TestCtrlCAsksBeforeThrowingAwayTypedInput(t *testing.T) {
 		t.Error("q did not quit normally")
 	}
 }
+
+// A tenant already used by another customer's service is named on the
+// result, and going on is an explicit choice.
+func TestAnotherCustomersTenantIsNamedBeforeGoingOn(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	opts := e.options()
+	opts.Demo = demoList()
+	h := newHarness(t, opts)
+	h.enter() // the demo screen: on to the menu
+	h.enter() // Add service
+	h.enter() // Direct Routing
+	h.typ("Fabrikam")
+	h.enter() // a new customer
+	h.typ("fab-1")
+	h.enter()
+	h.enter()
+	h.enter()
+	h.typ("5")
+	h.enter()
+	h.enter()
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlD}) // Contoso's credentials
+	h.enter()
+	h.contains("Tenant 8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60 is already used by service ctso-dr1 of another customer, Contoso Ltd")
+	h.contains("> Go on anyway")
+	h.enter()
+	if h.flow().step != stepM365 {
+		t.Errorf("going on did not lead to the Microsoft 365 settings")
+	}
+}
+
+// The accessible mode retries, keeps the typed secret for Edit
+// credentials when asked to, parks a service blocked on the customer's
+// side, and reads the summary back before "Create service?".
+func TestAccessibleModeRetriesKeepsTheSecretAndParks(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Proseware") // blocked by Conditional Access
+	out := speak(t, e,
+		"1", "Proseware", "prose-1", "", "1", "7", "y",
+		d.TenantID, d.ClientID, d.Secret, "",
+		"3",        // Retry (after Save as pending and Edit credentials)
+		"2",        // Edit credentials
+		"n",        // keep the secret typed
+		"", "", "", // Tenant ID, Application ID and admin as they were
+		"1", // Save as pending authentication
+		"y", // create
+		"5", // Quit
+	)
+	wantSaid(t, out,
+		"AADSTS53003",
+		"Type the client secret again? (no keeps the one typed)",
+		"Summary:",
+		"Service prose-1 for Proseware, Hosted Essentials+, 7 users.",
+		"The credentials are kept and the service is saved pending authentication",
+		"Service prose-1 saved, pending authentication.",
+		"Ask the customer's admin to exclude this app's service principal",
+	)
+	if n := strings.Count(out, "Validating…"); n != 3 {
+		t.Errorf("validated %d times, want 3 (first, retry, after edit)", n)
+	}
+	noSecret(t, "the accessible mode's output", out, d.Secret)
+	svc, err := e.store.GetService("prose-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svc.State != tenant.StatePendingAuth || svc.App.Secret.Reveal() != d.Secret || svc.LastValidation == nil {
+		t.Errorf("parked service: state %s, secret kept %v, report %v", svc.State, svc.App.Secret.Reveal() == d.Secret, svc.LastValidation != nil)
+	}
+}

@@ -115,6 +115,15 @@ func (f *addFlow) finishValidation(d *doneMsg) tea.Cmd {
 	f.report = r
 	f.step = stepResult
 	f.scroll = 0
-	f.actions = resultActions(f.c, r)
+	f.sharing = nil
+	if r.Passed() || r.CustomerSide() {
+		secret, _, _ := tenant.CleanSecret(f.in.Secret)
+		tid := r.TenantID
+		if tid == "" {
+			tid = f.in.TenantID
+		}
+		f.sharing, _ = f.c.cases.Sharings(f.in.Customer, tid, f.in.ClientID, secret)
+	}
+	f.actions = resultActions(f.c, r, len(f.sharing) > 0)
 	return nil
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +24,7 @@ func (a *app) servicesCommand() *cobra.Command {
   onboard services show CONTOSO01 --json`,
 	}
 	group(c)
-	c.AddCommand(a.servicesAddCommand(), a.servicesListCommand(), a.servicesShowCommand(), a.servicesDeleteCommand())
+	c.AddCommand(a.servicesAddCommand(), a.servicesListCommand(), a.servicesShowCommand(), a.servicesReportCommand(), a.servicesDeleteCommand())
 	return c
 }
 
@@ -30,8 +32,7 @@ func (a *app) servicesAddCommand() *cobra.Command {
 	var (
 		in          tenant.ServiceInput
 		secretStdin bool
-		m365Domain  string
-		asJSON      bool
+		opts        addOptions
 	)
 	c := &cobra.Command{
 		Use:   "add --customer NAME --name SHORT --license essentials-plus|pro --users N --tenant-id ID --client-id ID --client-secret-stdin",
@@ -55,7 +56,7 @@ taken. It is never accepted as a flag or an environment variable.`,
 				return usagef("the client secret is read only from stdin: add --client-secret-stdin and pipe the secret's Value in (it is never taken from a flag or an environment variable)")
 			}
 			in.UseKnownApp = true
-			return a.addService(in, m365Domain, asJSON)
+			return a.addService(in, opts)
 		}),
 	}
 	f := c.Flags()
@@ -68,11 +69,21 @@ taken. It is never accepted as a flag or an environment variable.`,
 	f.StringVar(&in.ClientID, "client-id", "", "the App registration's Application (Client) ID")
 	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret's Value from stdin (required)")
 	f.StringVar(&in.AdminUser, "admin", "", "optional customer admin who handed the credentials over (UPN)")
-	f.StringVar(&m365Domain, "m365-domain", "", "M365 domain (default: the tenant's initial *.onmicrosoft.com domain)")
-	f.BoolVar(&asJSON, "json", false, "print the saved service as JSON")
+	f.StringVar(&opts.m365Domain, "m365-domain", "", "M365 domain (default: the tenant's initial *.onmicrosoft.com domain)")
+	f.BoolVar(&opts.keepOnFailure, "keep-on-failure", false, "when the failure is for the customer's admin to fix (Conditional Access, a disabled app, a missing role or consent), save the service pending authentication with the credentials (still exit 1)")
+	f.BoolVar(&opts.allowShared, "allow-shared-tenant", false, "go on when the tenant is already another customer's, or the App registration and secret are another service's")
+	f.BoolVar(&opts.asJSON, "json", false, "print the saved service as JSON")
 	_ = c.RegisterFlagCompletionFunc("customer", a.completeCustomerNames)
 	_ = c.RegisterFlagCompletionFunc("license", fixedChoices(licenseChoices()...))
 	return c
+}
+
+// addOptions are services add's flags beyond the service's fields.
+type addOptions struct {
+	m365Domain    string
+	keepOnFailure bool
+	allowShared   bool
+	asJSON        bool
 }
 
 // addService is `services add` after its flags: rules, then the store's
@@ -81,8 +92,8 @@ taken. It is never accepted as a flag or an environment variable.`,
 // first and held to the end: another onboard process using it shows
 // before the secret is asked for, never after a validation that could not
 // be saved.
-func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool) error {
-	if _, err := usecase.CleanM365Domain(m365Domain); err != nil {
+func (a *app) addService(in tenant.ServiceInput, opts addOptions) error {
+	if _, err := usecase.CleanM365Domain(opts.m365Domain); err != nil {
 		return err
 	}
 	clock := present.NewClock(a.now())
@@ -93,6 +104,9 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		svc, err := c.CheckNew(in, false)
 		if err != nil {
 			return storeError("check the new service", addCustomerHint(err, in.Customer))
+		}
+		if err := a.refuseShared(c, svc, tenant.Secret{}, opts.allowShared); err != nil {
+			return err
 		}
 		raw, err := readSecret(a.ctx, a.stdin, a.stderr)
 		if err != nil {
@@ -106,28 +120,72 @@ func (a *app) addService(in tenant.ServiceInput, m365Domain string, asJSON bool)
 		for _, n := range notes {
 			fmt.Fprintf(a.stderr, "onboard: note: %s\n", n)
 		}
+		if err := a.refuseShared(c, parsed, parsed.App.Secret, opts.allowShared); err != nil {
+			return err
+		}
 		progress := a.checkProgress()
 		if progress != nil {
 			fmt.Fprintf(a.stderr, "Validating the credentials of %s…\n", parsed.Name)
 		}
 		report := c.Validate(a.ctx, tenant.CredentialsOf(parsed), progress)
+		if a.ctx.Err() != nil {
+			return interruptedf("interrupted while validating: service %s was not saved", parsed.Name)
+		}
+		park := false
 		if !report.Passed() {
 			fmt.Fprintf(a.stderr, "Validation of %s failed:\n", parsed.Name)
 			printChecks(a.stderr, report, clock)
-			return failedf("validation failed, so service %s was not saved", parsed.Name)
+			if !opts.keepOnFailure || !report.CustomerSide() {
+				why := ""
+				if opts.keepOnFailure {
+					why = " (--keep-on-failure keeps only a service whose credentials are right and whose tenant the customer's admin must fix)"
+				}
+				return failedf("validation failed, so service %s was not saved%s", parsed.Name, why)
+			}
+			park = true
 		}
 		// Create checks the customer and the short name again inside its
 		// write transaction.
-		saved, err := c.Create(usecase.NewService{Input: in, M365Domain: m365Domain, Report: report})
+		saved, err := c.Create(usecase.NewService{Input: in, M365Domain: opts.m365Domain, Report: report, Park: park})
 		if err != nil {
 			return storeError(fmt.Sprintf("save service %s", parsed.Name), err)
 		}
-		if asJSON {
-			return writeJSON(a.stdout, present.JSONOf(saved, clock))
+		if opts.asJSON {
+			if err := writeJSON(a.stdout, present.JSONOf(saved, clock)); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", saved.Name, saved.State.Title(), report.Status)
+			if err := printService(a.stdout, saved, clock); err != nil {
+				return err
+			}
 		}
-		fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", saved.Name, saved.State.Title(), report.Status)
-		return printService(a.stdout, saved, clock)
+		if park {
+			fmt.Fprintf(a.stderr, "onboard: service %s was saved pending authentication with its credentials; send the customer's admin what to fix (onboard services report %s) and validate it again later.\n", saved.Name, saved.Name)
+			return silentFailure
+		}
+		return nil
 	})
+}
+
+// refuseShared warns on stderr about another customer's tenant, or an App
+// registration and secret another service already uses, and refuses to go
+// on (bad input, before any network call) without --allow-shared-tenant.
+func (a *app) refuseShared(c *usecase.Cases, svc tenant.Service, secret tenant.Secret, allow bool) error {
+	sharing, err := c.Sharings(svc.Customer, svc.App.TenantID, svc.App.ClientID, secret)
+	if err != nil {
+		return storeError("look for services sharing the tenant", err)
+	}
+	for _, s := range sharing {
+		if secret.IsZero() == s.SameSecret {
+			continue // said before the secret was read, or only after
+		}
+		fmt.Fprintf(a.stderr, "onboard: warning: %s\n", s.Warning(svc.App.TenantID))
+	}
+	if len(sharing) == 0 || allow {
+		return nil
+	}
+	return usagef("nothing was saved: add --allow-shared-tenant to go on with it")
 }
 
 // addCustomerHint says how to add a missing customer, in the command's
@@ -250,4 +308,51 @@ func (a *app) servicesDeleteCommand() *cobra.Command {
 			return nil
 		}),
 	}
+}
+
+func (a *app) servicesReportCommand() *cobra.Command {
+	var format, output string
+	c := &cobra.Command{
+		Use:   "report NAME",
+		Short: "A hand-over report of a service and its last validation, for a ticket (Markdown) or to print (HTML)",
+		Long: `Write a self-contained report of a service: customer, service, license and
+users, tenant name and ID, App registration, the secret's hint and expiry,
+every check of the last validation with its status, detail and fix, the
+AADSTS and correlation IDs, who validated and when. Never the secret.`,
+		Example: `  onboard services report CONTOSO01 > ticket.md
+  onboard services report CONTOSO01 --format html --output contoso01.html`,
+		Args:              exactArgs(1, "the service's short name"),
+		ValidArgsFunction: a.completeServiceNames,
+		RunE: a.action(func(cmd *cobra.Command, args []string) error {
+			if format != "md" && format != "html" {
+				return usagef("--format must be md or html")
+			}
+			var s tenant.Service
+			err := a.withCases(func(c *usecase.Cases) (err error) {
+				s, err = c.Store().GetService(args[0])
+				return serviceError("look up", args[0], err)
+			})
+			if err != nil {
+				return err
+			}
+			clock := present.NewClock(a.now())
+			text := present.Markdown(s, clock)
+			if format == "html" {
+				text = present.HTML(s, clock)
+			}
+			if output == "" {
+				_, err := io.WriteString(a.stdout, text)
+				return err
+			}
+			if err := os.WriteFile(output, []byte(text), 0o600); err != nil {
+				return failedf("write the report: %w", err)
+			}
+			fmt.Fprintf(a.stderr, "Wrote the report of %s to %s.\n", s.Name, output)
+			return nil
+		}),
+	}
+	c.Flags().StringVar(&format, "format", "md", "md (Markdown, for a ticket) or html (to print)")
+	c.Flags().StringVar(&output, "output", "", "write to this file (0600) instead of stdout")
+	_ = c.RegisterFlagCompletionFunc("format", fixedChoices("md", "html"))
+	return c
 }

@@ -245,6 +245,56 @@ func CleanM365Domain(d string) (string, error) {
 	return id, nil
 }
 
+// Sharing is another service that uses the same customer tenant, or the
+// same App registration with the same secret: a mix-up to warn about
+// (customer Contoso ending up with Fabrikam's tenant), or the provider's
+// advice broken (a new secret per service).
+type Sharing struct {
+	Service, Customer string
+	// OtherCustomer: the tenant is another customer's.
+	OtherCustomer bool
+	// SameSecret: the same App registration and the same secret.
+	SameSecret bool
+}
+
+// Warning is the sharing in a sentence.
+func (s Sharing) Warning(tenantID string) string {
+	if s.SameSecret {
+		return fmt.Sprintf("Service %s of %s already uses this App registration with the same client secret: each service should get its own secret.", s.Service, s.Customer)
+	}
+	return fmt.Sprintf("Tenant %s is already used by service %s of another customer, %s: check that this is the right customer's tenant.", tenantID, s.Service, s.Customer)
+}
+
+// Sharings lists the services a new service for customer would share its
+// tenant (tenantID, a GUID or a domain) with, when they belong to another
+// customer, and those using the same App registration and secret. With a
+// zero secret only the tenant is compared (a command checks before the
+// secret is read).
+func (c *Cases) Sharings(customer, tenantID, clientID string, secret tenant.Secret) ([]Sharing, error) {
+	sums, err := c.store.ListSummaries()
+	if err != nil {
+		return nil, fmt.Errorf("read the services: %w", err)
+	}
+	var out []Sharing
+	for _, s := range sums {
+		if tenant.NameKey(s.Customer) != tenant.NameKey(customer) && s.IsTenant(tenantID) {
+			out = append(out, Sharing{Service: s.Name, Customer: s.Customer, OtherCustomer: true})
+			continue
+		}
+		if secret.IsZero() || !s.HasSecret || !strings.EqualFold(s.ClientID, clientID) || s.SecretHint != secret.Masked() {
+			continue
+		}
+		other, err := c.store.GetService(s.Name)
+		if err != nil {
+			continue // unreadable: nothing to compare
+		}
+		if other.App.Secret.Reveal() == secret.Reveal() {
+			out = append(out, Sharing{Service: s.Name, Customer: s.Customer, SameSecret: true})
+		}
+	}
+	return out, nil
+}
+
 // --- Credentials of a saved service ------------------------------------
 
 // Outcome is what a validation of a saved service did.
