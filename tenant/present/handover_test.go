@@ -28,7 +28,7 @@ func handoverService() (tenant.Service, Clock) {
 		Fix: "Entra admin center > Identity > Roles & admins > Teams Administrator > Add assignments > select the app > Add."})
 	svc := tenant.Service{Name: "CTSO-DR1", FullName: "Contoso *voice* | main", Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 25,
 		M365Domain: "contoso.com", State: tenant.StatePendingAuth,
-		App: tenant.AppRegistration{TenantID: r.TenantID, ClientID: r.ClientID, Secret: tenant.NewSecret("Xq88Q~Vb2mKp7Lr4Tz9Wc1Yn6Hd3Jf5Gs0Ae.UkZ"), AdminUser: "admin@contoso.com"},
+		App:            tenant.AppRegistration{TenantID: r.TenantID, ClientID: r.ClientID, Secret: tenant.NewSecret("Xq88Q~Vb2mKp7Lr4Tz9Wc1Yn6Hd3Jf5Gs0Ae.UkZ"), AdminUser: "admin@contoso.com"},
 		LastValidation: r}
 	return svc, NewClock(now)
 }
