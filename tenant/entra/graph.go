@@ -129,9 +129,10 @@ type graphOrganization struct {
 	ID              string `json:"id"`
 	DisplayName     string `json:"displayName"`
 	VerifiedDomains []struct {
-		Name      string `json:"name"`
-		IsInitial bool   `json:"isInitial"`
-		IsDefault bool   `json:"isDefault"`
+		Name rawText `json:"name"` // checked by tenant.UntrustedDomain
+
+		IsInitial bool `json:"isInitial"`
+		IsDefault bool `json:"isDefault"`
 	} `json:"verifiedDomains"`
 }
 

@@ -245,6 +245,13 @@ func (z *sanitizer) plain(err error) string {
 	return clip(z.scrub(strings.Join(strings.Fields(err.Error()), " ")), 300)
 }
 
+// rawText is a text from the network the walker leaves as received,
+// because its reader validates it whole and drops what fails (a domain
+// name that carried an escape sequence is no domain, cleaned or not).
+type rawText string
+
+var rawTextType = reflect.TypeOf(rawText(""))
+
 // strings applies text(…, max) to every string v holds (v is a pointer
 // to a struct, slice or string; unexported fields are left alone).
 func (z *sanitizer) strings(v any, max int) {
@@ -268,6 +275,9 @@ func (z *sanitizer) walk(v reflect.Value, max int) {
 			z.walk(v.Index(i), max)
 		}
 	case reflect.String:
+		if v.Type() == rawTextType {
+			return // validated by its reader (domain names)
+		}
 		if v.CanSet() {
 			if s := v.String(); s != "" {
 				if t := z.text(s, max); t != s {

@@ -100,7 +100,7 @@ func inferredPermissionsCheck(r *tenant.ValidationReport, f graphFacts, askedUse
 		res := calls[i]
 		switch {
 		case i == 2 && !askedUser:
-			unknown = append(unknown, p.Name)
+			// Not needed for this validation: no admin user to look up.
 		case res.ok():
 		case res.Status == 403:
 			missing = append(missing, p.Name)
@@ -120,7 +120,7 @@ func inferredPermissionsCheck(r *tenant.ValidationReport, f graphFacts, askedUse
 			Fix:    "Check " + wherePortalApp + " > API permissions: " + strings.Join(unknown, ", ") + " must be granted with admin consent."}
 	}
 	return tenant.Check{Name: tenant.CheckPermissions, Status: tenant.StatusPass,
-		Detail: "Microsoft Graph answered every read onboard makes (the token itself does not list the permissions granted)."}
+		Detail: "Microsoft Graph answered every read onboard made (the token itself does not list the permissions granted)."}
 }
 
 func (v *Validator) tenantCheck(ctx context.Context, z *sanitizer, r *tenant.ValidationReport, f graphFacts, tenantIsGUID bool) tenant.Check {
@@ -129,7 +129,7 @@ func (v *Validator) tenantCheck(ctx context.Context, z *sanitizer, r *tenant.Val
 		r.TenantName = o.DisplayName
 		var dropped []string
 		for _, d := range o.VerifiedDomains {
-			name, ok := tenant.UntrustedDomain(d.Name)
+			name, ok := tenant.UntrustedDomain(z.scrub(string(d.Name)))
 			if !ok {
 				dropped = append(dropped, "(a name that is not a domain)")
 				continue

@@ -168,9 +168,11 @@ func countsRange(t testing.TB, r *rig, meta, tokenMin, tokenMax, graph int) {
 	}
 }
 
+// otherGUID is a tenant or app nobody typed.
+const otherGUID = "0d0d0d0d-1111-4222-8333-444455556666"
+
 func scenarios() []scenario {
-	otherGUID := "0d0d0d0d-1111-4222-8333-444455556666"
-	return []scenario{
+	return append([]scenario{
 		{name: "healthy", creds: "Contoso", status: tenant.StatusPass, check: tenant.CheckToken, cs: tenant.StatusPass, want: []string{"secret works"}},
 		{name: "healthy by domain, two roles", creds: "Fabrikam", status: tenant.StatusPass, check: tenant.CheckRole, cs: tenant.StatusPass, want: []string{"Skype for Business Administrator and Teams Communications Administrator"}},
 
@@ -434,7 +436,7 @@ func scenarios() []scenario {
 				tenantOf(d, "Contoso").Apps[0].Permissions = []string{"Directory.Read.All"}
 			},
 			want: []string{"Directory.Read.All"}},
-	}
+	}, issue9Scenarios()...)
 }
 
 // runScenario runs one scenario on a fresh directory and returns the rig

@@ -283,7 +283,7 @@ func (t *Tenant) user(upnOrID string) *User {
 // clone copies the directory deeply enough that the server's copy cannot
 // be changed behind its lock by the caller's slices.
 func (d Directory) clone() Directory {
-	out := Directory{Tenants: make([]Tenant, len(d.Tenants)), Now: d.Now}
+	out := Directory{Tenants: make([]Tenant, len(d.Tenants)), Now: d.Now, PageSize: d.PageSize}
 	for i, t := range d.Tenants {
 		t.Domains = append([]Domain(nil), t.Domains...)
 		t.Users = append([]User(nil), t.Users...)
