@@ -26,9 +26,6 @@ type graphResult struct {
 
 func (g graphResult) ok() bool { return g.Err == nil && g.Status/100 == 2 }
 
-// asked reports whether the call was made at all.
-func (g graphResult) asked() bool { return g.Err != nil || g.Status != 0 }
-
 // graphGet GETs path (relative to {graph}/v1.0/) with the token and
 // decodes a 2xx JSON answer into out. Every string of the answer is
 // cleaned (and the secret scrubbed from it) as it is decoded.
@@ -200,7 +197,7 @@ type graphAsk struct {
 	spID  string
 }
 
-// graphWave runs SPEC §3's Graph calls in parallel with one token: one
+// graphWave runs the validation's Graph calls in parallel with one token: one
 // round trip, plus the rare extra pages of a long list.
 func (v *Validator) graphWave(ctx context.Context, z *sanitizer, token string, ask graphAsk) graphFacts {
 	var f graphFacts

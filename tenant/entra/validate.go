@@ -166,7 +166,8 @@ type tokenOutcome struct {
 func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport {
 	started := time.Now()
 	z := newSanitizer(c.Secret)
-	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
+	// Roles and Permissions stay nil (unknown) until read: [] means none.
+	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret)}
 	add := func(ch tenant.Check) {
 		if ch.Group == "" {
 			ch.Group = tenant.GroupOf(ch.Name)
@@ -248,11 +249,9 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 		r.Permissions = append([]string{}, claims.Roles...)
 		sort.Strings(r.Permissions)
 		r.AppName = claims.AppName
-	} else {
-		if tenantIsGUID {
-			r.TenantID = tenantIn
-		}
-		r.Permissions = nil // unknown: the token cannot be read
+	} else if tenantIsGUID {
+		// The permissions stay unknown: only the token lists them.
+		r.TenantID = tenantIn
 	}
 	add(tokenCheck(r, opaque, graph))
 	v.debug("token issued", "tenant", r.TenantID, "client", r.ClientID, "roles", len(claims.Roles), "opaque", opaque)

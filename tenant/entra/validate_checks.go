@@ -21,12 +21,12 @@ var requiredPermissions = []struct {
 	{"User.Read.All", "admin user check", []string{"User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}},
 }
 
-// TeamsPhonePlan is the service plan ID of Teams Phone (MCOEV): a SKU
+// teamsPhonePlan is the service plan ID of Teams Phone (MCOEV): a SKU
 // carries Teams Phone when its servicePlans hold it, whatever the SKU is
 // called (Product names and service plan identifiers for licensing,
 // https://learn.microsoft.com/en-us/entra/identity/users/licensing-service-plan-reference).
 // Resource-account licences carry MCOEV_VIRTUALUSER instead and do not count.
-const TeamsPhonePlan = "4828c8ec-dc2e-4779-b502-87ac9ce28ab7"
+const teamsPhonePlan = "4828c8ec-dc2e-4779-b502-87ac9ce28ab7"
 
 // tokenForWhom checks the token is for the tenant and the app typed.
 func (v *Validator) tokenForWhom(claims tokenClaims, tenantIn string, tenantIsGUID bool, clientID string) (tenant.Check, bool) {
@@ -276,8 +276,14 @@ func (v *Validator) teamsTokenCheck(ctx context.Context, r *tenant.ValidationRep
 	tc.Resource = resourceTeams
 	tc.Retries = t.retries
 	f := explainToken(ctx, t.err, tc)
+	// Refused: Entra ID itself said no (its JSON error, not a throttling
+	// or an outage). A network failure, or a page from something else on
+	// the way, leaves the question open.
 	var he *entraHTTPError
-	refused := asEntraAnswer(t.err, &he) && he.Status < 500 && he.Status != 429
+	refused := false
+	if asEntraAnswer(t.err, &he) && he.Status < 500 && he.Status != 429 {
+		_, refused = parseEntraError(he.Body)
+	}
 	if !refused {
 		return tenant.Check{Name: tenant.CheckTeamsToken, Status: tenant.StatusWarn,
 			Detail: "Whether Entra ID issues a token for the Skype and Teams Tenant Admin API is unknown: " + f.Detail, Fix: f.Fix}
@@ -360,7 +366,7 @@ func (v *Validator) roleCheckFromGraph(ctx context.Context, z *sanitizer, r *ten
 	return roleCheckFromIDs(r, roles)
 }
 
-// roleCheckFromIDs judges the roles the app has (SPEC §3): Teams
+// roleCheckFromIDs judges the roles the app has: Teams
 // Administrator, or Skype for Business Administrator + Teams
 // Communications Administrator, is what Direct Routing needs; Global
 // Administrator works but is far more; any other role lacks something.
@@ -476,7 +482,7 @@ func (v *Validator) licenceCheck(ctx context.Context, z *sanitizer, r *tenant.Va
 	for _, k := range f.skus {
 		phone := false
 		for _, p := range k.ServicePlans {
-			phone = phone || strings.EqualFold(p.ServicePlanID, TeamsPhonePlan)
+			phone = phone || strings.EqualFold(p.ServicePlanID, teamsPhonePlan)
 		}
 		name := k.SkuPartNumber
 		if name == "" {

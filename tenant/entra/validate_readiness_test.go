@@ -22,8 +22,10 @@ import (
 // withSBC configures the provider's base domain of the demo directory.
 func withSBC(t testing.TB, r *rig) { r.cfg.SBCDomain = entrasim.DemoSBCDomain }
 
-// issue9Scenarios are the outcomes of issue 9, each through the real MSAL
-// against the simulated directory.
+// issue9Scenarios are the outcomes of Direct Routing readiness (roles
+// from the token, the cloud's resources, the Teams admin API token,
+// domain and licences), each through the real MSAL against the simulated
+// directory.
 func issue9Scenarios() []scenario {
 	roles := func(want ...string) func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
 		return func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
@@ -114,6 +116,11 @@ func issue9Scenarios() []scenario {
 				}
 				counts(t, r, 1, 2, 3)
 			}},
+		{name: "a page instead of Entra ID's answer for the Teams admin API token: unknown, not refused", creds: "Contoso", status: tenant.StatusWarn, check: tenant.CheckTeamsToken, cs: tenant.StatusWarn,
+			setup: func(t testing.TB, r *rig) {
+				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Resource: entrasim.ResourceTeamsAdminAPI, Status: 403, Body: "<html>Blocked by proxy</html>"})
+			},
+			want: []string{"is unknown", "not Entra ID's JSON"}},
 		{name: "Teams admin API service principal missing", creds: "Nod", status: tenant.StatusFail, aadsts: "AADSTS500011", check: tenant.CheckTeamsToken, cs: tenant.StatusFail,
 			want: []string{"no service principal for the Skype and Teams Tenant Admin API", "New-MgServicePrincipal -AppId 48ac35b8-9aa8-4d74-927d-1f4a14a0b239"}},
 

@@ -194,7 +194,12 @@ func scenarios() []scenario {
 			edit: func(c *tenant.Credentials) { c.ClientID = otherGUID },
 			want: []string{"No application with ID " + otherGUID, "another tenant"}},
 		{name: "7000215 wrong secret", creds: "Wingtip", status: tenant.StatusFail, aadsts: "AADSTS7000215", check: tenant.CheckToken, cs: tenant.StatusFail,
-			want: []string{"rejected the client secret", "ID was copied instead of its Value"}},
+			want: []string{"rejected the client secret", "ID was copied instead of its Value"},
+			after: func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
+				if rep.Roles != nil || rep.Permissions != nil {
+					t.Errorf("roles %#v and permissions %#v of a failed validation: want nil (unknown), not none", rep.Roles, rep.Permissions)
+				}
+			}},
 		{name: "a three-character secret is never shown as a hint", creds: "Contoso", status: tenant.StatusFail, aadsts: "AADSTS7000215", check: tenant.CheckToken, cs: tenant.StatusFail,
 			edit: func(c *tenant.Credentials) { c.Secret = tenant.NewSecret("Q~z") },
 			want: []string{"rejected the client secret"},

@@ -642,8 +642,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		// beside RoleDefaultAppToken, present in every app token (observed).
 		"wids": append(append([]string{}, app.Roles...), RoleDefaultAppToken),
 	}
-	// roles: the application permissions granted on this resource; absent
-	// when none are (the app holds no permissions on the Teams admin API).
+	// roles: the application permissions granted on this resource, absent
+	// when there are none (access token claims reference, above): the app
+	// holds Graph permissions, none on the Teams admin API.
 	if resApp == ResourceGraph && len(app.Permissions) > 0 {
 		claims["roles"] = app.Permissions
 	}
