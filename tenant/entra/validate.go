@@ -213,8 +213,8 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	tc := tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, San: z}
 
 	// Both tokens at once. The Teams admin API token runs beside the
-	// Graph one (and beside the Graph wave that follows it); each request
-	// keeps its own retry log, so its retries and stage are its own.
+	// Graph one (and beside the Graph wave that follows it), with a retry
+	// log of its own, so its retries and stage are its own.
 	teamsCtx, cancelTeams := context.WithCancel(ctx)
 	defer cancelTeams()
 	teamsDone := make(chan tokenOutcome, 1)
