@@ -106,11 +106,33 @@ func graphList[T any](ctx context.Context, v *Validator, z *sanitizer, token, pa
 		if p.NextLink == "" {
 			return all, res
 		}
-		if page+1 >= maxPages || !sameGraph(v.graph, p.NextLink) {
+		link, ok := v.nextLink(p.NextLink)
+		if page+1 >= maxPages || !ok {
 			return all, graphResult{Status: res.Status, Err: &badAnswerError{Stage: "Graph", Err: errBadNextLink}}
 		}
-		next = p.NextLink
+		next = link
 	}
+}
+
+// nextLink is where to ask for a list's next page: the link itself when
+// it is on the Graph root the validator talks to; the same path on that
+// root when the link names the cloud's own Graph host (Graph behind a
+// --graph-url proxy writes its own host into nextLink); ok is false for
+// any other host, which never gets the token.
+func (v *Validator) nextLink(link string) (string, bool) {
+	if sameGraph(v.graph, link) {
+		return link, true
+	}
+	cloud := v.cloud.Endpoints().GraphURL
+	if v.graph == cloud || !sameGraph(cloud, link) {
+		return "", false
+	}
+	u, _ := url.Parse(link)
+	out := v.graph + u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out, true
 }
 
 // sameGraph reports whether a nextLink is an https URL on the Graph root

@@ -342,6 +342,27 @@ func TestNextLinkNeverLeavesGraph(t *testing.T) {
 	}
 }
 
+// TestNextLinkOnTheCloudsGraphGoesThroughGraphURL: behind a --graph-url
+// override, a nextLink naming the cloud's own Graph host (as Graph writes
+// it) is followed through the override, never to graph.microsoft.com.
+func TestNextLinkOnTheCloudsGraphGoesThroughGraphURL(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	dir := entrasim.Demo(now)
+	dir.PageSize = 1
+	tenantOf(&dir, "Contoso").SKUs = []entrasim.SKU{entrasim.SKUOffice365E3(9, 9), entrasim.SKUTeamsPhoneStandard(7, 2)}
+	r := newRig(t, dir, now)
+	// The first page as Graph itself would write it: its nextLink on
+	// graph.microsoft.com, with the directory's own skiptoken for page 2.
+	body := `{"value":[{"skuId":"6fd2c87f-b296-42f0-b197-1e91e994b900","skuPartNumber":"ENTERPRISEPACK","consumedUnits":9,"prepaidUnits":{"enabled":9},"servicePlans":[]}],` +
+		`"@odata.nextLink":"https://graph.microsoft.com/v1.0/subscribedSkus?$skiptoken=c2ltOjE"}`
+	r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindGraph, PathContains: "/subscribedSkus", Body: body, Times: 1})
+	rep := r.validate(context.Background(), demoCreds(t, now, "Contoso"))
+	if p := rep.TeamsPhone; p == nil || p.Enabled != 7 || p.Consumed != 2 || fmt.Sprint(p.SKUs) != "[MCOEV]" {
+		t.Errorf("TeamsPhone = %+v, want page 2 read through the simulator\n%s", rep.TeamsPhone, dump(rep))
+	}
+	counts(t, r, 1, 2, 5)
+}
+
 // TestConfigSBCDomain: the base domain must be a domain.
 func TestConfigSBCDomain(t *testing.T) {
 	for _, bad := range []string{"not a domain", "sbc", "sbc.provider.example/x", "\x1b[2Jsbc.provider.example"} {
