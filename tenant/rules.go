@@ -123,7 +123,7 @@ func NameKey(name string) string {
 }
 
 // CleanCustomerName trims surrounding whitespace and applies the customer
-// name rules: 1–200 characters, no control characters.
+// name rules: 1–200 characters, no control, format or bidi characters.
 func CleanCustomerName(name string) (string, error) {
 	const f = "customer name"
 	name = strings.TrimSpace(name)
@@ -137,7 +137,8 @@ func CleanCustomerName(name string) (string, error) {
 }
 
 // CleanFullName trims surrounding whitespace of the optional full name and
-// checks it is at most 200 characters of printable text.
+// checks it is at most 200 characters of printable text (no control,
+// format or bidi characters).
 func CleanFullName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if err := checkFreeText("full name", "the full name", name, FullNameMax); err != nil {
@@ -151,8 +152,14 @@ func checkFreeText(field, what, s string, max int) error {
 		return ruleErr(field, "%s must be valid UTF-8 text", what)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return ruleErr(field, "%s may not contain control characters (found %s)", what, describeRune(r))
+		case unicode.Is(unicode.Cf, r):
+			// Bidi overrides and isolates (U+202A–U+202E, U+2066–U+2069),
+			// direction marks and zero-width characters make a name read
+			// differently from what it is, as they would in a short name.
+			return ruleErr(field, "%s may not contain invisible or text-direction characters (found %s)", what, describeRune(r))
 		}
 	}
 	if n := utf8.RuneCountInString(s); n > max {

@@ -105,6 +105,13 @@ func TestCleanCustomerName(t *testing.T) {
 		{strings.Repeat("x", 201), "", "at most 200 characters"},
 		{strings.Repeat("ü", 200), strings.Repeat("ü", 200), ""},
 		{"Con\x07toso", "", "control characters"},
+		{"Contoso \u202eLtd", "", "text-direction characters (found U+202E)"},
+		{"Con\u2066toso\u2069", "", "found U+2066"},
+		{"Contoso\u200f", "", "found U+200F"},
+		{"Contoso\u061c", "", "found U+061C"},
+		{"Con\u200btoso", "", "found U+200B"},
+		{"Contoso\ufeff", "", "found U+FEFF"},
+		{"עברית Contoso", "עברית Contoso", ""},
 	}
 	for _, tt := range tests {
 		got, err := CleanCustomerName(tt.in)
@@ -123,6 +130,9 @@ func TestCleanFullName(t *testing.T) {
 		t.Fatal("201-character full name accepted")
 	}
 	wantRule(t, "tab", func() error { _, err := CleanFullName("a\tb"); return err }(), "control characters")
+	for _, bidi := range []string{"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"} {
+		wantRule(t, bidi, func() error { _, err := CleanFullName("Direct" + bidi + "Routing"); return err }(), "text-direction characters")
+	}
 }
 
 func TestParseLicense(t *testing.T) {

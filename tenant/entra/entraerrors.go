@@ -110,13 +110,28 @@ type tokenContext struct {
 	ClientID      string
 	Timeout       time.Duration
 	Retries       int
+	// Resource is which token was refused: resourceGraph ("") or
+	// resourceTeams.
+	Resource string
+	// San cleans what Entra ID answered and scrubs the secret from it
+	// (nil: clean only).
+	San *sanitizer
 }
+
+// The resources a validation asks tokens for, as tokenContext names them.
+const (
+	resourceGraph = ""
+	resourceTeams = "teams"
+)
 
 const (
 	wherePortalApp    = "Entra admin center (entra.microsoft.com) > Identity > Applications > App registrations > the app"
 	whereEnterpriseSP = "Entra admin center > Identity > Applications > Enterprise applications > the app > Properties"
 	whereTenantID     = "Entra admin center > Identity > Overview > Tenant ID"
 )
+
+// asEntraAnswer reports whether err is an HTTP answer from Entra ID.
+func asEntraAnswer(err error, he **entraHTTPError) bool { return errors.As(err, he) }
 
 // explainToken words a failed token step.
 func explainToken(ctx context.Context, err error, tc tokenContext) failure {
@@ -135,11 +150,11 @@ func explainToken(ctx context.Context, err error, tc tokenContext) failure {
 			Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and the --authority-host setting, or try from another network.",
 		}
 	}
-	if f, ok := explainNetwork(ctx, err, hostOf(tc.AuthorityHost), "Entra ID", tc.Timeout); ok {
+	if f, ok := explainNetwork(ctx, tc.San, err, hostOf(tc.AuthorityHost), "Entra ID", tc.Timeout); ok {
 		return f
 	}
 	return failure{
-		Detail: "Entra ID could not be asked for a token: " + plainError(err) + ".",
+		Detail: "Entra ID could not be asked for a token: " + tc.San.plain(err) + ".",
 		Fix:    "Validate again; if it keeps failing, note the time and this message for support.",
 	}
 }
@@ -148,6 +163,14 @@ func explainToken(ctx context.Context, err error, tc tokenContext) failure {
 // SPEC §3's table.
 func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 	body, isEntra := parseEntraError(he.Body)
+	// Clean what came back (and scrub the secret from it) before any of
+	// it is read or cut; the body itself is never kept.
+	z := tc.San
+	body.Error = z.text(body.Error, tenant.UntrustedNameMax)
+	body.Description = z.text(body.Description, tenant.UntrustedTextMax)
+	body.TraceID = z.text(body.TraceID, tenant.UntrustedIDMax)
+	body.CorrelationID = z.text(body.CorrelationID, tenant.UntrustedIDMax)
+	body.Timestamp, body.ErrorURI = "", ""
 	f := failure{TraceID: body.TraceID, CorrelationID: body.CorrelationID}
 	code := body.Code()
 	if code != 0 {
@@ -164,6 +187,11 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 		f.Detail = fmt.Sprintf("%s answered the %s request with HTTP %d and %s: something else (a proxy, a firewall, a wrong --authority-host) answered instead of Entra ID.", hostOf(tc.AuthorityHost), he.Stage, he.Status, kind)
 		f.Fix = "Check the cloud (--cloud), --authority-host and HTTPS_PROXY, then validate again."
 		return f
+	}
+	if tc.Resource == resourceTeams {
+		if t, ok := explainTeamsRefusal(f, code, tc); ok {
+			return t
+		}
 	}
 	switch code {
 	case 90002:
@@ -190,6 +218,18 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 	case 530035:
 		f.Detail = "The customer's security defaults blocked the sign-in (AADSTS530035)."
 		f.Fix = "Ask the customer's admin to review security defaults (Entra admin center > Identity > Overview > Properties > Manage security defaults) or replace them with Conditional Access that allows this app."
+	case 7000229:
+		f.Detail = fmt.Sprintf("The App registration %s has no service principal (Enterprise application) in the customer's tenant (AADSTS7000229): it was created without admin consent, or by a script that did not create one.", tc.ClientID)
+		f.Fix = noServicePrincipalFix(tc.ClientID)
+	case 500011:
+		f.Detail = fmt.Sprintf("Entra ID does not know the resource asked for in this tenant (AADSTS500011: %s): the tenant may live in another Microsoft cloud than --cloud %s, or something between this computer and Entra ID changed the request.", body.Summary(), cloudName(tc.Cloud))
+		f.Fix = crossCloudFix
+	case 90038, 900382, 900432:
+		f.Detail = fmt.Sprintf("The tenant lives in another Microsoft national cloud than the one asked (--cloud %s) (%s: %s).", cloudName(tc.Cloud), f.AADSTS, body.Summary())
+		f.Fix = crossCloudFix
+	case 90055:
+		f.Detail = "Entra ID is throttling token requests for the customer's tenant (AADSTS90055: too many requests for this tenant)."
+		f.Fix = "Wait a few minutes and validate again; bulk validation: lower --concurrency. If it persists, the customer's tenant is busy with other apps' sign-ins."
 	default:
 		if t, ok := transient(f, he, tc); ok {
 			return t
@@ -199,12 +239,56 @@ func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 			what = "refused to describe the tenant"
 		}
 		f.Detail = fmt.Sprintf("Entra ID %s (HTTP %d, %s): %s", what, he.Status, orUnknown(f.AADSTS), body.Summary())
-		f.Fix = "Look the code up at https://login.microsoftonline.com/error?code=" + strconv.Itoa(code) + "; give support the AADSTS code and correlation ID below."
+		f.Fix = "Look the code up at " + errorLookup(tc.Cloud, code) + "; give support the AADSTS code and correlation ID below."
 		if code == 0 {
 			f.Fix = "Give support the correlation ID below and the time of this validation."
 		}
 	}
+	if tc.Resource == resourceTeams {
+		f.Detail = "Entra ID refused a token for the Skype and Teams Tenant Admin API, which Direct Routing is configured through: " + f.Detail
+	}
 	return f
+}
+
+// crossCloudFix says how to pick the customer's cloud.
+const crossCloudFix = "Validate again with the customer's cloud: --cloud global (commercial and GCC), usgov (GCC High), usdod (DoD) or china (21Vianet)."
+
+// noServicePrincipalFix says how to create an app's service principal.
+func noServicePrincipalFix(appID string) string {
+	return fmt.Sprintf("Grant admin consent in %s > API permissions > Grant admin consent, which creates it; or create it with Azure CLI: az ad sp create --id %s, or Microsoft Graph PowerShell: New-MgServicePrincipal -AppId %s.", wherePortalApp, appID, appID)
+}
+
+// explainTeamsRefusal words the refusals of the Teams admin API token
+// that mean something else than for the Graph one; ok is false for the
+// others, worded as for Graph.
+func explainTeamsRefusal(f failure, code int, tc tokenContext) (failure, bool) {
+	switch code {
+	case 53003:
+		f.Detail = "A Conditional Access policy of the customer's tenant blocks tokens for the Skype and Teams Tenant Admin API (AADSTS53003), while Microsoft Graph is allowed: Direct Routing cannot be configured."
+		f.Fix = "Ask the customer's admin to exclude this app's service principal from the policy that targets the Skype and Teams Tenant Admin API, Office 365 or all resources (Entra admin center > Protection > Conditional Access > the policy > Target resources / Workload identities)."
+	case 500011:
+		f.Detail = "The customer's tenant has no service principal for the Skype and Teams Tenant Admin API (AADSTS500011), the resource Direct Routing is configured through: the tenant has never had Microsoft Teams, or the service principal was removed."
+		f.Fix = "Ask the customer's admin to check the tenant has a Microsoft 365 subscription with Teams, then create the service principal with Microsoft Graph PowerShell: New-MgServicePrincipal -AppId " + teamsAdminAPIAppID + "."
+	case 7000229:
+		f.Detail = fmt.Sprintf("The App registration %s has no service principal in the customer's tenant (AADSTS7000229).", tc.ClientID)
+		f.Fix = noServicePrincipalFix(tc.ClientID)
+	default:
+		return f, false
+	}
+	return f, true
+}
+
+// teamsAdminAPIAppID is the Skype and Teams Tenant Admin API's app ID.
+const teamsAdminAPIAppID = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239"
+
+// errorLookup is Entra ID's error lookup page for a code, on the cloud's
+// own login host (https://login.microsoftonline.com/error, and
+// https://login.partner.microsoftonline.cn/error for China).
+func errorLookup(c tenant.Cloud, code int) string {
+	if c == "" {
+		c = tenant.CloudGlobal
+	}
+	return c.Endpoints().AuthorityHost + "/error?code=" + strconv.Itoa(code)
 }
 
 // transient words a throttling (429) or an outage (5xx), whatever the
@@ -247,7 +331,7 @@ func triesText(retries int) string {
 
 // explainNetwork words failures below HTTP: cancellation, timeout, DNS,
 // refused connection, TLS. ok is false when err is none of these.
-func explainNetwork(ctx context.Context, err error, host, service string, timeout time.Duration) (failure, bool) {
+func explainNetwork(ctx context.Context, z *sanitizer, err error, host, service string, timeout time.Duration) (failure, bool) {
 	var (
 		dnsErr  *net.DNSError
 		unkAuth x509.UnknownAuthorityError
@@ -279,7 +363,7 @@ func explainNetwork(ctx context.Context, err error, host, service string, timeou
 		// The proxy itself failed: blaming Microsoft would send the
 		// engineer to the wrong place.
 		return failure{
-			Detail: fmt.Sprintf("The proxy %s could not be reached (%s), so %s was not asked.", addrOf(opErr), plainError(opErr.Err), service),
+			Detail: fmt.Sprintf("The proxy %s could not be reached (%s), so %s was not asked.", addrOf(opErr), z.plain(opErr.Err), service),
 			Fix:    "Check HTTPS_PROXY (and NO_PROXY) on this computer, or whether the proxy is up."}, true
 	case strings.Contains(err.Error(), http.StatusText(http.StatusProxyAuthRequired)):
 		return failure{
@@ -337,12 +421,6 @@ func hostOf(base string) string {
 	return base
 }
 
-// plainError flattens an error to one line and drops the URLs net/http
-// and MSAL put in front, which say nothing to an engineer.
-func plainError(err error) string {
-	return clip(strings.Join(strings.Fields(err.Error()), " "), 300)
-}
-
 // clip shortens s to at most n bytes without splitting a character.
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -398,19 +476,19 @@ func grantPermissionFix(appName string, perms ...string) string {
 // explainGraph words a Graph call that did not succeed. denied is what a
 // 403 Authorization_RequestDenied means for this call (a missing
 // permission); notFound what a 404 means.
-func explainGraph(ctx context.Context, res graphResult, graphHost string, timeout time.Duration, denied, notFound failure) failure {
+func explainGraph(ctx context.Context, z *sanitizer, res graphResult, graphHost string, timeout time.Duration, denied, notFound failure) failure {
 	if res.Err != nil {
 		var ba *badAnswerError
 		if errors.As(res.Err, &ba) {
 			return failure{
-				Detail: "Microsoft Graph's answer could not be used: it was not JSON or was cut short.",
+				Detail: "Microsoft Graph's answer could not be used: " + ba.Err.Error() + ".",
 				Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and --graph-url.",
 			}
 		}
-		if f, ok := explainNetwork(ctx, res.Err, hostOf(graphHost), "Microsoft Graph", timeout); ok {
+		if f, ok := explainNetwork(ctx, z, res.Err, hostOf(graphHost), "Microsoft Graph", timeout); ok {
 			return f
 		}
-		return failure{Detail: "Microsoft Graph could not be asked: " + plainError(res.Err) + ".", Fix: "Validate again; if it keeps failing, note this message for support."}
+		return failure{Detail: "Microsoft Graph could not be asked: " + z.plain(res.Err) + ".", Fix: "Validate again; if it keeps failing, note this message for support."}
 	}
 	ids := ""
 	if res.RequestID != "" {
@@ -423,7 +501,7 @@ func explainGraph(ctx context.Context, res graphResult, graphHost string, timeou
 		return notFound
 	case res.Status == 401:
 		return failure{Detail: "Microsoft Graph refused the token Entra ID issued (HTTP 401 " + res.Code + ")" + ids + ": the Graph URL may not match the cloud.",
-			Fix: "Check --cloud and --graph-url: the token is issued for the Graph of the same cloud."}
+			Fix: "Check --cloud and --graph-url: the token is issued for the Microsoft Graph of --cloud, and --graph-url must lead to that Graph."}
 	case res.Status == 429:
 		return failure{Detail: "Microsoft Graph is throttling requests (HTTP 429)" + ids + ".", Fix: "Wait a minute and validate again; bulk validation: lower --concurrency."}
 	case res.Status >= 500:

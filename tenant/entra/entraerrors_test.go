@@ -78,7 +78,7 @@ func TestExplainNetworkBeyondLoopback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, ok := explainNetwork(context.Background(), tt.err, "login.microsoftonline.com", "Entra ID", 20*time.Second)
+			f, ok := explainNetwork(context.Background(), nil, tt.err, "login.microsoftonline.com", "Entra ID", 20*time.Second)
 			if !ok || !strings.Contains(f.Detail, tt.want) || f.Fix == "" {
 				t.Fatalf("got %v %+v, want a detail with %q and a fix", ok, f, tt.want)
 			}

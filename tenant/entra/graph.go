@@ -27,11 +27,22 @@ type graphResult struct {
 func (g graphResult) ok() bool { return g.Err == nil && g.Status/100 == 2 }
 
 // graphGet GETs path (relative to {graph}/v1.0/) with the token and
-// decodes a 2xx JSON answer into out.
-func (v *Validator) graphGet(ctx context.Context, token, pathAndQuery string, out any) graphResult {
-	u := pathAndQuery
+// decodes a 2xx JSON answer into out. Every string of the answer is
+// cleaned (and the secret scrubbed from it) as it is decoded.
+func (v *Validator) graphGet(ctx context.Context, z *sanitizer, token, pathAndQuery string, out any) graphResult {
+	res := v.graphFetch(ctx, z, token, pathAndQuery, out)
+	if res.ok() {
+		z.strings(out, tenant.UntrustedNameMax)
+	}
+	return res
+}
+
+// graphFetch is graphGet without cleaning a successful answer (the caller
+// cleans what it keeps); error answers are cleaned.
+func (v *Validator) graphFetch(ctx context.Context, z *sanitizer, token, pathOrLink string, out any) graphResult {
+	u := pathOrLink
 	if !strings.HasPrefix(u, "https://") {
-		u = v.graph + "/v1.0/" + pathAndQuery
+		u = v.graph + "/v1.0/" + pathOrLink
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -46,16 +57,17 @@ func (v *Validator) graphGet(ctx context.Context, token, pathAndQuery string, ou
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	res := graphResult{Status: resp.StatusCode, RequestID: resp.Header.Get("request-id")}
+	res := graphResult{Status: resp.StatusCode, RequestID: z.text(resp.Header.Get("request-id"), tenant.UntrustedIDMax)}
 	if err != nil {
 		res.Err = err
 		return res
 	}
 	if resp.StatusCode/100 != 2 {
 		if g, ok := parseGraphError(body); ok {
-			res.Code, res.Message = g.Error.Code, g.Error.Message
-			if g.Error.InnerError.RequestID != "" {
-				res.RequestID = g.Error.InnerError.RequestID
+			res.Code = z.text(g.Error.Code, tenant.UntrustedNameMax)
+			res.Message = z.text(g.Error.Message, tenant.UntrustedTextMax)
+			if id := z.text(g.Error.InnerError.RequestID, tenant.UntrustedIDMax); id != "" {
+				res.RequestID = id
 			}
 		}
 		return res
@@ -66,16 +78,81 @@ func (v *Validator) graphGet(ctx context.Context, token, pathAndQuery string, ou
 	return res
 }
 
+// graphPage is one page of a Graph collection.
+type graphPage[T any] struct {
+	Value    []T    `json:"value"`
+	NextLink string `json:"@odata.nextLink"`
+}
+
+// maxPages bounds how many pages of one list are read.
+const maxPages = 20
+
+// graphList reads every page of a Graph collection, following
+// @odata.nextLink (https://learn.microsoft.com/en-us/graph/paging) only
+// while it points at the Graph root the validator talks to: the token is
+// never sent to another host.
+func graphList[T any](ctx context.Context, v *Validator, z *sanitizer, token, path string) ([]T, graphResult) {
+	var all []T
+	next := path
+	for page := 0; ; page++ {
+		var p graphPage[T]
+		res := v.graphFetch(ctx, z, token, next, &p)
+		if !res.ok() {
+			return all, res
+		}
+		// The values are cleaned; the nextLink is a URL, used as sent.
+		z.strings(&p.Value, tenant.UntrustedNameMax)
+		all = append(all, p.Value...)
+		if p.NextLink == "" {
+			return all, res
+		}
+		link, ok := v.nextLink(p.NextLink)
+		if page+1 >= maxPages || !ok {
+			return all, graphResult{Status: res.Status, Err: &badAnswerError{Stage: "Graph", Err: errBadNextLink}}
+		}
+		next = link
+	}
+}
+
+// nextLink is where to ask for a list's next page: the link itself when
+// it is on the Graph root the validator talks to; the same path on that
+// root when the link names the cloud's own Graph host (Graph behind a
+// --graph-url proxy writes its own host into nextLink); ok is false for
+// any other host, which never gets the token.
+func (v *Validator) nextLink(link string) (string, bool) {
+	if sameGraph(v.graph, link) {
+		return link, true
+	}
+	cloud := v.cloud.Endpoints().GraphURL
+	if v.graph == cloud || !sameGraph(cloud, link) {
+		return "", false
+	}
+	u, _ := url.Parse(link)
+	out := v.graph + u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out, true
+}
+
+// sameGraph reports whether a nextLink is an https URL on the Graph root
+// the validator talks to.
+func sameGraph(graphRoot, link string) bool {
+	u, err := url.Parse(link)
+	g, gerr := url.Parse(graphRoot)
+	return err == nil && gerr == nil && u.Scheme == "https" && strings.EqualFold(u.Host, g.Host) &&
+		strings.HasPrefix(u.Path, strings.TrimSuffix(g.Path, "/")+"/v1.0/") && u.User == nil
+}
+
 type graphOrganization struct {
-	Value []struct {
-		ID              string `json:"id"`
-		DisplayName     string `json:"displayName"`
-		VerifiedDomains []struct {
-			Name      string `json:"name"`
-			IsInitial bool   `json:"isInitial"`
-			IsDefault bool   `json:"isDefault"`
-		} `json:"verifiedDomains"`
-	} `json:"value"`
+	ID              string `json:"id"`
+	DisplayName     string `json:"displayName"`
+	VerifiedDomains []struct {
+		Name rawText `json:"name"` // checked by tenant.UntrustedDomain
+
+		IsInitial bool `json:"isInitial"`
+		IsDefault bool `json:"isDefault"`
+	} `json:"verifiedDomains"`
 }
 
 type graphPasswordCredential struct {
@@ -92,62 +169,87 @@ type graphApplication struct {
 	PasswordCredentials []graphPasswordCredential `json:"passwordCredentials"`
 }
 
-type graphDirectoryRoles struct {
-	Value []struct {
-		DisplayName    string `json:"displayName"`
-		RoleTemplateID string `json:"roleTemplateId"`
-	} `json:"value"`
-	NextLink string `json:"@odata.nextLink"`
+// graphDirectoryRole is a directoryRole as memberOf lists it. Without
+// RoleManagement.Read.Directory or Directory.Read.All only @odata.type and
+// id are set, every other property null
+// (https://learn.microsoft.com/en-us/graph/api/serviceprincipal-list-memberof).
+type graphDirectoryRole struct {
+	ID             string  `json:"id"`
+	DisplayName    *string `json:"displayName"`
+	RoleTemplateID *string `json:"roleTemplateId"`
+}
+
+// graphSKU is a subscribedSku
+// (https://learn.microsoft.com/en-us/graph/api/resources/subscribedsku).
+type graphSKU struct {
+	SkuID         string `json:"skuId"`
+	SkuPartNumber string `json:"skuPartNumber"`
+	ConsumedUnits int    `json:"consumedUnits"`
+	PrepaidUnits  struct {
+		Enabled int `json:"enabled"`
+	} `json:"prepaidUnits"`
+	ServicePlans []struct {
+		ServicePlanID   string `json:"servicePlanId"`
+		ServicePlanName string `json:"servicePlanName"`
+	} `json:"servicePlans"`
 }
 
 // graphFacts is what the parallel Graph wave brings back.
 type graphFacts struct {
-	org      graphOrganization
+	org      []graphOrganization
 	orgRes   graphResult
 	app      graphApplication
 	appRes   graphResult
-	roles    graphDirectoryRoles
+	roles    []graphDirectoryRole
 	rolesRes graphResult
+	skus     []graphSKU
+	skusRes  graphResult
 	user     tenant.AdminUser
 	userRes  graphResult
-	askUser  bool
-	askRoles bool
 }
 
-// graphWave runs SPEC §3's Graph calls in parallel with one token.
-func (v *Validator) graphWave(ctx context.Context, token, clientID, spObjectID, adminUPN string) graphFacts {
-	f := graphFacts{askUser: adminUPN != "", askRoles: spObjectID != ""}
-	done := make(chan struct{}, 4)
+// graphAsk says which of the optional calls the wave makes.
+type graphAsk struct {
+	clientID string
+	admin    string // "" = no admin user to look up
+	// roles: list the service principal's directory roles (only when the
+	// token carries no wids), by its object id when known (the token's
+	// oid), else by the app's appId.
+	roles bool
+	spID  string
+}
+
+// graphWave runs the validation's Graph calls in parallel with one token: one
+// round trip, plus the rare extra pages of a long list.
+func (v *Validator) graphWave(ctx context.Context, z *sanitizer, token string, ask graphAsk) graphFacts {
+	var f graphFacts
+	done := make(chan struct{}, 5)
 	n := 0
 	run := func(fn func()) {
 		n++
 		go func() { fn(); done <- struct{}{} }()
 	}
 	run(func() {
-		f.orgRes = v.graphGet(ctx, token, "organization?$select=id,displayName,verifiedDomains", &f.org)
+		f.org, f.orgRes = graphList[graphOrganization](ctx, v, z, token, "organization?$select=id,displayName,verifiedDomains")
 	})
 	run(func() {
-		f.appRes = v.graphGet(ctx, token, "applications(appId='"+url.PathEscape(clientID)+"')?$select=id,appId,displayName,passwordCredentials", &f.app)
+		f.appRes = v.graphGet(ctx, z, token, "applications(appId='"+url.PathEscape(ask.clientID)+"')?$select=id,appId,displayName,passwordCredentials", &f.app)
 	})
-	if f.askRoles {
+	run(func() {
+		f.skus, f.skusRes = graphList[graphSKU](ctx, v, z, token, "subscribedSkus?$select=skuId,skuPartNumber,consumedUnits,prepaidUnits,servicePlans")
+	})
+	if ask.roles {
+		sp := "servicePrincipals(appId='" + url.PathEscape(ask.clientID) + "')"
+		if ask.spID != "" {
+			sp = "servicePrincipals/" + url.PathEscape(ask.spID)
+		}
 		run(func() {
-			f.rolesRes = v.graphGet(ctx, token, "servicePrincipals/"+url.PathEscape(spObjectID)+"/memberOf/microsoft.graph.directoryRole?$select=displayName,roleTemplateId", &f.roles)
-			// A service principal with many roles is paged; follow on (rare).
-			for page := 0; f.rolesRes.ok() && f.roles.NextLink != "" && page < 5; page++ {
-				var more graphDirectoryRoles
-				next := f.roles.NextLink
-				if !strings.HasPrefix(next, v.graph+"/") {
-					break // never send the token to another host
-				}
-				f.rolesRes = v.graphGet(ctx, token, next, &more)
-				f.roles.Value = append(f.roles.Value, more.Value...)
-				f.roles.NextLink = more.NextLink
-			}
+			f.roles, f.rolesRes = graphList[graphDirectoryRole](ctx, v, z, token, sp+"/memberOf/microsoft.graph.directoryRole?$select=id,displayName,roleTemplateId")
 		})
 	}
-	if f.askUser {
+	if ask.admin != "" {
 		run(func() {
-			f.userRes = v.graphGet(ctx, token, "users/"+url.PathEscape(adminUPN)+"?$select=id,userPrincipalName,displayName,accountEnabled", &f.user)
+			f.userRes = v.graphGet(ctx, z, token, "users/"+url.PathEscape(ask.admin)+"?$select=id,userPrincipalName,displayName,accountEnabled", &f.user)
 		})
 	}
 	for i := 0; i < n; i++ {

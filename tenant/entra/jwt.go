@@ -16,7 +16,10 @@ type tokenClaims struct {
 	AZP      string   `json:"azp"`   // v2 tokens
 	ObjectID string   `json:"oid"`
 	Roles    []string `json:"roles"`
-	AppName  string   `json:"app_displayname"`
+	// Wids are the template IDs of the built-in directory roles assigned
+	// to the app's service principal, plus tenant.RoleDefaultAppToken.
+	Wids    []string `json:"wids"`
+	AppName string   `json:"app_displayname"`
 }
 
 // Client is the application the token was issued to: appid in v1 tokens,

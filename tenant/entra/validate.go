@@ -24,6 +24,11 @@ type Config struct {
 	HTTPClient    *http.Client     // nil = one shared, keep-alive, HTTP/2 client for the process
 	Timeout       time.Duration    // overall per validation; 0 = 20 s
 	Now           func() time.Time // nil = time.Now
+	// SBCDomain is the provider's base domain for the customers' SBC
+	// sub-domains (e.g. sbc.provider.example, from --sbc-domain or
+	// ONBOARD_SBC_DOMAIN): readiness then requires a verified sub-domain
+	// of it in the tenant. "" = no domain check.
+	SBCDomain string
 	// Log receives one debug line per step (never the secret); nil = none.
 	Log *slog.Logger
 }
@@ -38,6 +43,7 @@ type Validator struct {
 	cloud     tenant.Cloud
 	authority string
 	graph     string
+	sbcDomain string
 	http      *http.Client
 	timeout   time.Duration
 	now       func() time.Time
@@ -90,6 +96,13 @@ func NewValidator(cfg Config) (*Validator, error) {
 		}
 		v.graph = u
 	}
+	if cfg.SBCDomain != "" {
+		d, ok := tenant.UntrustedDomain(strings.TrimPrefix(strings.TrimSpace(cfg.SBCDomain), "."))
+		if !ok {
+			return nil, &tenant.RuleError{Field: "SBC domain", Rule: fmt.Sprintf("the SBC domain must be a domain name such as sbc.provider.example (got %q)", cfg.SBCDomain)}
+		}
+		v.sbcDomain = d
+	}
 	if v.timeout < 0 {
 		return nil, &tenant.RuleError{Field: "timeout", Rule: "the timeout must be positive"}
 	}
@@ -130,16 +143,36 @@ func checkBaseURL(field, s string, pathOK bool) (string, error) {
 	return "https://" + u.Host + p, nil
 }
 
+// The resources a validation asks tokens for. Graph's is the cloud's
+// (tenant.Cloud.Endpoints().GraphURL), never --graph-url's. The Skype and
+// Teams Tenant Admin API is the second resource Teams PowerShell takes a
+// token for (Connect-MicrosoftTeams -AccessTokens), the one Direct Routing
+// is configured through; its app ID is the same in every cloud.
+const teamsAdminAPIScope = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239/.default"
+
+// tokenOutcome is one token request's result.
+type tokenOutcome struct {
+	token   string
+	err     error
+	retries int
+	waited  time.Duration
+}
+
 // Validate never returns nil: every failure is a failed Check inside the report.
 // progress (may be nil) receives each check as it completes; calls are never concurrent.
+//
+// Round trips: the tenant's OpenID metadata (once per tenant and process),
+// then both tokens at once, then one parallel Graph wave.
 func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport {
 	started := time.Now()
-	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret), Roles: []string{}, Permissions: []string{}}
+	z := newSanitizer(c.Secret)
+	// Roles and Permissions stay nil (unknown) until read: [] means none.
+	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret)}
 	add := func(ch tenant.Check) {
 		if ch.Group == "" {
 			ch.Group = tenant.GroupOf(ch.Name)
 		}
-		ch = scrubCheck(ch, c.Secret)
+		z.strings(&ch, checkTextMax)
 		r.Add(ch)
 		if progress != nil {
 			progress(ch)
@@ -147,7 +180,10 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	}
 	defer func() {
 		r.Elapsed = time.Since(started)
-		scrubReport(r, c.Secret)
+		// Everything in the report passed through the sanitizer where it
+		// entered; once more, whole, in case a text was composed from
+		// pieces.
+		z.strings(r, checkTextMax)
 		v.debug("validation done", "tenant", r.TenantID, "client", r.ClientID, "secret", c.Secret,
 			"status", string(r.Status), "aadsts", r.AADSTS, "correlation", r.CorrelationID, "elapsed", r.Elapsed)
 	}()
@@ -171,75 +207,108 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 
 	ctx, cancel := context.WithTimeout(ctx, v.timeout)
 	defer cancel()
-	trace := &retryLog{}
-	ctx = withRetryLog(ctx, trace)
+	// The Graph token and the Graph wave share one retry budget (and log);
+	// the Teams admin API token, running beside them, has its own.
+	ctx = withRetryLog(ctx, &retryLog{})
+	tc := tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, San: z}
 
-	// 1. The token: proves the secret works now.
-	scope := v.graph + "/.default"
-	token, err := v.tokens.acquire(ctx, v.authority, tenantIn, r.ClientID, c.Secret, scope)
-	retries, waited := trace.count()
-	if err != nil {
-		f := explainToken(ctx, err, tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, Retries: retries})
+	// Both tokens at once. The Teams admin API token runs beside the
+	// Graph one (and beside the Graph wave that follows it), with a retry
+	// log of its own, so its retries and stage are its own.
+	teamsCtx, cancelTeams := context.WithCancel(ctx)
+	defer cancelTeams()
+	teamsDone := make(chan tokenOutcome, 1)
+	go func() {
+		teamsDone <- v.acquire(withRetryLog(teamsCtx, &retryLog{}), tenantIn, r.ClientID, c.Secret, teamsAdminAPIScope)
+	}()
+	// The Graph token is for the cloud's Microsoft Graph resource,
+	// whatever --graph-url says: an override only says where requests go,
+	// and Entra ID answers AADSTS500011 for a resource it does not know.
+	graph := v.acquire(ctx, tenantIn, r.ClientID, c.Secret, v.cloud.Endpoints().GraphURL+"/.default")
+	if graph.err != nil {
+		cancelTeams()
+		<-teamsDone
+		tc.Retries = graph.retries
+		f := explainToken(ctx, graph.err, tc)
 		r.AADSTS, r.TraceID, r.CorrelationID = f.AADSTS, f.TraceID, f.CorrelationID
-		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "error", scrub(plainError(err), c.Secret))
+		v.debug("token request failed", "tenant", tenantIn, "client", r.ClientID, "aadsts", f.AADSTS, "error", z.plain(graph.err))
 		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail, Detail: f.Detail, Fix: f.Fix})
 		return r
 	}
-	claims, err := decodeClaims(token)
-	if err != nil {
-		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
-			Detail: "Entra ID issued a token but it could not be read (" + err.Error() + "): something between this computer and Entra ID may have changed the answer.",
-			Fix:    "Validate again; if it keeps failing, check HTTPS_PROXY and --authority-host."})
-		return r
+	claims, cerr := decodeClaims(graph.token)
+	opaque := cerr != nil
+	if !opaque {
+		z.strings(&claims, tenant.UntrustedNameMax)
+		if ch, ok := v.tokenForWhom(claims, tenantIn, tenantIsGUID, r.ClientID); !ok {
+			cancelTeams()
+			<-teamsDone
+			add(ch)
+			return r
+		}
+		r.TenantID = strings.ToLower(claims.TenantID)
+		r.Permissions = append([]string{}, claims.Roles...)
+		sort.Strings(r.Permissions)
+		r.AppName = claims.AppName
+	} else if tenantIsGUID {
+		// The permissions stay unknown: only the token lists them.
+		r.TenantID = tenantIn
 	}
-	tid, _ := tenant.ParseGUID(claims.TenantID)
-	if tid == "" {
-		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail, Detail: "The token Entra ID issued names no tenant (no tid claim).", Fix: "Check --authority-host: it must be Entra ID (or a faithful proxy)."})
-		return r
-	}
-	if tenantIsGUID && tid != tenantIn {
-		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
-			Detail: fmt.Sprintf("The token is for tenant %s, not for the tenant typed (%s).", tid, tenantIn),
-			Fix:    "Copy the Tenant ID again from " + whereTenantID + " of the customer's tenant."})
-		return r
-	}
-	if got, _ := tenant.ParseGUID(claims.Client()); got != r.ClientID {
-		add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusFail,
-			Detail: fmt.Sprintf("The token was issued to application %q, not to the Application ID typed (%s).", claims.Client(), r.ClientID),
-			Fix:    "Copy the Application (client) ID again from " + wherePortalApp + " > Overview."})
-		return r
-	}
-	r.TenantID = tid
-	r.Permissions = append([]string{}, claims.Roles...)
-	sort.Strings(r.Permissions)
-	r.AppName = claims.AppName
-	detail := fmt.Sprintf("Entra ID issued an app-only token for tenant %s: the secret works.", tid)
-	if retries > 0 {
-		detail += fmt.Sprintf(" (Throttled %d time(s); waited %s as asked.)", retries, waited.Round(time.Millisecond))
-	}
-	add(tenant.Check{Name: tenant.CheckToken, Status: tenant.StatusPass, Detail: detail})
-	v.debug("token issued", "tenant", tid, "client", r.ClientID, "roles", len(claims.Roles))
+	add(tokenCheck(r, opaque, graph))
+	v.debug("token issued", "tenant", r.TenantID, "client", r.ClientID, "roles", len(claims.Roles), "opaque", opaque)
 
-	// 2. What the token's roles grant.
-	add(permissionsCheck(claims.Roles, r.AppName))
-
-	// 3. The Graph wave, in parallel.
-	facts := v.graphWave(ctx, token, r.ClientID, claims.ObjectID, admin)
+	// The Graph wave, in parallel. The roles come from the token's wids;
+	// Graph is asked only when the token carries none.
+	ask := graphAsk{clientID: r.ClientID, admin: admin, roles: opaque || claims.Wids == nil}
+	if !opaque {
+		ask.spID, _ = tenant.ParseGUID(claims.ObjectID)
+	}
+	facts := v.graphWave(ctx, z, graph.token, ask)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		add(tenant.Check{Name: tenant.CheckTenant, Status: tenant.StatusFail, Detail: "The validation was cancelled while reading the tenant's facts from Microsoft Graph.", Fix: "Run Validate Authentication again when ready."})
 		return r
 	}
+	teams := <-teamsDone
 	if facts.appRes.ok() && facts.app.DisplayName != "" {
 		r.AppName = facts.app.DisplayName
 	}
 	now := v.now()
-	add(v.tenantCheck(ctx, r, facts))
-	add(v.secretCheck(ctx, r, facts, c.Secret, now))
-	add(v.roleCheck(ctx, r, facts))
-	if facts.askUser {
-		add(v.adminCheck(ctx, r, facts, admin))
+
+	// Credentials: the secret works for this tenant and app.
+	add(v.tenantCheck(ctx, z, r, facts, tenantIsGUID))
+	add(v.secretCheck(ctx, z, r, facts, c.Secret, now))
+	if admin != "" {
+		add(v.adminCheck(ctx, z, r, facts, admin))
 	}
+
+	// Direct Routing readiness.
+	add(v.teamsTokenCheck(ctx, r, teams, tc))
+	if opaque {
+		add(v.roleCheckFromGraph(ctx, z, r, facts))
+		add(inferredPermissionsCheck(r, facts, admin != ""))
+	} else {
+		if claims.Wids != nil {
+			add(roleCheckFromIDs(r, rolesFromWids(claims.Wids)))
+		} else {
+			add(v.roleCheckFromGraph(ctx, z, r, facts))
+		}
+		add(permissionsCheck(claims.Roles, r.AppName))
+	}
+	if v.sbcDomain != "" {
+		add(v.domainCheck(ctx, z, r, facts))
+	}
+	add(v.licenceCheck(ctx, z, r, facts))
 	return r
+}
+
+// acquire gets one token; the retries are those of ctx's retry log.
+func (v *Validator) acquire(ctx context.Context, tenantIn, clientID string, secret tenant.Secret, scope string) tokenOutcome {
+	tok, err := v.tokens.acquire(ctx, v.authority, tenantIn, clientID, secret, scope)
+	var o tokenOutcome
+	if l := retriesFrom(ctx); l != nil {
+		o.retries, o.waited = l.count()
+	}
+	o.token, o.err = tok, err
+	return o
 }
 
 func (v *Validator) debug(msg string, args ...any) {
@@ -295,41 +364,4 @@ func safeHint(s tenant.Secret) string {
 		return ""
 	}
 	return s.Hint()
-}
-
-// scrub replaces the secret, should it ever appear, by its masked form.
-// (A secret of three characters or fewer is never shown as a hint, and
-// masking every such substring would garble the words.)
-func scrub(s string, secret tenant.Secret) string {
-	if v := secret.Reveal(); utf8.RuneCountInString(v) > 3 && strings.Contains(s, v) {
-		return strings.ReplaceAll(s, v, secret.Masked())
-	}
-	return s
-}
-
-func scrubCheck(c tenant.Check, secret tenant.Secret) tenant.Check {
-	c.Name, c.Detail, c.Fix = scrub(c.Name, secret), scrub(c.Detail, secret), scrub(c.Fix, secret)
-	return c
-}
-
-// scrubReport masks the secret in every text of a report that came from
-// an answer rather than from this package's own words: the trace and
-// correlation IDs of an error body, names read from the token and Graph.
-// Entra ID never echoes a secret, but a proxy or test double that answers
-// with the request it was sent would otherwise put it in the report, the
-// database and --json. (The checks are scrubbed as they are added, since
-// progress sees them live.)
-func scrubReport(r *tenant.ValidationReport, secret tenant.Secret) {
-	for _, p := range []*string{&r.TraceID, &r.CorrelationID, &r.AADSTS, &r.TenantID, &r.TenantName,
-		&r.InitialDomain, &r.DefaultDomain, &r.AppName} {
-		*p = scrub(*p, secret)
-	}
-	for _, list := range [][]string{r.Roles, r.Permissions} {
-		for i := range list {
-			list[i] = scrub(list[i], secret)
-		}
-	}
-	if a := r.Admin; a != nil {
-		a.ID, a.UserPrincipalName, a.DisplayName = scrub(a.ID, secret), scrub(a.UserPrincipalName, secret), scrub(a.DisplayName, secret)
-	}
 }

@@ -19,7 +19,8 @@ func ExampleValidator_Validate() {
 		panic(err)
 	}
 	defer srv.Close()
-	v, err := entra.NewValidator(entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client()})
+	v, err := entra.NewValidator(entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
+		SBCDomain: entrasim.DemoSBCDomain})
 	if err != nil {
 		panic(err)
 	}
@@ -30,10 +31,13 @@ func ExampleValidator_Validate() {
 	fmt.Println(report.Status, report.TenantName, report.InitialDomain, *report.DaysUntilExpire, report.SecretHint)
 	// Output:
 	// ✓ Token
-	// ✓ Graph permissions
 	// ✓ Tenant
 	// ✓ Secret expiry
-	// ✓ Entra role
 	// ✓ Admin user
+	// ✓ Teams admin API token
+	// ✓ Entra role
+	// ✓ Graph permissions
+	// ✓ SBC domain
+	// ✓ Teams Phone licence
 	// pass Contoso Ltd contoso.onmicrosoft.com 400 Xq8
 }

@@ -2,6 +2,7 @@ package entra_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,14 +14,17 @@ import (
 )
 
 // TestRoundTrips counts requests at the simulated directory: a first
-// validation costs metadata + token + one parallel Graph wave; a repeat of
-// the same tenant in the same process costs token + one Graph wave (the
-// OpenID metadata is reused, the token is not).
+// validation costs three serial waves — the tenant's OpenID metadata; the
+// Graph and Teams admin API tokens together; one parallel Graph wave — and
+// a repeat of the same tenant in the same process costs the last two (the
+// metadata is reused, the tokens are not).
 func TestRoundTrips(t *testing.T) {
 	now := time.Now()
 	r := newRig(t, entrasim.Demo(now), now)
-	// Graph requests are held until all four are in flight: a validator that
-	// sent them one by one would stall for 10 s and hit its 5 s timeout.
+	// Requests are held until all of their wave are in flight: a validator
+	// that sent them one by one would stall for 10 s and hit its 5 s
+	// timeout.
+	r.srv.SetBarrier(entrasim.KindToken, 2)
 	r.srv.SetGraphBarrier(4)
 	r.cfg.Timeout = 5 * time.Second
 	c := demoCreds(t, now, "Contoso")
@@ -29,9 +33,14 @@ func TestRoundTrips(t *testing.T) {
 	if rep.Status != tenant.StatusPass {
 		t.Fatalf("first validation: %s", dump(rep))
 	}
-	counts(t, r, 1, 1, 4)
+	// organization, applications, subscribedSkus, users: the roles come
+	// from the token's wids, so memberOf is not asked.
+	counts(t, r, 1, 2, 4)
 	if got := r.srv.Count(entrasim.KindOther); got != 0 {
 		t.Errorf("%d other requests (instance discovery?), want none", got)
+	}
+	if got := r.srv.MaxInFlight(entrasim.KindToken); got != 2 {
+		t.Errorf("token requests in flight together: %d, want 2", got)
 	}
 	if got := r.srv.MaxInFlight(entrasim.KindGraph); got != 4 {
 		t.Errorf("Graph calls in flight together: %d, want 4", got)
@@ -42,7 +51,7 @@ func TestRoundTrips(t *testing.T) {
 	if rep.Status != tenant.StatusPass {
 		t.Fatalf("repeat validation: %s", dump(rep))
 	}
-	counts(t, r, 0, 1, 4)
+	counts(t, r, 0, 2, 4)
 
 	// Without an admin UPN the wave is three calls.
 	r.srv.SetGraphBarrier(3)
@@ -51,7 +60,36 @@ func TestRoundTrips(t *testing.T) {
 	if rep = r.validate(context.Background(), c); rep.Status != tenant.StatusPass {
 		t.Fatalf("validation without admin: %s", dump(rep))
 	}
-	counts(t, r, 0, 1, 3)
+	counts(t, r, 0, 2, 3)
+
+	// A token without wids: memberOf joins the same wave.
+	r.srv.SetGraphBarrier(4)
+	r.srv.ResetCounts()
+	r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Claims: map[string]any{"wids": nil}})
+	if rep = r.validate(context.Background(), c); rep.Status != tenant.StatusWarn || rep.Roles != nil {
+		t.Fatalf("validation without wids: roles %v\n%s", rep.Roles, dump(rep))
+	}
+	counts(t, r, 0, 2, 4)
+	if got := r.srv.MaxInFlight(entrasim.KindGraph); got != 4 {
+		t.Errorf("Graph calls in flight together without wids: %d, want 4", got)
+	}
+}
+
+// TestThreeWaves: with 150 ms per request a first validation takes three
+// round trips, not four or more (the two tokens and the Graph calls are
+// not sent one after another).
+func TestThreeWaves(t *testing.T) {
+	const lat = 150 * time.Millisecond
+	now := time.Now()
+	r := newRig(t, entrasim.Demo(now), now)
+	r.srv.SetLatency(lat)
+	start := time.Now()
+	if rep := r.validate(context.Background(), demoCreds(t, now, "Contoso")); rep.Status != tenant.StatusPass {
+		t.Fatal(dump(rep))
+	}
+	if took := time.Since(start); took < 3*lat || took >= 4*lat {
+		t.Errorf("first validation took %s, want three round trips of %s (at least %s, under %s)", took, lat, 3*lat, 4*lat)
+	}
 }
 
 // TestOneConnection: one validator keeps one HTTP/2 connection for all its
@@ -90,8 +128,10 @@ func TestTokenCacheNeverAnswers(t *testing.T) {
 	if rep.Status != tenant.StatusFail || rep.AADSTS != "AADSTS7000215" {
 		t.Fatalf("validation after the secret was deleted: %s", dump(rep))
 	}
-	if got := r.srv.Count(entrasim.KindToken); got != 2 {
-		t.Errorf("token requests: %d, want 2", got)
+	// 2 for the first validation; the second's Graph token fails, and its
+	// Teams admin API token may be cancelled before it is sent.
+	if got := r.srv.Count(entrasim.KindToken); got < 3 || got > 4 {
+		t.Errorf("token requests: %d, want 3 or 4", got)
 	}
 	if got := r.srv.Count(entrasim.KindMetadata); got != 1 {
 		t.Errorf("metadata requests: %d, want 1 (reused)", got)
@@ -116,8 +156,8 @@ func TestConcurrentSameTenant(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if got := r.srv.Count(entrasim.KindToken); got != 6 {
-		t.Errorf("token requests: %d, want 6", got)
+	if got := r.srv.Count(entrasim.KindToken); got != 12 {
+		t.Errorf("token requests: %d, want 12 (a Graph and a Teams admin API token each)", got)
 	}
 	if got := r.srv.Count(entrasim.KindMetadata); got < 1 || got > 6 {
 		t.Errorf("metadata requests: %d", got)
@@ -164,8 +204,25 @@ func TestReportFields(t *testing.T) {
 	if !rep.At.Equal(now) || rep.Elapsed <= 0 {
 		t.Errorf("At %v Elapsed %v", rep.At, rep.Elapsed)
 	}
-	if len(rep.Checks) != 6 {
-		t.Errorf("%d checks, want 6", len(rep.Checks))
+	if len(rep.Checks) != 8 {
+		t.Errorf("%d checks, want 8 (no SBC domain configured)", len(rep.Checks))
+	}
+	if want := []string{"contoso.onmicrosoft.com", "contoso.com", "contoso.sbc.provider.example"}; fmt.Sprint(rep.VerifiedDomains) != fmt.Sprint(want) {
+		t.Errorf("VerifiedDomains = %v, want %v", rep.VerifiedDomains, want)
+	}
+	if p := rep.TeamsPhone; p == nil || p.Enabled != 25 || p.Consumed != 10 || p.Free() != 15 || fmt.Sprint(p.SKUs) != "[SPE_E5]" {
+		t.Errorf("TeamsPhone = %+v", p)
+	}
+	if rep.SBCDomain != "" {
+		t.Errorf("SBCDomain = %q without a base domain configured", rep.SBCDomain)
+	}
+	for _, ch := range rep.Checks {
+		if ch.Group != tenant.GroupOf(ch.Name) {
+			t.Errorf("check %q in group %q", ch.Name, ch.Group)
+		}
+	}
+	if rep.GroupStatus(tenant.GroupCredentials) != tenant.StatusPass || rep.GroupStatus(tenant.GroupReadiness) != tenant.StatusPass {
+		t.Errorf("groups: credentials %s, readiness %s", rep.GroupStatus(tenant.GroupCredentials), rep.GroupStatus(tenant.GroupReadiness))
 	}
 	// The service takes the report: GUID from the token, initial domain.
 	svc := tenant.Service{App: tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com"}}

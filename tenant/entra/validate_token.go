@@ -41,8 +41,9 @@ func (e *badAnswerError) Error() string {
 func (e *badAnswerError) Unwrap() error { return e.Err }
 
 var (
-	errNotJSON    = errors.New("the answer was not JSON or was cut short")
-	errIncomplete = errors.New("the answer lacked a required field")
+	errNotJSON     = errors.New("the answer was not JSON or was cut short")
+	errIncomplete  = errors.New("the answer lacked a required field")
+	errBadNextLink = errors.New("the answer's next page is on another host or never ends")
 )
 
 // lastStage is the token-flow step of the last request sent for this

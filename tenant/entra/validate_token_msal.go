@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -111,6 +112,25 @@ func (noTokenCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportH
 	return nil
 }
 
+// bodyMu guards reading the body of an answer MSAL hands out in an error.
+// MSAL resolves a tenant's metadata once for concurrent requests
+// (singleflight): when it fails, the Graph and the Teams admin API token
+// requests get the same error, with the same *http.Response.
+var bodyMu sync.Mutex
+
+// answerBody reads an error answer's body (at most 1 MiB) and puts the
+// bytes back, so whoever holds the same answer reads them too.
+func answerBody(resp *http.Response) []byte {
+	bodyMu.Lock()
+	defer bodyMu.Unlock()
+	if resp.Body == nil {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return body
+}
+
 // fromMSAL turns MSAL's error types into the validator's own, so the one
 // error mapping (entraerrors.go) does not depend on MSAL's internals.
 // MSAL's CallErr carries the request (with the secret in its form body,
@@ -119,13 +139,10 @@ func (noTokenCache) Export(_ context.Context, c cache.Marshaler, _ cache.ExportH
 func fromMSAL(ctx context.Context, err error) error {
 	var ce msalerrors.CallErr
 	if errors.As(err, &ce) && ce.Resp == nil {
-		return fmt.Errorf("Entra ID %s request failed: %s", lastStage(ctx), plainError(ce))
+		return fmt.Errorf("Entra ID %s request failed: %s", lastStage(ctx), strings.Join(strings.Fields(ce.Error()), " "))
 	}
 	if errors.As(err, &ce) {
-		var body []byte
-		if ce.Resp.Body != nil {
-			body, _ = io.ReadAll(io.LimitReader(ce.Resp.Body, 1<<20))
-		}
+		body := answerBody(ce.Resp)
 		stage := stageToken
 		if ce.Req != nil && ce.Req.URL != nil {
 			stage = stageOf(ce.Req.URL.Path)

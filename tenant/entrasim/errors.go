@@ -17,7 +17,10 @@ type entraErrorDef struct {
 	text   string
 }
 
-// entraErrors are the answers Entra ID gives, worded as it words them.
+// entraErrors are the answers Entra ID gives, worded as it words them
+// (Microsoft Entra authentication and authorization error codes,
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes,
+// and, where marked, as observed in real answers).
 var entraErrors = map[int]entraErrorDef{
 	90002:   {400, "invalid_tenant", "Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."},
 	900023:  {400, "invalid_request", "Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain."},
@@ -32,9 +35,19 @@ var entraErrors = map[int]entraErrorDef{
 	900144:  {400, "invalid_request", "The request body must contain the following parameter: '%s'."},
 	900561:  {400, "invalid_request", "The endpoint only accepts POST requests. Received a GET request."},
 	1002012: {400, "invalid_scope", "The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI)."},
-	50196:   {429, "temporarily_unavailable", "The server terminated an operation because it encountered a client request loop. Please contact your app vendor."},
-	90033:   {503, "temporarily_unavailable", "A transient error has occurred. Please try again."},
-	90100:   {500, "server_error", "Invalid request: the server encountered an internal error."},
+	// Observed wording and status (the code is not in the reference):
+	// https://github.com/Azure/Commercial-Marketplace-SaaS-Accelerator/issues/830
+	7000229: {401, "invalid_client", "The client application %s is missing service principal in the tenant %s. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119"},
+	500011:  {400, "invalid_resource", "The resource principal named %s was not found in the tenant named %s. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant."},
+	90038:   {400, "invalid_request", "The specified tenant '%s' belongs to the National Cloud '%s'. Current cloud instance does not federate with it."},
+	// 400 invalid_request observed: https://github.com/sjkp/letsencrypt-siteextension/issues/408
+	900382: {400, "invalid_request", "Confidential Client is not supported in Cross Cloud request."},
+	900432: {400, "invalid_request", "Confidential Client is not supported in Cross Cloud request."},
+	// TenantThrottlingError; the reference gives no HTTP status.
+	90055: {400, "temporarily_unavailable", "There are too many incoming requests. This exception is thrown for blocked tenants."},
+	50196: {429, "temporarily_unavailable", "The server terminated an operation because it encountered a client request loop. Please contact your app vendor."},
+	90033: {503, "temporarily_unavailable", "A transient error has occurred. Please try again."},
+	90100: {500, "server_error", "Invalid request: the server encountered an internal error."},
 }
 
 // entraError writes Entra ID's JSON error body for code. detail fills the

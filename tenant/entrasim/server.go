@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,6 +39,9 @@ type Fault struct {
 	Kind Kind
 	// PathContains narrows the fault to paths containing it ("" = any).
 	PathContains string
+	// Resource narrows a token fault to requests for this resource (its
+	// app ID or identifier URI, e.g. GraphResourceURI); "" = any.
+	Resource string
 	// Status answers with this HTTP status and the endpoint's usual error
 	// body (Entra or Graph shape): 429, 503, 500 … 0 = the normal status.
 	Status int
@@ -55,6 +59,9 @@ type Fault struct {
 	// Claims, on a token request, overrides claims of the token issued
 	// (a nil value removes the claim): a token for another tenant or app.
 	Claims map[string]any
+	// Opaque, on a token request, issues an access token that is not a
+	// JWT (Graph still accepts it), as Tenant.OpaqueTokens does.
+	Opaque bool
 	// Times is how many matching requests the fault hits; 0 = every one.
 	Times int
 }
@@ -81,11 +88,18 @@ type Server struct {
 	conns       int // TCP connections accepted
 	http2       int // requests that arrived over HTTP/2
 
-	// Graph barrier: Graph requests wait until barrierN of them have
-	// arrived, which proves at the server that calls run in parallel.
-	barrierN       int
-	barrierArrived int
-	barrierCh      chan struct{}
+	// Barriers: requests of a kind wait until n of them have arrived,
+	// which proves at the server that a client sends them in parallel.
+	barriers map[Kind]*barrier
+
+	// opaque holds the claims of the opaque access tokens issued, as a
+	// reference-token store would.
+	opaque map[string]map[string]any
+}
+
+type barrier struct {
+	n, arrived int
+	ch         chan struct{}
 }
 
 // Start serves d over HTTPS (HTTP/2 enabled) on a loopback port.
@@ -97,6 +111,7 @@ func Start(d Directory) (*Server, error) {
 	s := &Server{
 		key: key, kid: kid, dir: d.clone(),
 		counts: map[Kind]int{}, inflight: map[Kind]int{}, maxInflight: map[Kind]int{},
+		barriers: map[Kind]*barrier{}, opaque: map[string]map[string]any{},
 	}
 	s.reindex()
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
@@ -121,7 +136,10 @@ func (s *Server) URL() string { return s.ts.URL }
 // AuthorityHost is the Entra ID login host to pass to tenant.Config.
 func (s *Server) AuthorityHost() string { return s.ts.URL }
 
-// GraphURL is the Graph root to pass to tenant.Config.
+// GraphURL is the Graph root to pass to tenant.Config: where Graph
+// requests go. Tokens are still asked for Microsoft Graph's own resource
+// (GraphResourceURI), as they are through any proxy: the server's Graph
+// accepts tokens whose audience is Microsoft Graph, whatever its own URL.
 func (s *Server) GraphURL() string { return s.ts.URL }
 
 // Client is an HTTP client that trusts the server's certificate.
@@ -142,12 +160,19 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Unlock()
 }
 
-// SetGraphBarrier makes every Graph request wait until n Graph requests
-// are waiting together (or 10 s pass): a validator that sends its Graph
-// calls one after another then stalls. 0 turns it off.
-func (s *Server) SetGraphBarrier(n int) {
+// SetGraphBarrier is SetBarrier(KindGraph, n).
+func (s *Server) SetGraphBarrier(n int) { s.SetBarrier(KindGraph, n) }
+
+// SetBarrier makes every request of a kind wait until n of them are
+// waiting together (or 10 s pass): a client that sends them one after
+// another then stalls. 0 turns it off.
+func (s *Server) SetBarrier(k Kind, n int) {
 	s.mu.Lock()
-	s.barrierN, s.barrierArrived, s.barrierCh = n, 0, nil
+	if n <= 0 {
+		delete(s.barriers, k)
+	} else {
+		s.barriers[k] = &barrier{n: n}
+	}
 	s.mu.Unlock()
 }
 
@@ -180,7 +205,9 @@ func (s *Server) reindex() {
 	for i, t := range s.dir.Tenants {
 		s.index[strings.ToLower(t.ID)] = i
 		for _, d := range t.Domains {
-			s.index[strings.ToLower(d.Name)] = i
+			if !d.Unverified {
+				s.index[strings.ToLower(d.Name)] = i
+			}
 		}
 	}
 }
@@ -267,6 +294,11 @@ func kindOf(path string) Kind {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	kind := kindOf(r.URL.Path)
+	resource := ""
+	if kind == KindToken && r.Method == http.MethodPost {
+		_ = r.ParseForm() // token() reads the parsed form again
+		resource = resourceApp(resourceOf(r.PostForm.Get("scope")))
+	}
 	s.mu.Lock()
 	s.counts[kind]++
 	if r.ProtoMajor == 2 {
@@ -279,7 +311,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	latency := s.latency
 	var fault *Fault
 	for _, f := range s.faults {
-		if f.Kind == kind && strings.Contains(r.URL.Path, f.PathContains) && (f.Times == 0 || f.used < f.Times) {
+		if f.Kind == kind && strings.Contains(r.URL.Path, f.PathContains) && (f.Times == 0 || f.used < f.Times) &&
+			(f.Resource == "" || resourceApp(f.Resource) == resource) {
 			f.used++
 			cp := f.Fault
 			fault = &cp
@@ -302,7 +335,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if kind == KindGraph && !s.waitBarrier(r) {
+	if !s.waitBarrier(r, kind) {
 		return
 	}
 	if fault != nil && s.applyFault(w, r, kind, fault) {
@@ -311,20 +344,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.route(w, r.WithContext(withFault(r.Context(), fault)), kind)
 }
 
-func (s *Server) waitBarrier(r *http.Request) bool {
+func (s *Server) waitBarrier(r *http.Request, kind Kind) bool {
 	s.mu.Lock()
-	if s.barrierN <= 0 {
+	b := s.barriers[kind]
+	if b == nil {
 		s.mu.Unlock()
 		return true
 	}
-	if s.barrierCh == nil {
-		s.barrierCh = make(chan struct{})
+	if b.ch == nil {
+		b.ch = make(chan struct{})
 	}
-	ch := s.barrierCh
-	s.barrierArrived++
-	if s.barrierArrived >= s.barrierN {
+	ch := b.ch
+	b.arrived++
+	if b.arrived >= b.n {
 		close(ch)
-		s.barrierCh, s.barrierArrived = nil, 0
+		b.ch, b.arrived = nil, 0
 	}
 	s.mu.Unlock()
 	t := time.NewTimer(10 * time.Second)
@@ -529,12 +563,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scope := r.PostForm.Get("scope")
-	var resource string
-	for _, sc := range strings.Fields(scope) {
-		if strings.HasSuffix(sc, "/.default") {
-			resource = strings.TrimSuffix(sc, "/.default")
-		}
-	}
+	resource := resourceOf(scope)
 	if resource == "" {
 		s.entraError(w, r, 1002012, scope)
 		return
@@ -557,7 +586,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case a == nil:
 		s.entraError(w, r, 700016, fmt.Sprintf("%s|%s", clientID, t.DisplayName))
 		return
-	case app.Disabled:
+	case app.Disabled && app.ServicePrincipalID != "":
 		s.entraError(w, r, 7000112, fmt.Sprintf("%s|%s", clientID, app.DisplayName))
 		return
 	case secret == "":
@@ -570,6 +599,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			match = &app.Secrets[i]
 		}
 	}
+	resApp := resourceApp(resource)
 	switch {
 	case match == nil:
 		s.entraError(w, r, 7000215, clientID)
@@ -577,7 +607,21 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case !match.EndDateTime.IsZero() && !now.Before(match.EndDateTime):
 		s.entraError(w, r, 7000222, clientID)
 		return
-	case t.Block == BlockConditionalAccess:
+	case app.ServicePrincipalID == "":
+		// An App registration without a service principal in the tenant:
+		// 401 invalid_client AADSTS7000229 once the secret checks out
+		// (observed, e.g.
+		// https://github.com/Azure/Commercial-Marketplace-SaaS-Accelerator/issues/830;
+		// the code is not in Microsoft's error reference).
+		s.entraError(w, r, 7000229, clientID+"|"+t.ID)
+		return
+	case resApp == "" || slices.Contains(t.MissingResources, resApp):
+		// 400 invalid_resource: the resource's service principal is not
+		// in the tenant (Microsoft Entra error codes reference,
+		// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes).
+		s.entraError(w, r, 500011, resource+"|"+t.DisplayName)
+		return
+	case t.Block == BlockConditionalAccess || slices.Contains(t.BlockedResources, resApp):
 		s.entraError(w, r, 53003, "")
 		return
 	case t.Block == BlockSecurityDefaults:
@@ -586,17 +630,26 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	iss := "https://sts.windows.net/" + t.ID + "/"
 	claims := map[string]any{
-		"aud": resource, "iss": iss, "idp": iss,
+		"aud": strings.TrimSuffix(resource, "/"), "iss": iss, "idp": iss,
 		"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(3599 * time.Second).Unix(),
 		"aio": randomid.GUID(), "app_displayname": app.DisplayName,
 		"appid": app.AppID, "appidacr": "1", "idtyp": "app",
 		"oid": app.ServicePrincipalID, "sub": app.ServicePrincipalID,
 		"rh": "0.sim", "tid": t.ID, "uti": randomid.GUID()[:22], "ver": "1.0",
+		// wids: the template IDs of the built-in roles assigned to the
+		// service principal (access token claims reference,
+		// https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference),
+		// beside RoleDefaultAppToken, present in every app token (observed).
+		"wids": append(append([]string{}, app.Roles...), RoleDefaultAppToken),
 	}
-	if len(app.Permissions) > 0 {
+	// roles: the application permissions granted on this resource, absent
+	// when there are none (access token claims reference, above): the app
+	// holds Graph permissions, none on the Teams admin API.
+	if resApp == ResourceGraph && len(app.Permissions) > 0 {
 		claims["roles"] = app.Permissions
 	}
-	if f := faultOf(r); f != nil {
+	f := faultOf(r)
+	if f != nil {
 		for k, v := range f.Claims {
 			if v == nil {
 				delete(claims, k)
@@ -605,14 +658,51 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	at, err := signJWT(s.key, s.kid, claims)
-	if err != nil {
-		http.Error(w, "signing failed", http.StatusInternalServerError)
-		return
+	var at string
+	if t.OpaqueTokens || (f != nil && f.Opaque) {
+		at = s.opaqueToken(claims)
+	} else {
+		var err error
+		if at, err = signJWT(s.key, s.kid, claims); err != nil {
+			http.Error(w, "signing failed", http.StatusInternalServerError)
+			return
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": at,
 	})
+}
+
+// resourceOf is the resource a client-credentials scope names: the one
+// scope ending in /.default (MSAL may add others such as offline_access).
+func resourceOf(scope string) string {
+	for _, sc := range strings.Fields(scope) {
+		if r, ok := strings.CutSuffix(sc, "/.default"); ok {
+			return r
+		}
+	}
+	return ""
+}
+
+// opaqueToken issues a reference token: a random string (no dots, so it
+// is no JWS) whose claims only the server knows.
+func (s *Server) opaqueToken(claims map[string]any) string {
+	tok := "simopaque_" + strings.ReplaceAll(randomid.GUID()+randomid.GUID(), "-", "")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.opaque) >= 10000 {
+		s.opaque = map[string]map[string]any{}
+	}
+	s.opaque[tok] = claims
+	return tok
+}
+
+// opaqueClaims returns the claims of an opaque token the server issued.
+func (s *Server) opaqueClaims(tok string) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.opaque[tok]
+	return c, ok
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -58,7 +58,12 @@ func do(t *testing.T, s *Server, req *http.Request) (int, map[string]any) {
 
 func token(t *testing.T, s *Server, tenant, client, secret string) (int, map[string]any) {
 	t.Helper()
-	f := url.Values{"grant_type": {"client_credentials"}, "client_id": {client}, "client_secret": {secret}, "scope": {s.GraphURL() + "/.default"}}
+	return tokenFor(t, s, tenant, client, secret, GraphResourceURI)
+}
+
+func tokenFor(t *testing.T, s *Server, tenant, client, secret, resource string) (int, map[string]any) {
+	t.Helper()
+	f := url.Values{"grant_type": {"client_credentials"}, "client_id": {client}, "client_secret": {secret}, "scope": {resource + "/.default"}}
 	req, _ := http.NewRequest(http.MethodPost, s.URL()+"/"+tenant+"/oauth2/v2.0/token", strings.NewReader(f.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("client-request-id", "11111111-2222-4333-8444-555555555555")
@@ -120,7 +125,7 @@ func TestTokenClaimsAndSignature(t *testing.T) {
 	if err != nil {
 		t.Fatalf("token does not verify with the published key: %v", err)
 	}
-	want := map[string]any{"aud": s.GraphURL(), "iss": "https://sts.windows.net/" + contosoTenant + "/", "tid": contosoTenant,
+	want := map[string]any{"aud": GraphResourceURI, "iss": "https://sts.windows.net/" + contosoTenant + "/", "tid": contosoTenant,
 		"appid": contosoApp, "appidacr": "1", "idtyp": "app", "oid": "b0" + contosoApp[2:], "sub": "b0" + contosoApp[2:], "ver": "1.0"}
 	for k, v := range want {
 		if claims[k] != v {
@@ -134,6 +139,9 @@ func TestTokenClaimsAndSignature(t *testing.T) {
 	}
 	if r, _ := claims["roles"].([]any); len(r) != 3 {
 		t.Errorf("roles %v", claims["roles"])
+	}
+	if w := stringsOf(claims["wids"]); len(w) != 2 || w[0] != RoleTeamsAdministrator || w[1] != RoleDefaultAppToken {
+		t.Errorf("wids %v, want the Teams Administrator template and %s", claims["wids"], RoleDefaultAppToken)
 	}
 	// A tampered token is refused by Graph.
 	parts := strings.Split(at, ".")
@@ -166,6 +174,7 @@ func TestTokenErrors(t *testing.T) {
 		{"expired secret", tailspinTenant, tailspinApp, tailspinSecret, 401, "7000222"},
 		{"disabled app", relecloudTenant, relecloudApp, relecloudSecret, 400, "7000112"},
 		{"conditional access", proseTenant, proseApp, proseSecret, 400, "53003"},
+		{"no service principal", woodgroveTenant, woodgroveApp, woodgroveSecret, 401, "7000229"},
 	}
 	for _, c := range cases {
 		st, m := token(t, s, c.tenant, c.client, c.secret)
@@ -198,7 +207,7 @@ func TestGraph(t *testing.T) {
 	at := m["access_token"].(string)
 	st, org := get(t, s, "/v1.0/organization?$select=id,displayName,verifiedDomains", at)
 	v := org["value"].([]any)[0].(map[string]any)
-	if st != 200 || v["displayName"] != "Adatum Corporation" || len(v["verifiedDomains"].([]any)) != 2 {
+	if st != 200 || v["displayName"] != "Adatum Corporation" || len(v["verifiedDomains"].([]any)) != 3 {
 		t.Errorf("organization: %d %v", st, org)
 	}
 	// Adatum lacks Application.Read.All.
@@ -219,10 +228,13 @@ func TestGraph(t *testing.T) {
 	if st != 200 || pc["hint"] != "Xq8" || pc["secretText"] != nil || pc["endDateTime"] == nil || pc["keyId"] == "" {
 		t.Errorf("application: %d %v", st, app)
 	}
+	// Contoso's app lacks RoleManagement.Read.Directory: its roles come
+	// back with only @odata.type and id.
 	st, roles := get(t, s, "/v1.0/servicePrincipals/b0"+contosoApp[2:]+"/memberOf/microsoft.graph.directoryRole?$select=displayName,roleTemplateId", at)
 	r := roles["value"].([]any)[0].(map[string]any)
-	if st != 200 || r["roleTemplateId"] != RoleTeamsAdministrator || r["displayName"] != "Teams Administrator" {
-		t.Errorf("roles: %d %v", st, roles)
+	if st != 200 || r["@odata.type"] != "#microsoft.graph.directoryRole" || r["id"] == nil || r["id"] == RoleTeamsAdministrator ||
+		r["roleTemplateId"] != nil || r["displayName"] != nil {
+		t.Errorf("roles without RoleManagement.Read.Directory: %d %v", st, roles)
 	}
 	st, u := get(t, s, "/v1.0/users/admin%40contoso.com?$select=id,userPrincipalName,displayName,accountEnabled", at)
 	if st != 200 || u["accountEnabled"] != true || u["userPrincipalName"] != "admin@contoso.com" {
@@ -233,6 +245,180 @@ func TestGraph(t *testing.T) {
 	}
 	if c := s.Count(KindGraph); c != 8 {
 		t.Errorf("graph count %d", c)
+	}
+
+	// With RoleManagement.Read.Directory the names and template IDs are there,
+	// by object id and by appId.
+	s.Update(func(d *Directory) {
+		a := &d.lookupTenant(contosoTenant).Apps[0]
+		a.Permissions = append(a.Permissions, "RoleManagement.Read.Directory")
+	})
+	_, m = token(t, s, contosoTenant, contosoApp, contosoSecret)
+	at = m["access_token"].(string)
+	for _, p := range []string{"/v1.0/servicePrincipals/b0" + contosoApp[2:], "/v1.0/servicePrincipals(appId='" + contosoApp + "')"} {
+		st, roles = get(t, s, p+"/memberOf/microsoft.graph.directoryRole", at)
+		r = roles["value"].([]any)[0].(map[string]any)
+		if st != 200 || r["roleTemplateId"] != RoleTeamsAdministrator || r["displayName"] != "Teams Administrator" {
+			t.Errorf("%s with RoleManagement.Read.Directory: %d %v", p, st, roles)
+		}
+	}
+	if st, sp := get(t, s, "/v1.0/servicePrincipals(appId='"+contosoApp+"')", at); st != 200 || sp["id"] != "b0"+contosoApp[2:] {
+		t.Errorf("servicePrincipals(appId=): %d %v", st, sp)
+	}
+}
+
+// TestResources: Graph's resource by URI or app ID, the Teams admin API,
+// an unknown resource (AADSTS500011), and Graph refusing a token whose
+// audience is not Graph, wherever the server runs.
+func TestResources(t *testing.T) {
+	s := start(t)
+	for _, res := range []string{GraphResourceURI, ResourceGraph, ResourceTeamsAdminAPI, TeamsAdminAPIResourceURI} {
+		if st, m := tokenFor(t, s, contosoTenant, contosoApp, contosoSecret, res); st != 200 {
+			t.Errorf("%s: %d %v", res, st, m)
+		}
+	}
+	for _, res := range []string{s.GraphURL(), "https://graph.microsoft.us", "api://unknown"} {
+		st, m := tokenFor(t, s, contosoTenant, contosoApp, contosoSecret, res)
+		if st != 400 || m["error"] != "invalid_resource" {
+			t.Errorf("%s: %d %v", res, st, m)
+		}
+		checkEntraError(t, m, "500011")
+	}
+	_, m := tokenFor(t, s, contosoTenant, contosoApp, contosoSecret, ResourceTeamsAdminAPI)
+	teams := m["access_token"].(string)
+	raw, _ := base64.RawURLEncoding.DecodeString(strings.Split(teams, ".")[1])
+	if strings.Contains(string(raw), `"roles"`) || !strings.Contains(string(raw), RoleDefaultAppToken) {
+		t.Errorf("Teams admin API token: no Graph permissions, wids present: %s", raw)
+	}
+	if st, g := get(t, s, "/v1.0/organization", teams); st != 401 || graphCode(g) != "InvalidAuthenticationToken" {
+		t.Errorf("Graph took a token for the Teams admin API: %d %v", st, g)
+	}
+}
+
+// TestPerResourceBlocks: Conditional Access on the Teams admin API only,
+// the Teams admin API's service principal missing, and an App
+// registration without a service principal.
+func TestPerResourceBlocks(t *testing.T) {
+	s := start(t)
+	s.Update(func(d *Directory) {
+		d.lookupTenant(contosoTenant).BlockedResources = []string{ResourceTeamsAdminAPI}
+		d.lookupTenant(fabrikamTenant).MissingResources = []string{ResourceTeamsAdminAPI}
+		d.lookupTenant(northwindTenant).Apps[0].ServicePrincipalID = ""
+	})
+	cases := []struct {
+		tenant, client, secret, resource string
+		status                           int
+		code                             string
+	}{
+		{contosoTenant, contosoApp, contosoSecret, GraphResourceURI, 200, ""},
+		{contosoTenant, contosoApp, contosoSecret, ResourceTeamsAdminAPI, 400, "53003"},
+		{fabrikamTenant, fabrikamApp, fabrikamSecret, GraphResourceURI, 200, ""},
+		{fabrikamTenant, fabrikamApp, fabrikamSecret, ResourceTeamsAdminAPI, 400, "500011"},
+		{northwindTenant, northwindApp, northwindSecret, GraphResourceURI, 401, "7000229"},
+		{northwindTenant, northwindApp, "Nw1" + strings.Repeat("x", 37), GraphResourceURI, 401, "7000215"},
+	}
+	for _, c := range cases {
+		st, m := tokenFor(t, s, c.tenant, c.client, c.secret, c.resource)
+		if st != c.status {
+			t.Errorf("%s %s: HTTP %d, want %d: %v", c.tenant, c.resource, st, c.status, m)
+		}
+		if c.code != "" {
+			checkEntraError(t, m, c.code)
+		}
+	}
+}
+
+// TestListsPage: every list the validator reads pages with
+// @odata.nextLink on the server's own host; following the links yields
+// every item once.
+func TestListsPage(t *testing.T) {
+	d := Demo(testNow)
+	d.Now = func() time.Time { return testNow }
+	d.PageSize = 1
+	a := &d.lookupTenant(contosoTenant).Apps[0]
+	a.Roles = []string{RoleTeamsAdministrator, RoleGlobalReader, RoleSkypeForBusinessAdministrator}
+	a.Permissions = append(a.Permissions, "Directory.Read.All")
+	d.lookupTenant(contosoTenant).SKUs = []SKU{SKUMicrosoft365E5(5, 1), SKUOffice365E3(5, 1), SKUTeamsPhoneStandard(3, 3)}
+	s, err := Start(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	_, m := token(t, s, contosoTenant, contosoApp, contosoSecret)
+	at := m["access_token"].(string)
+	for path, want := range map[string]int{
+		"/v1.0/subscribedSkus": 3,
+		"/v1.0/servicePrincipals/b0" + contosoApp[2:] + "/memberOf/microsoft.graph.directoryRole": 3,
+		"/v1.0/organization": 1,
+		"/v1.0/domains":      3,
+	} {
+		var items []any
+		next := path
+		for pages := 0; next != ""; pages++ {
+			if pages > 5 {
+				t.Fatalf("%s: runaway paging", path)
+			}
+			st, page := get(t, s, strings.TrimPrefix(next, s.URL()), at)
+			if st != 200 {
+				t.Fatalf("%s: %d %v", next, st, page)
+			}
+			items = append(items, page["value"].([]any)...)
+			next, _ = page["@odata.nextLink"].(string)
+			if next != "" && !strings.HasPrefix(next, s.URL()+"/v1.0/") {
+				t.Fatalf("nextLink on another host: %s", next)
+			}
+		}
+		if len(items) != want {
+			t.Errorf("%s: %d items over the pages, want %d", path, len(items), want)
+		}
+	}
+	st, skus := get(t, s, "/v1.0/subscribedSkus", at)
+	k := skus["value"].([]any)[0].(map[string]any)
+	pu := k["prepaidUnits"].(map[string]any)
+	plans := k["servicePlans"].([]any)
+	if st != 200 || k["skuPartNumber"] != "SPE_E5" || pu["enabled"].(float64) != 5 || k["consumedUnits"].(float64) != 1 ||
+		plans[len(plans)-1].(map[string]any)["servicePlanId"] != PlanTeamsPhone {
+		t.Errorf("subscribedSkus: %d %v", st, skus)
+	}
+	if st, m := get(t, s, "/v1.0/subscribedSkus?$skiptoken=bogus", at); st != 400 {
+		t.Errorf("bad skiptoken: %d %v", st, m)
+	}
+}
+
+// TestDomainsAndOpaqueTokens: an unverified domain is in /domains only
+// and cannot address the tenant; a tenant with opaque tokens gets
+// non-JWT tokens that Graph accepts.
+func TestDomainsAndOpaqueTokens(t *testing.T) {
+	s := start(t)
+	s.Update(func(d *Directory) {
+		ten := d.lookupTenant(contosoTenant)
+		ten.Domains = append(ten.Domains, Domain{Name: "pending.contoso.com", Unverified: true})
+		ten.OpaqueTokens = true
+		ten.Apps[0].Permissions = append(ten.Apps[0].Permissions, "Domain.Read.All")
+	})
+	st, m := token(t, s, contosoTenant, contosoApp, contosoSecret)
+	at, _ := m["access_token"].(string)
+	if st != 200 || at == "" || strings.Count(at, ".") == 2 {
+		t.Fatalf("opaque token: %d %q", st, at)
+	}
+	_, org := get(t, s, "/v1.0/organization", at)
+	for _, d := range org["value"].([]any)[0].(map[string]any)["verifiedDomains"].([]any) {
+		if d.(map[string]any)["name"] == "pending.contoso.com" {
+			t.Error("an unverified domain is listed among verifiedDomains")
+		}
+	}
+	_, doms := get(t, s, "/v1.0/domains", at)
+	found := false
+	for _, d := range doms["value"].([]any) {
+		if dm := d.(map[string]any); dm["id"] == "pending.contoso.com" {
+			found = dm["isVerified"] == false
+		}
+	}
+	if !found {
+		t.Errorf("/domains lacks the unverified domain: %v", doms)
+	}
+	if st, _ := tokenFor(t, s, "pending.contoso.com", contosoApp, contosoSecret, GraphResourceURI); st != 400 {
+		t.Errorf("an unverified domain addressed the tenant: %d", st)
 	}
 }
 
