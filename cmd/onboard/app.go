@@ -94,6 +94,7 @@ type app struct {
 	cloud         string
 	authorityHost string
 	graphURL      string
+	sbcDomain     string
 	timeout       time.Duration
 	demo          bool
 	demoLatency   time.Duration
@@ -157,6 +158,7 @@ const (
 	envAuthorityHost = "ONBOARD_AUTHORITY_HOST"
 	envGraphURL      = "ONBOARD_GRAPH_URL"
 	envTimeout       = "ONBOARD_TIMEOUT"
+	envSBCDomain     = "ONBOARD_SBC_DOMAIN"
 )
 
 // resolve folds the environment into the global flags and checks them, so
@@ -175,6 +177,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	fromEnv("cloud", envCloud, &a.cloud)
 	fromEnv("authority-host", envAuthorityHost, &a.authorityHost)
 	fromEnv("graph-url", envGraphURL, &a.graphURL)
+	fromEnv("sbc-domain", envSBCDomain, &a.sbcDomain)
 	if !flags.Changed("timeout") {
 		if v := a.getenv(envTimeout); v != "" {
 			d, err := time.ParseDuration(v)
@@ -200,6 +203,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 		Cloud:         cloud,
 		AuthorityHost: a.authorityHost,
 		GraphURL:      a.graphURL,
+		SBCDomain:     a.sbcDomain,
 		Timeout:       a.timeout,
 		Now:           a.now,
 	})
@@ -211,6 +215,8 @@ func (a *app) resolve(cmd *cobra.Command) error {
 				return usagef("--authority-host (%s): %s", envAuthorityHost, re.Rule)
 			case "Graph URL":
 				return usagef("--graph-url (%s): %s", envGraphURL, re.Rule)
+			case "SBC domain":
+				return usagef("--sbc-domain (%s): %s", envSBCDomain, re.Rule)
 			}
 			return err
 		}

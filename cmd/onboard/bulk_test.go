@@ -43,6 +43,8 @@ func bulkDirectory(n int, now time.Time) (entrasim.Directory, []fixture) {
 				Roles:       []string{entrasim.RoleTeamsAdministrator},
 			}},
 			Users: []entrasim.User{{ID: newGUID(f.tenantID, 4), UserPrincipalName: f.admin, DisplayName: "Admin", AccountEnabled: true}},
+			// A Teams Phone licence to spare: ready for Direct Routing.
+			SKUs: []entrasim.SKU{entrasim.SKUMicrosoft365E5(25, 10)},
 		})
 	}
 	return d, fx

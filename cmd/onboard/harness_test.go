@@ -99,6 +99,8 @@ func testDirectory(now time.Time) entrasim.Directory {
 				Roles:       []string{entrasim.RoleTeamsAdministrator},
 			}},
 			Users: []entrasim.User{{ID: newGUID(f.tenantID, 4), UserPrincipalName: "admin@" + f.domain, DisplayName: "Admin", AccountEnabled: true}},
+			// A Teams Phone licence to spare: ready for Direct Routing.
+			SKUs: []entrasim.SKU{entrasim.SKUMicrosoft365E5(25, 10)},
 		}
 	}
 	day := 24 * time.Hour

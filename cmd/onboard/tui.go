@@ -68,6 +68,7 @@ func (a *app) runDemo() error {
 		AuthorityHost: srv.AuthorityHost(),
 		GraphURL:      srv.GraphURL(),
 		HTTPClient:    srv.Client(),
+		SBCDomain:     entrasim.DemoSBCDomain, // the demo tenants' outcomes are worded for it
 		Timeout:       a.timeout,
 		Now:           a.now,
 	})

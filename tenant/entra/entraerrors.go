@@ -160,7 +160,7 @@ func explainToken(ctx context.Context, err error, tc tokenContext) failure {
 }
 
 // explainEntraAnswer words an Entra ID HTTP error answer, row by row of
-// SPEC §3's table.
+// the table of docs/validation.md.
 func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
 	body, isEntra := parseEntraError(he.Body)
 	// Clean what came back (and scrub the secret from it) before any of

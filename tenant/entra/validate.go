@@ -36,7 +36,7 @@ type Config struct {
 // DefaultTimeout bounds one validation when Config.Timeout is zero.
 const DefaultTimeout = 20 * time.Second
 
-// Validator runs Validate Authentication (SPEC §3). It is safe for
+// Validator runs Validate Authentication (docs/validation.md). It is safe for
 // concurrent use; keep one per process so the HTTP connections and the
 // tenants' OpenID metadata are reused.
 type Validator struct {

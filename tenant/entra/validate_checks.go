@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// requiredPermissions are SPEC §3's Graph application permissions, each
+// requiredPermissions are the Graph application permissions of docs/validation.md, each
 // with what it is needed for and the broader permissions that include it.
 // onboard only reads facts with them: a missing one is a warning.
 var requiredPermissions = []struct {

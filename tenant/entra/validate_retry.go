@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Retry policy of SPEC §3: only throttling (429) and "temporarily
+// Retry policy of docs/validation.md: only throttling (429) and "temporarily
 // unavailable" (503) are retried, honouring Retry-After, at most three tries
 // of a request and ten seconds of waiting in all for a validation, and never
 // past the caller's deadline.

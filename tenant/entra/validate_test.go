@@ -176,7 +176,7 @@ func scenarios() []scenario {
 		{name: "healthy", creds: "Contoso", status: tenant.StatusPass, check: tenant.CheckToken, cs: tenant.StatusPass, want: []string{"secret works"}},
 		{name: "healthy by domain, two roles", creds: "Fabrikam", status: tenant.StatusPass, check: tenant.CheckRole, cs: tenant.StatusPass, want: []string{"Skype for Business Administrator and Teams Communications Administrator"}},
 
-		// SPEC §3's error table, row by row.
+		// docs/validation.md's error table, row by row.
 		{name: "90002 unknown tenant at metadata", creds: "Fourth Coffee", status: tenant.StatusFail, aadsts: "AADSTS90002", check: tenant.CheckToken, cs: tenant.StatusFail,
 			want: []string{"not found", "wrong", "--cloud"},
 			after: func(t testing.TB, r *rig, rep *tenant.ValidationReport) {
