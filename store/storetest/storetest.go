@@ -6,6 +6,7 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -148,6 +149,7 @@ func Run(t *testing.T, f Factory) {
 		{"RotationKeepsOldKeysReadable", olderKeys},
 		{"NewerSchemaRefused", newerSchema},
 		{"AuditTrail", auditTrail},
+		{"RekeyInterruptedThenFinished", rekeyInterrupted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, f) })
@@ -688,5 +690,76 @@ func auditTrail(t *testing.T, f Factory) {
 	}
 	if later, _ := x.st.Audit(usecase.AuditFilter{Since: time.Now().Add(time.Hour)}); len(later) != 0 {
 		t.Errorf("since the future: %d", len(later))
+	}
+}
+
+// errInterrupted stops a rotation between two batches, as a killed
+// process would.
+var errInterrupted = errors.New("interrupted between batches")
+
+func rekeyInterrupted(t *testing.T, f Factory) {
+	x := open(t, f)
+	if _, ok := x.st.(usecase.Rekeyer); !ok {
+		t.Skip("the backend has no key rotation")
+	}
+	x.customer("Contoso")
+	var names []string
+	for i := range 23 {
+		names = append(names, x.service("Contoso", fmt.Sprintf("ROT-%02d", i)).Name)
+	}
+	if err := x.st.CreateService(tenant.Service{Name: "ROT-PEND", Customer: "Contoso", License: tenant.LicensePro, Users: 1, State: tenant.StatePendingAuth}); err != nil {
+		t.Fatal(err)
+	}
+	oldKey, newKey := x.keys.Current(), NewKey(t)
+	rotating := seal.NewKeyring(newKey, oldKey)
+	x.reopen(rotating)
+	batches := 0
+	res, err := x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5, AfterBatch: func(int) error {
+		if batches++; batches == 2 {
+			return errInterrupted
+		}
+		return nil
+	}})
+	if !errors.Is(err, errInterrupted) || res.Resealed != 10 {
+		t.Fatalf("interrupted rotation: %+v %v (want 10 re-sealed, then the interruption)", res, err)
+	}
+	// Midway, both keys are in use: each alone is accepted at open, and
+	// the secrets are readable with both.
+	for _, k := range []*seal.Key{oldKey, newKey} {
+		x.reopen(seal.NewKeyring(k))
+	}
+	x.reopen(rotating)
+	if l, err := x.st.ListServices(); err != nil || len(l.Unreadable) != 0 || len(l.Services) != 24 {
+		t.Fatalf("midway, with both keys: %d read, %v unreadable, %v", len(l.Services), l.Unreadable, err)
+	}
+	// The re-run finishes the job and retires the old key.
+	res, err = x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5})
+	if err != nil || res.Resealed != 13 || !res.Complete() || fmt.Sprint(res.Retired) != fmt.Sprint([]string{oldKey.ID()}) ||
+		fmt.Sprint(res.KeyIDs) != fmt.Sprint([]string{newKey.ID()}) {
+		t.Fatalf("re-run: %+v %v (want the 13 left re-sealed, the old key retired)", res, err)
+	}
+	x.reopen(seal.NewKeyring(newKey))
+	for _, n := range names {
+		s, err := x.st.GetService(n)
+		if err != nil || s.App.Secret.Reveal() != secretOf(n).Reveal() {
+			t.Errorf("%s with the new key alone: %v", n, err)
+		}
+	}
+	if l, err := x.st.ListServices(); err != nil || len(l.Unreadable) != 0 || len(l.Services) != 24 {
+		t.Errorf("with the new key alone: %d read, %v unreadable, %v", len(l.Services), l.Unreadable, err)
+	}
+	// A re-run with nothing left to do changes nothing.
+	if res, err := x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{}); err != nil || res.Resealed != 0 || !res.Complete() {
+		t.Errorf("third run: %+v %v", res, err)
+	}
+	_ = x.st.Close()
+	x.st = nil
+	st, err := x.db.Open(seal.NewKeyring(oldKey), Engineer)
+	if err == nil {
+		_ = st.Close()
+		t.Fatal("the old key alone is accepted after the rotation")
+	}
+	if !errors.Is(err, seal.ErrWrongKey) {
+		t.Errorf("old key after the rotation: %v", err)
 	}
 }
