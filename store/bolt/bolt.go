@@ -175,6 +175,10 @@ func Open(path string, opts Options) (st *Store, err error) {
 		return nil, openError(path, err)
 	}
 	db.AllocSize = allocSize
+	if err := checkFileSize(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Store{db: db, path: path, keys: opts.Keys, now: opts.Now, actor: opts.Actor}
 	if s.now == nil {
 		s.now = time.Now
