@@ -7,12 +7,12 @@ package storetest
 import (
 	"bytes"
 	"context"
-	"os"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
