@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -45,6 +46,25 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		res.Problems = append(res.Problems, usecase.Problem{Record: record, Err: err})
 	}
 	if err := checkFileSize(s.db, s.path); err != nil {
+		problem("file "+s.path, err)
+		return res, nil
+	}
+	// Every key and value is read here first, in this goroutine, where
+	// guard turns a fault into an error: bbolt's own check runs in a
+	// goroutine of its own, where a fault on a damaged page would kill
+	// the process.
+	if err := s.view(touchAll); err != nil {
+		problem("file "+s.path, err)
+		return res, nil
+	}
+	if err := s.view(func(tx *bolt.Tx) error {
+		f, err := os.Open(s.path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return checkPages(f, uint64(tx.Cursor().Bucket().Root()), uint64(tx.Size())/uint64(s.db.Info().PageSize), s.db.Info().PageSize)
+	}); err != nil {
 		problem("file "+s.path, err)
 		return res, nil
 	}
@@ -163,4 +183,134 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		problem("file "+s.path, err)
 	}
 	return res, nil
+}
+
+// touchAll reads every byte of every key and value of every bucket.
+func touchAll(tx *bolt.Tx) error {
+	var sum byte
+	var walk func(b *bolt.Bucket) error
+	walk = func(b *bolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			for _, x := range k {
+				sum ^= x
+			}
+			if v == nil {
+				if nested := b.Bucket(k); nested != nil {
+					return walk(nested)
+				}
+				return nil
+			}
+			for _, x := range v {
+				sum ^= x
+			}
+			return nil
+		})
+	}
+	err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		for _, x := range name {
+			sum ^= x
+		}
+		return walk(b)
+	})
+	_ = sum
+	return err
+}
+
+// The layout of bbolt's pages (go.etcd.io/bbolt/internal/common), read
+// here from the file into memory: bbolt's own check runs in a goroutine
+// of its own where a damaged page faults the whole process, so every page
+// it will visit is first checked to stay within its bounds.
+const (
+	pageHeader     = 16 // id u64, flags u16, count u16, overflow u32
+	elementSize    = 16 // branch: pos, ksize u32, pgid u64; leaf: flags, pos, ksize, vsize u32
+	bucketHeader   = 16 // root pgid u64, sequence u64
+	branchPageFlag = 0x01
+	leafPageFlag   = 0x02
+	bucketLeafFlag = 0x01
+)
+
+// checkPages walks the pages reachable from the root bucket, reading them
+// from the file, and returns the first one whose elements point outside
+// it or whose children lie past the end of the data.
+func checkPages(f *os.File, root, highWater uint64, pageSize int) error {
+	seen := map[uint64]bool{}
+	var page func(id uint64) error
+	var elements func(where string, p []byte) error
+	readPage := func(id uint64) ([]byte, error) {
+		if id < 2 || id >= highWater {
+			return nil, fmt.Errorf("page %d: out of the file's %d pages", id, highWater)
+		}
+		head := make([]byte, pageHeader)
+		if _, err := f.ReadAt(head, int64(id)*int64(pageSize)); err != nil {
+			return nil, fmt.Errorf("page %d: %w", id, err)
+		}
+		overflow := uint64(binary.LittleEndian.Uint32(head[12:16]))
+		if id+overflow >= highWater {
+			return nil, fmt.Errorf("page %d: its %d overflow pages run past the data", id, overflow)
+		}
+		p := make([]byte, int(overflow+1)*pageSize)
+		if _, err := f.ReadAt(p, int64(id)*int64(pageSize)); err != nil {
+			return nil, fmt.Errorf("page %d: %w", id, err)
+		}
+		return p, nil
+	}
+	elements = func(where string, p []byte) error {
+		if len(p) < pageHeader {
+			return fmt.Errorf("%s: shorter than a page header", where)
+		}
+		flags, count := binary.LittleEndian.Uint16(p[8:10]), int(binary.LittleEndian.Uint16(p[10:12]))
+		if flags&(branchPageFlag|leafPageFlag) == 0 {
+			return fmt.Errorf("%s: neither a branch nor a leaf (flags %#x)", where, flags)
+		}
+		if pageHeader+count*elementSize > len(p) {
+			return fmt.Errorf("%s: %d elements do not fit", where, count)
+		}
+		for i := range count {
+			at := pageHeader + i*elementSize
+			e := p[at : at+elementSize]
+			if flags&branchPageFlag != 0 {
+				pos, ksize := uint64(binary.LittleEndian.Uint32(e[0:4])), uint64(binary.LittleEndian.Uint32(e[4:8]))
+				if uint64(at)+pos+ksize > uint64(len(p)) {
+					return fmt.Errorf("%s: element %d's key lies outside the page", where, i)
+				}
+				if err := page(binary.LittleEndian.Uint64(e[8:16])); err != nil {
+					return err
+				}
+				continue
+			}
+			eflags := binary.LittleEndian.Uint32(e[0:4])
+			pos, ksize, vsize := uint64(binary.LittleEndian.Uint32(e[4:8])), uint64(binary.LittleEndian.Uint32(e[8:12])), uint64(binary.LittleEndian.Uint32(e[12:16]))
+			end := uint64(at) + pos + ksize + vsize
+			if end > uint64(len(p)) {
+				return fmt.Errorf("%s: element %d's key or value lies outside the page", where, i)
+			}
+			if eflags&bucketLeafFlag == 0 {
+				continue
+			}
+			v := p[uint64(at)+pos+ksize : end]
+			if len(v) < bucketHeader {
+				return fmt.Errorf("%s: element %d is a bucket too short to be one", where, i)
+			}
+			if r := binary.LittleEndian.Uint64(v[0:8]); r != 0 {
+				if err := page(r); err != nil {
+					return err
+				}
+			} else if err := elements(where+" (inline bucket)", v[bucketHeader:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	page = func(id uint64) error {
+		if seen[id] {
+			return fmt.Errorf("page %d: reached twice", id)
+		}
+		seen[id] = true
+		p, err := readPage(id)
+		if err != nil {
+			return err
+		}
+		return elements(fmt.Sprintf("page %d", id), p)
+	}
+	return page(root)
 }
