@@ -32,7 +32,7 @@ func realDatabase(t testing.TB) ([]byte, *seal.Keyring) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		storetest.Fill(t, st, 120, 3)
+		storetest.Fill(t, st, 40, 2)
 		if errs := st.RecordValidations([]usecase.Recorded{{Name: "svc-00000", Report: tenant.ValidationReport{At: time.Now(), Status: tenant.StatusPass}}}); errs[0] != nil {
 			t.Fatal(errs[0])
 		}
@@ -58,16 +58,15 @@ const fuzzPage = 16 << 10 // the page size of a new file (bolt.go)
 func FuzzDamagedFile(f *testing.F) {
 	// op 0: truncate at off; 1: overwrite the page at off with data
 	// repeated; 2: flip the bits of data into the bytes from off on.
-	for _, off := range []uint32{0, 100, fuzzPage - 1, fuzzPage, 2*fuzzPage + 10, 3 * fuzzPage, 5*fuzzPage + 1, 9 * fuzzPage, 40 * fuzzPage} {
+	for _, off := range []uint32{0, 100, fuzzPage, 2*fuzzPage + 10, 3 * fuzzPage, 5*fuzzPage + 1, 9 * fuzzPage} {
 		f.Add(uint8(0), off, []byte{})
 	}
-	for _, page := range []uint32{0, 1, 2, 3, 4, 5, 6, 8, 12, 20, 30} {
+	for _, page := range []uint32{0, 1, 2, 3, 4, 6, 9} {
 		f.Add(uint8(1), page*fuzzPage, []byte{0})
 		f.Add(uint8(1), page*fuzzPage, []byte{0xff})
-		f.Add(uint8(1), page*fuzzPage+16, []byte("{\"v\":9}"))
 	}
-	for _, off := range []uint32{0, 20, 64, fuzzPage + 20, 2*fuzzPage + 16, 3*fuzzPage + 40, 4*fuzzPage + 100, 7*fuzzPage + 300, 10*fuzzPage + 2000} {
-		f.Add(uint8(2), off, []byte{0x01})
+	f.Add(uint8(1), uint32(5*fuzzPage+16), []byte("{\"v\":9}"))
+	for _, off := range []uint32{0, 20, fuzzPage + 20, 2*fuzzPage + 16, 3*fuzzPage + 40, 4*fuzzPage + 100, 7*fuzzPage + 300} {
 		f.Add(uint8(2), off, []byte{0x80, 0x7f, 0x10, 0xff})
 	}
 	f.Fuzz(func(t *testing.T, op uint8, off uint32, data []byte) {
