@@ -102,6 +102,10 @@ func (s *Store) createSchema(ctx context.Context, conn *pgx.Conn) error {
 		return s.fail(err)
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "select pg_advisory_unlock($1)", schemaLock) //nolint:errcheck // released with the session anyway
+	var exists bool
+	if err := conn.QueryRow(ctx, "select exists (select 1 from pg_namespace where nspname = $1)", s.schema).Scan(&exists); err != nil || exists {
+		return s.fail(err) // a replica cannot create it, and need not
+	}
 	if _, err := conn.Exec(ctx, "create schema if not exists "+pgx.Identifier{s.schema}.Sanitize()); err != nil {
 		return s.fail(fmt.Errorf("create the schema %s: %w", s.schema, err))
 	}
