@@ -38,8 +38,16 @@ func TestMain(m *testing.M) {
 		}
 		fmt.Printf("store/postgres: PostgreSQL tests skipped; run them with %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable\n", EnvURL)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, fn := range atExit {
+		fn()
+	}
+	os.Exit(code)
 }
+
+// atExit runs after every test and benchmark (the benchmarks' shared
+// database).
+var atExit []func()
 
 // needServer skips a test without a server.
 func needServer(t testing.TB) {
@@ -59,22 +67,33 @@ type schema struct {
 // test ends.
 func newSchema(t testing.TB) schema {
 	t.Helper()
-	needServer(t)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	s := schema{name: "onboard_t_" + hex.EncodeToString(b)}
+	s := unnamedSchema(t)
 	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), serverURL)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", s.name, err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "drop schema if exists "+pgx.Identifier{s.name}.Sanitize()+" cascade"); err != nil {
-			t.Errorf("drop schema %s: %v", s.name, err)
+		if err := s.drop(); err != nil {
+			t.Error(err)
 		}
 	})
 	return s
+}
+
+// unnamedSchema is a fresh schema name; the caller drops it.
+func unnamedSchema(t testing.TB) schema {
+	needServer(t)
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return schema{name: "onboard_t_" + hex.EncodeToString(b)}
+}
+
+func (s schema) drop() error {
+	conn, err := pgx.Connect(context.Background(), serverURL)
+	if err != nil {
+		return fmt.Errorf("drop schema %s: %w", s.name, err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), "drop schema if exists "+pgx.Identifier{s.name}.Sanitize()+" cascade"); err != nil {
+		return fmt.Errorf("drop schema %s: %w", s.name, err)
+	}
+	return nil
 }
 
 func (s schema) options(keys *seal.Keyring, actor usecase.Actor) postgres.Options {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -301,9 +303,17 @@ func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 		}
 		defer rows.Close()
 		out := make([]tenant.Summary, 0, 1024)
+		fast := true
+		for _, f := range rows.FieldDescriptions() {
+			fast = fast && f.Format == pgx.BinaryFormatCode
+		}
 		for rows.Next() {
 			var m tenant.Summary
-			if err := rows.Scan(&m.Name, &m.FullName, &m.Customer, &m.License, &m.Users, &m.State, &m.TenantID, &m.ClientID,
+			if fast {
+				if err := summaryFromRaw(rows.RawValues(), &m); err != nil {
+					return nil, err
+				}
+			} else if err := rows.Scan(&m.Name, &m.FullName, &m.Customer, &m.License, &m.Users, &m.State, &m.TenantID, &m.ClientID,
 				&m.HasSecret, &m.SecretHint, &m.TenantName, &m.AppName, &m.LastStatus, &m.LastAt, &m.SecretExpiresAt, &m.ExpiryTyped, &m.Version); err != nil {
 				return nil, err
 			}
@@ -311,6 +321,37 @@ func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 		}
 		return out, rows.Err()
 	})
+}
+
+// summaryFromRaw decodes a row of ListSummaries' query from PostgreSQL's
+// binary format directly: a listing of 100,000 services spends most of
+// its time scanning, and this is several times faster than Scan's
+// reflection over 17 columns.
+func summaryFromRaw(v [][]byte, m *tenant.Summary) error {
+	if len(v) != 17 || len(v[4]) != 4 || len(v[8]) != 1 || len(v[15]) != 1 || len(v[16]) != 8 {
+		return fmt.Errorf("the summary row is not as expected")
+	}
+	m.Name, m.FullName, m.Customer = string(v[0]), string(v[1]), string(v[2])
+	m.License, m.Users, m.State = tenant.License(v[3]), int(int32(binary.BigEndian.Uint32(v[4]))), tenant.ServiceState(v[5])
+	m.TenantID, m.ClientID, m.HasSecret, m.SecretHint = string(v[6]), string(v[7]), v[8][0] == 1, string(v[9])
+	m.TenantName, m.AppName, m.LastStatus = string(v[10]), string(v[11]), tenant.Status(v[12])
+	m.LastAt, m.SecretExpiresAt = timestamptz(v[13]), timestamptz(v[14])
+	m.ExpiryTyped, m.Version = v[15][0] == 1, int64(binary.BigEndian.Uint64(v[16]))
+	return nil
+}
+
+// postgresEpoch is where PostgreSQL's binary timestamps count from.
+var postgresEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// timestamptz decodes a binary timestamptz (microseconds since 2000);
+// nil for NULL.
+func timestamptz(v []byte) *time.Time {
+	if len(v) != 8 {
+		return nil
+	}
+	us := int64(binary.BigEndian.Uint64(v))
+	t := postgresEpoch.Add(time.Duration(us/1e6) * time.Second).Add(time.Duration(us%1e6) * time.Microsecond).Local()
+	return &t
 }
 
 // ListServices returns every service with its secret and last report,

@@ -951,3 +951,8 @@ func copyFromLaptop(t *testing.T, f Factory) {
 		t.Errorf("audit of a copied service: %+v", a)
 	}
 }
+
+// Sample1Report is a passing report at a time, as Sample's are.
+func Sample1Report(at time.Time) tenant.ValidationReport {
+	return report(at, tenant.TriggerValidateAll, "Sx8")
+}
