@@ -45,6 +45,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -175,6 +176,10 @@ func Open(path string, opts Options) (st *Store, err error) {
 		return nil, openError(path, err)
 	}
 	db.AllocSize = allocSize
+	if err := checkFileSize(db, path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s := &Store{db: db, path: path, keys: opts.Keys, now: opts.Now, actor: opts.Actor}
 	if s.now == nil {
 		s.now = time.Now
@@ -239,7 +244,8 @@ func openError(path string, err error) error {
 		return usecase.Errorf([]error{usecase.ErrInUse},
 			"the database %s is in use by another onboard process (close it and try again)", path)
 	case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch),
-		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, usecase.ErrDamaged):
+		errors.Is(err, bolterrors.ErrChecksum), errors.Is(err, usecase.ErrDamaged),
+		strings.Contains(err.Error(), "file size too small"): // bbolt has no sentinel for it
 		return damaged(path, err)
 	}
 	return fmt.Errorf("open the database %s: %w", path, err)

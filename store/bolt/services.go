@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -233,10 +234,7 @@ func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 		out := make([]tenant.Summary, len(vals))
 		errs := make([]error, len(vals))
 		inParallel(len(vals), func(i int) { out[i], errs[i] = s.decodeSummary(keys[i], vals[i]) })
-		if err := errors.Join(errs...); err != nil {
-			return nil, err
-		}
-		return out, nil
+		return out, firstOf(errs)
 	})
 }
 
@@ -292,10 +290,19 @@ func inParallel(n int, fn func(i int)) {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	var panicked atomic.Value
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A damaged file faults or panics here as in the caller:
+			// carried back to the caller's goroutine, under guard.
+			debug.SetPanicOnFault(true)
+			defer func() {
+				if r := recover(); r != nil {
+					panicked.Store(fmt.Sprint(r))
+				}
+			}()
 			for {
 				start := int(next.Add(chunk)) - chunk
 				if start >= n {
@@ -308,6 +315,9 @@ func inParallel(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+	if r := panicked.Load(); r != nil {
+		panic(r)
+	}
 }
 
 // checkVersion refuses a change made on a copy older than the stored one.
@@ -418,4 +428,23 @@ func appendHistory(tx *bolt.Tx, serviceKey, report []byte) (uint64, error) {
 		return 0, err
 	}
 	return seq, b.Put(historyKey(serviceKey, seq), report)
+}
+
+// firstOf is the first error of errs, saying how many more there are:
+// one line, whatever the damage.
+func firstOf(errs []error) error {
+	var first error
+	n := 0
+	for _, err := range errs {
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			n++
+		}
+	}
+	if n > 1 {
+		return usecase.Errorf([]error{first}, "%v (and %d more records like it)", first, n-1)
+	}
+	return first
 }

@@ -6,16 +6,19 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"onboard/store/bolt"
 	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
@@ -148,6 +151,10 @@ func Run(t *testing.T, f Factory) {
 		{"RotationKeepsOldKeysReadable", olderKeys},
 		{"NewerSchemaRefused", newerSchema},
 		{"AuditTrail", auditTrail},
+		{"RekeyInterruptedThenFinished", rekeyInterrupted},
+		{"CheckReadsEverything", checkAll},
+		{"BackupIsAnOfflineCopy", backupCopy},
+		{"CopyFromALaptop", copyFromLaptop},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, f) })
@@ -689,4 +696,263 @@ func auditTrail(t *testing.T, f Factory) {
 	if later, _ := x.st.Audit(usecase.AuditFilter{Since: time.Now().Add(time.Hour)}); len(later) != 0 {
 		t.Errorf("since the future: %d", len(later))
 	}
+}
+
+// errInterrupted stops a rotation between two batches, as a killed
+// process would.
+var errInterrupted = errors.New("interrupted between batches")
+
+func rekeyInterrupted(t *testing.T, f Factory) {
+	x := open(t, f)
+	if _, ok := x.st.(usecase.Rekeyer); !ok {
+		t.Skip("the backend has no key rotation")
+	}
+	x.customer("Contoso")
+	var names []string
+	for i := range 23 {
+		names = append(names, x.service("Contoso", fmt.Sprintf("ROT-%02d", i)).Name)
+	}
+	if err := x.st.CreateService(tenant.Service{Name: "ROT-PEND", Customer: "Contoso", License: tenant.LicensePro, Users: 1, State: tenant.StatePendingAuth}); err != nil {
+		t.Fatal(err)
+	}
+	oldKey, newKey := x.keys.Current(), NewKey(t)
+	rotating := seal.NewKeyring(newKey, oldKey)
+	x.reopen(rotating)
+	batches := 0
+	res, err := x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5, AfterBatch: func(int) error {
+		if batches++; batches == 2 {
+			return errInterrupted
+		}
+		return nil
+	}})
+	if !errors.Is(err, errInterrupted) || res.Resealed != 10 {
+		t.Fatalf("interrupted rotation: %+v %v (want 10 re-sealed, then the interruption)", res, err)
+	}
+	// Midway, both keys are in use: each alone is accepted at open, and
+	// the secrets are readable with both.
+	for _, k := range []*seal.Key{oldKey, newKey} {
+		x.reopen(seal.NewKeyring(k))
+	}
+	x.reopen(rotating)
+	if l, err := x.st.ListServices(); err != nil || len(l.Unreadable) != 0 || len(l.Services) != 24 {
+		t.Fatalf("midway, with both keys: %d read, %v unreadable, %v", len(l.Services), l.Unreadable, err)
+	}
+	// The re-run finishes the job and retires the old key.
+	res, err = x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5})
+	if err != nil || res.Resealed != 13 || !res.Complete() || fmt.Sprint(res.Retired) != fmt.Sprint([]string{oldKey.ID()}) ||
+		fmt.Sprint(res.KeyIDs) != fmt.Sprint([]string{newKey.ID()}) {
+		t.Fatalf("re-run: %+v %v (want the 13 left re-sealed, the old key retired)", res, err)
+	}
+	x.reopen(seal.NewKeyring(newKey))
+	for _, n := range names {
+		s, err := x.st.GetService(n)
+		if err != nil || s.App.Secret.Reveal() != secretOf(n).Reveal() {
+			t.Errorf("%s with the new key alone: %v", n, err)
+		}
+	}
+	if l, err := x.st.ListServices(); err != nil || len(l.Unreadable) != 0 || len(l.Services) != 24 {
+		t.Errorf("with the new key alone: %d read, %v unreadable, %v", len(l.Services), l.Unreadable, err)
+	}
+	// A re-run with nothing left to do changes nothing.
+	if res, err := x.st.(usecase.Rekeyer).Rekey(context.Background(), usecase.RekeyOptions{}); err != nil || res.Resealed != 0 || !res.Complete() {
+		t.Errorf("third run: %+v %v", res, err)
+	}
+	_ = x.st.Close()
+	x.st = nil
+	st, err := x.db.Open(seal.NewKeyring(oldKey), Engineer)
+	if err == nil {
+		_ = st.Close()
+		t.Fatal("the old key alone is accepted after the rotation")
+	}
+	if !errors.Is(err, seal.ErrWrongKey) {
+		t.Errorf("old key after the rotation: %v", err)
+	}
+}
+
+// Sample is an inventory of n services spread over a few customers, each
+// with a secret and reports validation reports (newest first, the newest
+// its last validation; every fifth service pending, without either).
+func Sample(n, reports int, now time.Time) (customers []string, services []usecase.Imported) {
+	for i := range max(1, n/50) {
+		customers = append(customers, fmt.Sprintf("Customer %03d", i))
+	}
+	for i := range n {
+		name := fmt.Sprintf("svc-%05d", i)
+		svc := tenant.Service{Name: name, Customer: customers[i%len(customers)], License: tenant.LicensePro, Users: 1 + i%500,
+			State: tenant.StatePendingAuth, CreatedAt: now.Add(-time.Hour)}
+		im := usecase.Imported{Service: svc}
+		if i%5 != 4 {
+			secret := secretOf(name)
+			for j := range reports {
+				trigger := tenant.TriggerValidateAll
+				if j == reports-1 {
+					trigger = tenant.TriggerCreated
+				}
+				im.History = append(im.History, report(now.Add(-time.Duration(j)*time.Hour), trigger, secret.Hint()))
+			}
+			im.Service.App = tenant.AppRegistration{TenantID: "contoso.onmicrosoft.com", ClientID: "11111111-2222-4333-8444-555555555555", Secret: secret}
+			if len(im.History) > 0 {
+				last := im.History[0]
+				im.Service.Apply(&last)
+			}
+		}
+		services = append(services, im)
+	}
+	return customers, services
+}
+
+// SecretOf is the secret Sample gives a service.
+func SecretOf(name string) tenant.Secret { return secretOf(name) }
+
+// Fill writes Sample's inventory into st through its Importer.
+func Fill(t testing.TB, st usecase.Store, n, reports int) []usecase.Imported {
+	t.Helper()
+	customers, services := Sample(n, reports, time.Now().UTC().Truncate(time.Second))
+	for _, c := range customers {
+		if _, err := st.CreateCustomer(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imp, ok := st.(usecase.Importer)
+	if !ok {
+		t.Fatal("the backend has no Importer")
+	}
+	for start := 0; start < len(services); start += 500 {
+		batch := services[start:min(start+500, len(services))]
+		for i, err := range imp.ImportServices(context.Background(), batch) {
+			if err != nil {
+				t.Fatalf("import %s: %v", batch[i].Service.Name, err)
+			}
+		}
+	}
+	return services
+}
+
+func checkAll(t *testing.T, f Factory) {
+	x := open(t, f)
+	c, ok := x.st.(usecase.Checker)
+	if !ok {
+		t.Skip("the backend has no check")
+	}
+	Fill(t, x.st, 40, 3)
+	x.service("Customer 000", "CHK-1")
+	res, err := c.Check(context.Background())
+	if err != nil || !res.OK() || res.Customers != 1 || res.Services != 41 || res.Reports != 32*3+1 {
+		t.Fatalf("check of a sound database: %+v %v", res, err)
+	}
+	// A secret the keys given cannot open is named, and the rest is read.
+	oldKey := x.keys.Current()
+	x.reopen(seal.NewKeyring(NewKey(t), oldKey))
+	x.service("Customer 000", "CHK-NEW")
+	x.reopen(seal.NewKeyring(oldKey))
+	res, err = x.st.(usecase.Checker).Check(context.Background())
+	if err != nil || len(res.Problems) != 1 || res.Problems[0].Record != "service CHK-NEW" || !errors.Is(res.Problems[0].Err, seal.ErrUnseal) || res.Services != 42 {
+		t.Errorf("check with a key missing: %+v %v", res, err)
+	}
+}
+
+func backupCopy(t *testing.T, f Factory) {
+	x := open(t, f)
+	b, ok := x.st.(usecase.Backuper)
+	if !ok {
+		t.Skip("the backend has no backup")
+	}
+	Fill(t, x.st, 30, 2)
+	if err := x.st.UpdateService("svc-00001", 0, func(s *tenant.Service) error { s.Users = 7; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/backup.db"
+	res, err := b.Backup(context.Background(), path)
+	if err != nil || res.Services != 30 || res.Customers != 1 || res.Reports != 24*2 || res.AuditEntries != 1+30+1 || res.Bytes == 0 {
+		t.Fatalf("backup: %+v %v", res, err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup file mode: %v %v", fi.Mode(), err)
+	}
+	if _, err := b.Backup(context.Background(), path); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Errorf("a backup over an existing file: %v", err)
+	}
+	want, err := x.st.ListServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAudit, _ := x.st.Audit(usecase.AuditFilter{})
+	copyStore, err := bolt.Open(path, bolt.Options{Keys: x.keys, Actor: Engineer})
+	if err != nil {
+		t.Fatalf("open the backup: %v", err)
+	}
+	defer copyStore.Close()
+	got, err := copyStore.ListServices()
+	if err != nil || len(got.Services) != len(want.Services) || len(got.Unreadable) != 0 {
+		t.Fatalf("the backup's services: %d %v %v", len(got.Services), got.Unreadable, err)
+	}
+	for i, s := range got.Services {
+		w := want.Services[i]
+		if s.Name != w.Name || s.Customer != w.Customer || s.Users != w.Users || s.Version != w.Version || s.App.Secret.Reveal() != w.App.Secret.Reveal() ||
+			(s.LastValidation == nil) != (w.LastValidation == nil) || (s.LastValidation != nil && !s.LastValidation.At.Equal(w.LastValidation.At)) {
+			t.Errorf("backup of %s differs:\n got %+v\nwant %+v", w.Name, s, w)
+		}
+		hg, _ := copyStore.History(s.Name)
+		hw, _ := x.st.History(s.Name)
+		if len(hg) != len(hw) {
+			t.Errorf("history of %s: %d reports in the backup, %d in the database", s.Name, len(hg), len(hw))
+		}
+	}
+	gotAudit, _ := copyStore.Audit(usecase.AuditFilter{})
+	if len(gotAudit) != len(wantAudit) || gotAudit[0].Action != wantAudit[0].Action {
+		t.Errorf("the backup's audit trail: %d entries, want %d", len(gotAudit), len(wantAudit))
+	}
+	if c, ok := usecase.Store(copyStore).(usecase.Checker); ok {
+		if res, err := c.Check(context.Background()); err != nil || !res.OK() {
+			t.Errorf("check of the backup: %+v %v", res.Problems, err)
+		}
+	}
+}
+
+func copyFromLaptop(t *testing.T, f Factory) {
+	laptopKeys := seal.NewKeyring(NewKey(t))
+	laptop, err := bolt.Open(t.TempDir()+"/laptop.db", bolt.Options{Keys: laptopKeys, Actor: usecase.Actor{Engineer: "bob", Host: "laptop"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer laptop.Close()
+	src := Fill(t, laptop, 60, 3)
+	x := open(t, f)
+	x.customer("Customer 000") // the target has one already
+	x.service("Customer 000", "TEAM-1")
+	res, err := usecase.CopyInventory(context.Background(), laptop, x.st, usecase.CopyOptions{BatchSize: 25})
+	if err != nil || len(res.Copied) != 60 || len(res.Skipped) != 0 || len(res.Refused) != 0 || len(res.CustomersCopied) != 0 {
+		t.Fatalf("copy: %d copied, %d skipped, %v refused, %v", len(res.Copied), len(res.Skipped), res.Refused, err)
+	}
+	l, err := x.st.ListServices()
+	if err != nil || len(l.Services) != 61 || len(l.Unreadable) != 0 {
+		t.Fatalf("the target after the copy: %d %v %v", len(l.Services), l.Unreadable, err)
+	}
+	for _, im := range src {
+		got, err := x.st.GetService(im.Service.Name)
+		if err != nil || got.App.Secret.Reveal() != im.Service.App.Secret.Reveal() || got.Users != im.Service.Users || got.State != im.Service.State {
+			t.Fatalf("%s after the copy: %+v %v", im.Service.Name, got, err)
+		}
+		h, _ := x.st.History(im.Service.Name)
+		if len(h) != len(im.History) || (len(h) > 0 && (got.LastValidation == nil || !got.LastValidation.At.Equal(im.History[0].At))) {
+			t.Errorf("%s: %d reports, want %d", im.Service.Name, len(h), len(im.History))
+		}
+	}
+	// A re-run copies nothing; a service changed on one side is refused.
+	if err := laptop.UpdateService("svc-00003", 0, func(s *tenant.Service) error { s.Users = 499; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	res, err = usecase.CopyInventory(context.Background(), laptop, x.st, usecase.CopyOptions{})
+	if err != nil || len(res.Copied) != 0 || len(res.Skipped) != 59 || len(res.Refused) != 1 ||
+		!errors.Is(res.Refused[0].Err, usecase.ErrDifferent) || !strings.Contains(res.Refused[0].Err.Error(), "users 499 here, 4 there") {
+		t.Fatalf("re-run: %d copied, %d skipped, %v refused, %v", len(res.Copied), len(res.Skipped), res.Refused, err)
+	}
+	if a, _ := x.st.Audit(usecase.AuditFilter{Service: "svc-00000"}); len(a) != 1 || a[0].Action != usecase.ActionServiceCopied {
+		t.Errorf("audit of a copied service: %+v", a)
+	}
+}
+
+// Sample1Report is a passing report at a time, as Sample's are.
+func Sample1Report(at time.Time) tenant.ValidationReport {
+	return report(at, tenant.TriggerValidateAll, "Sx8")
 }
