@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"onboard/store/bolt"
+	"onboard/store/postgres"
 	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entra"
@@ -225,8 +226,8 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	return nil
 }
 
-// dbFile is the database path: --db, else ONBOARD_DB, else the user's data
-// directory.
+// dbFile is the database: --db, else ONBOARD_DB (a bbolt file's path or a
+// postgres:// URL), else the bbolt file in the user's data directory.
 func (a *app) dbFile() (string, error) {
 	if a.dbPath != "" {
 		return a.dbPath, nil
@@ -256,19 +257,67 @@ func (a *app) actor() usecase.Actor {
 // openStore opens the database with its sealing key and turns the store's
 // failure modes into sentences an engineer can act on.
 func (a *app) openStore() (usecase.Store, error) {
-	path, err := a.dbFile()
+	return a.openStoreWith(nil)
+}
+
+// openStoreWith opens the database; older are keys the secrets may still
+// be sealed with (a rotation: the current key is then the new one).
+func (a *app) openStoreWith(ring *seal.Keyring) (usecase.Store, error) {
+	where, err := a.dbFile()
 	if err != nil {
 		return nil, err
 	}
-	key, err := seal.Load(seal.Source{DefaultFile: filepath.Join(filepath.Dir(path), seal.KeyFileName), Getenv: a.getenv})
-	if err != nil {
-		return nil, storeError("open the database "+path, err)
+	created := ""
+	if ring == nil {
+		key, err := a.loadKey(where)
+		if err != nil {
+			return nil, err
+		}
+		ring, created = seal.NewKeyring(key.Key), key.Created
+		if !postgres.IsURL(where) {
+			// A key file just created for a bbolt file is removed again
+			// when the file turns out to need another key.
+			st, err := bolt.Open(where, bolt.Options{Keys: ring, CreatedKeyFile: key.Created, Actor: a.actor(), Now: a.now})
+			if err != nil {
+				return nil, storeError("open the database "+where, err)
+			}
+			return st, nil
+		}
 	}
-	st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key.Key), CreatedKeyFile: key.Created, Actor: a.actor(), Now: a.now})
+	if postgres.IsURL(where) {
+		st, err := postgres.Open(a.ctx, where, postgres.Options{Keys: ring, Actor: a.actor(), Now: a.now})
+		if err != nil {
+			if created != "" {
+				_ = os.Remove(created) // never a new key beside secrets sealed with another
+			}
+			return nil, storeError("open the team database "+postgres.Redact(where), err)
+		}
+		return st, nil
+	}
+	st, err := bolt.Open(where, bolt.Options{Keys: ring, Actor: a.actor(), Now: a.now})
 	if err != nil {
-		return nil, storeError("open the database "+path, err)
+		return nil, storeError("open the database "+where, err)
 	}
 	return st, nil
+}
+
+// loadKey finds the sealing key for the database at where: ONBOARD_KEY,
+// ONBOARD_KEY_FILE, else the key file beside a bbolt file (for a team
+// database, beside the default bbolt file of this machine).
+func (a *app) loadKey(where string) (seal.Loaded, error) {
+	dir := filepath.Dir(where)
+	if postgres.IsURL(where) {
+		p, err := bolt.DefaultPath()
+		if err != nil {
+			return seal.Loaded{}, failedf("find the default key file (set %s or %s): %w", seal.EnvKey, seal.EnvKeyFile, err)
+		}
+		dir = filepath.Dir(p)
+	}
+	key, err := seal.Load(seal.Source{DefaultFile: filepath.Join(dir, seal.KeyFileName), Getenv: a.getenv})
+	if err != nil {
+		return seal.Loaded{}, storeError("load the sealing key", err)
+	}
+	return key, nil
 }
 
 // withCases runs fn with the database open and the use cases over it, and

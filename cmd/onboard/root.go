@@ -66,7 +66,8 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
 	root.Flags().DurationVar(&a.demoLatency, "demo-latency", 0, "with --demo, delay every simulated request by this much (to watch the live checks, or cancel a validation with Esc)")
 
-	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand())
+	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand(),
+		a.auditCommand(), a.dbCommand(), a.keyCommand())
 	// cobra adds `completion` (with a command per shell) and `help`
 	// itself; give them an example like every other command.
 	root.InitDefaultCompletionCmd()
