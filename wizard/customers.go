@@ -102,6 +102,10 @@ func (s *customersScreen) bindings() []key.Binding {
 }
 
 func (s *customersScreen) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(changedMsg); ok && s.mode == customersList {
+		s.load()
+		return nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil

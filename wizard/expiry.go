@@ -99,6 +99,11 @@ func (e *expiryScreen) bindings() []key.Binding {
 
 func (e *expiryScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case changedMsg:
+		if e.job == nil {
+			e.load()
+		}
+		return nil
 	case manyProgressMsg:
 		if e.job == nil || msg.run != e.job.run {
 			return nil

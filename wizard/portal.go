@@ -120,6 +120,14 @@ func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		return p.updateKey(km)
 	}
+	if ch, ok := msg.(changedMsg); ok {
+		// A teammate's change: the page shows it; an open form keeps
+		// what is typed (its save is refused if the change conflicts).
+		if ch.All() || tenant.NameKey(ch.Service) == tenant.NameKey(p.name) {
+			p.reload()
+		}
+		return nil
+	}
 	cmd, done := p.val.update(msg)
 	if done != nil {
 		p.finish(done)

@@ -28,6 +28,8 @@ func init() {
 			open: func(c *common, _ navMsg) screen { return newCustomersScreen(c) }, speak: (*accessible).customers},
 		{state: stateExpiry, label: "Secret expiry", desc: "secrets by days until expire, validate all",
 			open: func(c *common, _ navMsg) screen { return newExpiryScreen(c) }, speak: (*accessible).expiry},
+		{state: stateAudit, label: "Audit trail", desc: "who changed what, when",
+			open: func(c *common, _ navMsg) screen { return newAuditScreen(c) }, speak: (*accessible).audit},
 		{state: stateMenu,
 			open: func(c *common, _ navMsg) screen { return newMenuScreen(c) }},
 		{state: stateDemo,

@@ -411,7 +411,7 @@ func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
 		"",  // M365 domain: keep the initial domain
 		"y", // create
 		"1", // service page: Back
-		"5", // Quit
+		"6", // Quit
 	}
 	var out bytes.Buffer
 	opts := e.options()
@@ -573,7 +573,7 @@ func TestRunHonoursNoColor(t *testing.T) {
 	var out bytes.Buffer
 	opts := e.options()
 	opts.Accessible = true
-	opts.Input = strings.NewReader("5\n")
+	opts.Input = strings.NewReader("6\n")
 	opts.Output = &out
 	if err := Run(t.Context(), opts); err != nil {
 		t.Fatal(err)
@@ -696,7 +696,7 @@ func TestAccessibleModeAddsRenamesAndDeletesCustomers(t *testing.T) {
 		"4", "2", // Delete Contoso Ltd: refused, it has a service
 		"4", "3", "y", // Delete Fabrikam, Inc.
 		"1", // Back
-		"5", // Quit
+		"6", // Quit
 	)
 	wantSaid(t, out,
 		`customer "Contoso Ltd" already exists (names are unique, ignoring case)`,
@@ -721,7 +721,7 @@ func TestAccessibleModeEditsReadsHistoryAndDeletesAService(t *testing.T) {
 		"6", "2", "1", // History: hear the only report's checks, back
 		"7", "n", // Delete? no
 		"7", "y", // Delete? yes: back to the main menu
-		"5",
+		"6", // Quit
 	)
 	wantSaid(t, out,
 		"Saved: Hosted Essentials+, 120 users.",
@@ -749,7 +749,7 @@ func TestAccessibleModeUpdatesTheSecretWithoutSayingIt(t *testing.T) {
 		"2", "2", // Services › ctso-dr1
 		"3", "Wr08Q~ThisIsNotTheSecretAtAll0000000000Z", // refused: the stored one stays
 		"3", rotatedSecret,
-		"1", "5",
+		"1", "6", // back, Quit
 	)
 	wantSaid(t, out, "The stored secret was not changed", "Client secret replaced.", "Client secret: Nq5****")
 	for _, leak := range []string{rotatedSecret, rotatedSecret[:12], rotatedSecret[len(rotatedSecret)-12:], "ThisIsNotTheSecret"} {
@@ -907,7 +907,7 @@ func TestAccessibleModeRetriesKeepsTheSecretAndParks(t *testing.T) {
 		"", "", "", // Tenant ID, Application ID and admin as they were
 		"1", // Save as pending authentication
 		"y", // create
-		"5", // Quit
+		"6", // Quit
 	)
 	wantSaid(t, out,
 		"AADSTS53003",

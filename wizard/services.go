@@ -113,8 +113,30 @@ func newServicesScreenFrom(c *common, sums []tenant.Summary) *servicesScreen {
 }
 
 func (s *servicesScreen) title() string { return "Services" }
-func (s *servicesScreen) busy() bool    { return false }
-func (s *servicesScreen) stop()         {}
+
+// refresh reads the services again (a teammate changed something),
+// keeping the filter, the sort and the row under the cursor.
+func (s *servicesScreen) refresh() {
+	selected := ""
+	if len(s.shown) > 0 {
+		selected = s.rows[s.shown[s.cursor]].Name
+	}
+	sums, err := s.c.cases.Store().ListSummaries()
+	if err != nil {
+		s.err = fmt.Sprintf("could not read the services: %v", err)
+		return
+	}
+	fresh := newServicesScreenFrom(s.c, sums)
+	s.rows, s.err = fresh.rows, ""
+	s.sort()
+	for i, idx := range s.shown {
+		if s.rows[idx].Name == selected {
+			s.cursor = i
+		}
+	}
+}
+func (s *servicesScreen) busy() bool { return false }
+func (s *servicesScreen) stop()      {}
 
 func (s *servicesScreen) bindings() []key.Binding {
 	k := s.c.keys
@@ -161,6 +183,10 @@ func (s *servicesScreen) refilter() {
 }
 
 func (s *servicesScreen) update(msg tea.Msg) tea.Cmd {
+	if _, ok := msg.(changedMsg); ok {
+		s.refresh()
+		return nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil

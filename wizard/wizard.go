@@ -171,6 +171,7 @@ const (
 	statePortal
 	stateCustomers
 	stateExpiry
+	stateAudit
 )
 
 // screen is one screen of the wizard (soft-serve's Component): it updates
@@ -186,6 +187,10 @@ type screen interface {
 	// stop cancels any work in progress when the wizard quits.
 	stop()
 }
+
+// changedMsg says a write was committed to the database (by a teammate,
+// or this process): screens showing what it touched read it again.
+type changedMsg struct{ usecase.Change }
 
 // dirtyScreen is a screen holding input not saved yet: ctrl+c asks before
 // throwing it away.
@@ -221,9 +226,40 @@ type model struct {
 	confirmQuit bool
 	// interrupted: the wizard was left with ctrl+c (exit 130), not q.
 	interrupted bool
+	// changes is the database's change feed (a team database), stopped
+	// by stopFeed.
+	changes  <-chan usecase.Change
+	stopFeed func()
 }
 
-func (m *model) Init() tea.Cmd { return nil }
+// Init listens to a shared database's change feed: when a teammate changes
+// something, the screens that show it read it again.
+func (m *model) Init() tea.Cmd {
+	w, ok := m.common.cases.Store().(usecase.Watcher)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	changes, err := w.Changes(ctx)
+	if err != nil {
+		cancel()
+		return nil
+	}
+	m.stopFeed, m.changes = cancel, changes
+	return m.nextChange()
+}
+
+// nextChange waits for the feed's next change.
+func (m *model) nextChange() tea.Cmd {
+	ch := m.changes
+	return func() tea.Msg {
+		c, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return changedMsg{c}
+	}
+}
 
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -254,6 +290,8 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case quitMsg:
 		return m, m.quit()
+	case changedMsg:
+		return m, tea.Batch(m.screen.update(msg), m.nextChange())
 	case navMsg:
 		return m, m.show(msg)
 	}
@@ -273,6 +311,9 @@ func (m *model) quit() tea.Cmd {
 func (m *model) stopWork() {
 	if m.screen != nil {
 		m.screen.stop()
+	}
+	if m.stopFeed != nil {
+		m.stopFeed()
 	}
 }
 

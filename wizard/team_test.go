@@ -1,0 +1,88 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"onboard/tenant"
+	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
+)
+
+// watchedStore is a store with a change feed the test drives, as a team
+// database's LISTEN/NOTIFY would.
+type watchedStore struct {
+	usecase.Store
+	feed chan usecase.Change
+}
+
+func (w watchedStore) Changes(ctx context.Context) (<-chan usecase.Change, error) {
+	out := make(chan usecase.Change)
+	go func() {
+		defer close(out)
+		for {
+			select {
+			case c := <-w.feed:
+				select {
+				case out <- c:
+				case <-ctx.Done():
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// A teammate's change appears on the Services screen and on an open
+// service page without a restart.
+func TestTeammatesChangesAppear(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	w := watchedStore{Store: e.store, feed: make(chan usecase.Change, 4)}
+	opts := Options{Cases: usecase.New(w, e.v, usecase.Options{Now: nowFn})}
+	p := startProg(t, opts)
+	p.waitFor("Add service")
+	p.key(tea.KeyDown)
+	p.enter()
+	p.waitFor("1 of 1 services")
+
+	// The teammate adds a service.
+	e.validated(t, "fab-1", "Fabrikam", demoTenant(t, "Fabrikam"))
+	p.setMark()
+	w.feed <- usecase.Change{Customer: "Fabrikam", Service: "fab-1"}
+	p.waitFor("2 of 2 services")
+	p.waitFor("fab-1")
+
+	// The teammate edits the service open here.
+	p.enter() // ctso-dr1 (sorted first)
+	p.waitFor("M365 Configuration")
+	if err := e.store.UpdateService("ctso-dr1", 0, func(s *tenant.Service) error { s.Users = 321; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	p.setMark()
+	w.feed <- usecase.Change{Customer: "Contoso Ltd", Service: "ctso-dr1"}
+	p.waitFor("321 users")
+	p.quit()
+}
+
+// The Audit trail screen lists every write, newest first, and filters.
+func TestAuditTrailScreen(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	e.validated(t, "fab-1", "Fabrikam", demoTenant(t, "Fabrikam"))
+	h := newHarness(t, e.options())
+	h.menuTo(4)
+	h.contains("service added fab-1")
+	h.contains("4 of 4 entries, newest first")
+	h.typ("ctso")
+	h.contains("1 of 4 entries")
+	if strings.Contains(h.view(), "fab-1") {
+		t.Error("the filter kept another service's entry")
+	}
+}
