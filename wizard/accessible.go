@@ -125,7 +125,11 @@ func runAccessible(ctx context.Context, opts Options) error {
 		a.say("")
 		a.say("Demo tenants (sample data from the built-in simulated directory; these secrets are not real and are shown only here):")
 		for _, d := range opts.Demo {
-			a.say(fmt.Sprintf("- %s. %s. Tenant ID %s, Application ID %s, secret %s, admin %s.", d.Label, d.Outcome, d.TenantID, d.ClientID, d.Secret, present.Or(d.AdminUPN)))
+			line := fmt.Sprintf("- %s. %s. Tenant ID %s, Application ID %s, secret %s, admin %s.", d.Label, d.Outcome, d.TenantID, d.ClientID, d.Secret, present.Or(d.AdminUPN))
+			if d.RightSecret != "" {
+				line += " The right secret is " + d.RightSecret + "."
+			}
+			a.say(line)
 		}
 	}
 	// The menu is the screens' table, as the full-screen main menu.

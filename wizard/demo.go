@@ -57,22 +57,26 @@ func (d *demoScreen) update(msg tea.Msg) tea.Cmd {
 
 func (d *demoScreen) view() string {
 	s := d.c.styles
-	var b strings.Builder
-	b.WriteString(wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width))
-	b.WriteString("\n\n")
-	listH := min(len(d.c.demo), max(d.c.bodyHeight()-10, 3))
-	b.WriteString(d.list.view(listH))
+	head := wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width)
 	if len(d.c.demo) == 0 {
-		return b.String()
+		return head
 	}
 	t := d.c.demo[d.list.cursor]
-	b.WriteString("\n\n")
-	b.WriteString(rowsView(s, []present.Row{
+	rows := []present.Row{
 		row("Outcome", t.Outcome),
 		row("Tenant ID", t.TenantID),
 		row("Application ID", t.ClientID),
 		{Label: "Client secret", Value: t.Secret, Note: "demo value"},
-		row("Admin (UPN)", present.Or(t.AdminUPN)),
-	}, d.c.width))
-	return b.String()
+	}
+	if t.RightSecret != "" {
+		rows = append(rows, present.Row{Label: "Right secret", Value: t.RightSecret, Note: "type it after the failure"})
+	}
+	facts := rowsView(s, append(rows, row("Admin (UPN)", present.Or(t.AdminUPN))), d.c.width)
+	// The tenant's facts always show whole; the list takes what is left
+	// (it scrolls with the cursor), at least three lines.
+	listH := min(len(d.c.demo), max(d.c.bodyHeight()-lines(head)-lines(facts)-2, 3))
+	return head + "\n\n" + d.list.view(listH) + "\n\n" + facts
 }
+
+// lines is how many lines text takes.
+func lines(text string) int { return strings.Count(text, "\n") + 1 }

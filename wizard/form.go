@@ -3,6 +3,8 @@ package wizard
 import (
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -337,11 +339,16 @@ func (f *form) view() string {
 			label = s.Heading.Render(label)
 		}
 		if fl.kind != kindCheck {
-			b.WriteString(label)
+			// The hint follows the label, or wraps under it when both do
+			// not fit on one line: a hint cut off mid-word says nothing.
+			line := label
 			if fl.hint != "" {
-				b.WriteString("  " + s.Faint.Render(fl.hint))
+				line += "  " + s.Faint.Render(fl.hint)
 			}
-			b.WriteByte('\n')
+			if lipgloss.Width(line) > f.c.width {
+				line = label + "\n" + indentWrap(s.Faint.Render(fl.hint), f.c.width, "  ", "  ")
+			}
+			b.WriteString(line + "\n")
 		}
 		switch fl.kind {
 		case kindText, kindSecret:

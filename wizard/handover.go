@@ -29,6 +29,27 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
+// syncFile is syncWriter for a terminal: it stays a file (its Fd is how
+// Bubble Tea learns the window's size and sets the terminal's modes).
+type syncFile struct {
+	*os.File
+	mu sync.Mutex
+}
+
+func (s *syncFile) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.File.Write(p)
+}
+
+// serialised wraps the program's output so that writes to it are whole.
+func serialised(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok {
+		return &syncFile{File: f}
+	}
+	return &syncWriter{w: w}
+}
+
 // osc52 is the terminal sequence that sets the clipboard to text.
 func osc52(text string) string {
 	return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\x07"

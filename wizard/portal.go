@@ -157,7 +157,7 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		case *secretPane:
 			return p.validateNewCredentials(pn)
 		case *editPane:
-			p.saveEdit(pn)
+			return p.saveEdit(pn)
 		}
 		return nil
 	case p.deleting:
@@ -284,16 +284,27 @@ func (p *portalScreen) finish(d *doneMsg) {
 	p.reload()
 }
 
-func (p *portalScreen) saveEdit(pn *editPane) {
-	done, err := p.c.cases.EditService(p.svc, pn.edit())
+func (p *portalScreen) saveEdit(pn *editPane) tea.Cmd {
+	e := pn.edit()
+	adminChanged := e.Admin != nil && strings.TrimSpace(*e.Admin) != p.svc.App.AdminUser
+	done, err := p.c.cases.EditService(p.svc, e)
 	p.pane = nil
 	if err != nil {
 		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true
 		p.reload()
-		return
+		return nil
 	}
 	p.reload()
 	p.flash, p.bad = done, false
+	if adminChanged && p.svc.App.AdminUser != "" && p.svc.HasCredentials() {
+		// A new admin is checked at once: the page should not show a
+		// User Name nobody has looked up.
+		name, cases := p.name, p.c.cases
+		return p.start("Checking the new customer admin (validating)…", func(ctx context.Context, progress func(tenant.Check)) (any, error) {
+			return cases.Revalidate(ctx, name, progress)
+		})
+	}
+	return nil
 }
 
 func (p *portalScreen) view() string {
@@ -336,7 +347,7 @@ func (p *portalScreen) facts() string {
 		head += " " + page.FullName
 	}
 	head += s.Faint.Render(" · "+page.Customer+" · Direct Routing · ") + toneStyle(s, page.StateTone).Render(page.State)
-	out := head + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + rowsView(s, page.Rows, p.c.width)
+	out := wrap(head, p.c.width) + "\n\n" + s.Heading.Render("M365 Configuration") + "\n" + rowsView(s, page.Rows, p.c.width)
 	if page.Pending && !p.svc.HasCredentials() {
 		out += "\n\n" + wrap(s.Warning.Render("Pending authentication: press s to add the credentials the admin sends (c copies these instructions)."), p.c.width) + "\n\n" + present.Instructions(page.Name, nil)
 	} else if page.Pending {

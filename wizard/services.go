@@ -240,11 +240,48 @@ func (s *servicesScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *servicesScreen) listHeight() int { return max(s.c.bodyHeight()-4, 1) }
 
-// columns are the cell widths at the current terminal width; the customer
-// column takes what is left.
-func (s *servicesScreen) columns() [6]int {
-	fixed := 15 + 11 + 5 + 10 + 12 + 2 + 5
-	return [6]int{15, max(s.c.width-fixed, 8), 11, 5, 10, 12}
+// column is one column of the table at the current width.
+type column struct {
+	head  string
+	width int
+	cell  func(r *serviceRow) string
+	tone  func(r *serviceRow) present.Tone
+	sort  sortColumn // -1: the table does not sort by it
+}
+
+// maxCustomer caps the customer column: on a wide terminal the space
+// goes to the tenant's name and the last validation instead.
+const maxCustomer = 36
+
+// columns are the table's columns at the current terminal width: the
+// customer column takes what is left, up to maxCustomer; a wide terminal
+// also shows the tenant's name and when the service was last validated.
+func (s *servicesScreen) columns() []column {
+	plain := func(*serviceRow) present.Tone { return present.Plain }
+	cols := []column{
+		{head: "Name", width: 15, cell: func(r *serviceRow) string { return r.Name }, tone: plain, sort: sortName},
+		{head: "Customer", cell: func(r *serviceRow) string { return r.Customer }, tone: plain, sort: sortCustomer},
+		{head: "License", width: 11, cell: func(r *serviceRow) string { return r.License }, tone: plain, sort: sortLicense},
+		{head: "Users", width: 5, cell: func(r *serviceRow) string { return r.Users }, tone: plain, sort: sortUsers},
+		{head: "Verdict", width: 10, cell: func(r *serviceRow) string { return r.Verdict }, tone: func(r *serviceRow) present.Tone { return r.VerdictTone }, sort: sortVerdict},
+		{head: "Expires in", width: 12, cell: func(r *serviceRow) string { return r.Days }, tone: func(r *serviceRow) present.Tone { return r.DaysTone }, sort: sortDays},
+	}
+	used := 2 // the cursor's mark
+	for _, c := range cols {
+		used += c.width + 1
+	}
+	rest := s.c.width - used
+	cols[1].width = max(min(rest, maxCustomer), 8)
+	rest -= cols[1].width
+	if rest >= 21 {
+		cols = append(cols, column{head: "Last validated", width: 20, cell: func(r *serviceRow) string { return r.LastAt }, tone: func(*serviceRow) present.Tone { return present.Faint }, sort: -1})
+		rest -= 21
+	}
+	if rest >= 12 {
+		tenantCol := column{head: "Tenant", width: min(rest-1, 40), cell: func(r *serviceRow) string { return r.Tenant }, tone: plain, sort: -1}
+		cols = append(cols[:2], append([]column{tenantCol}, cols[2:]...)...)
+	}
+	return cols
 }
 
 func (s *servicesScreen) view() string {
@@ -254,14 +291,16 @@ func (s *servicesScreen) view() string {
 		b.WriteString(st.Error.Render(s.err) + "\n")
 	}
 	b.WriteString(s.filter.View() + "\n")
-	w := s.columns()
-	head := [6]string{"Name", "Customer", "License", "Users", "Verdict", "Expires in"}
-	head[s.sortBy] += map[bool]string{false: " ↑", true: " ↓"}[s.desc]
+	cols := s.columns()
 	var hl strings.Builder
 	hl.WriteString("  ")
-	for i, h := range head {
-		hl.WriteString(pad(h, w[i]))
-		if i < 5 {
+	for i, c := range cols {
+		h := c.head
+		if c.sort == s.sortBy {
+			h += map[bool]string{false: " ↑", true: " ↓"}[s.desc]
+		}
+		hl.WriteString(pad(h, c.width))
+		if i < len(cols)-1 {
 			hl.WriteByte(' ')
 		}
 	}
@@ -277,15 +316,21 @@ func (s *servicesScreen) view() string {
 	end := min(s.offset+h, len(s.shown))
 	for i := s.offset; i < end; i++ {
 		r := &s.rows[s.shown[i]]
-		name := pad(r.Name, w[0])
-		if i == s.cursor {
-			b.WriteString(st.Selected.Render("> " + name))
-		} else {
-			b.WriteString("  " + name)
+		for j, c := range cols {
+			cell := pad(c.cell(r), c.width)
+			switch {
+			case j == 0 && i == s.cursor:
+				b.WriteString(st.Selected.Render("> " + cell))
+			case j == 0:
+				b.WriteString("  " + cell)
+			default:
+				b.WriteString(toneStyle(st, c.tone(r)).Render(cell))
+			}
+			if j < len(cols)-1 {
+				b.WriteByte(' ')
+			}
 		}
-		b.WriteByte(' ')
-		b.WriteString(pad(r.Customer, w[1]) + " " + pad(r.License, w[2]) + " " + pad(r.Users, w[3]) + " ")
-		b.WriteString(toneStyle(st, r.VerdictTone).Render(pad(r.Verdict, w[4])) + " " + toneStyle(st, r.DaysTone).Render(pad(r.Days, w[5])) + "\n")
+		b.WriteByte('\n')
 	}
 	filled := end - s.offset
 	if len(s.shown) == 0 {

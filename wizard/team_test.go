@@ -86,3 +86,26 @@ func TestAuditTrailScreen(t *testing.T) {
 		t.Error("the filter kept another service's entry")
 	}
 }
+
+// The customer admin can be edited after creation and is checked at once;
+// one that does not exist is marked on the page, and roles that could not
+// be read say unknown, not a dash.
+func TestAdminEditedAndRechecked(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.enter()
+	h.typ("e")
+	h.key(tea.KeyTab)
+	h.key(tea.KeyTab) // the admin (the expiry is read by Graph: no field for it)
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("nobody@contoso.com")
+	h.enter()
+	h.contains("Validation recorded")
+	h.contains("nobody@contoso.com  (not found in the tenant at the last validation)")
+	svc, _ := e.store.GetService("ctso-dr1")
+	if svc.App.AdminUser != "nobody@contoso.com" || svc.LastValidation.Trigger != "re-validated" {
+		t.Errorf("admin %q, last validation %s", svc.App.AdminUser, svc.LastValidation.Trigger)
+	}
+}

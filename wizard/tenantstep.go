@@ -35,7 +35,11 @@ func (f *addFlow) loadTenants() {
 			if _, seen := f.reusable[k]; !seen {
 				f.reusable[k] = tenant.AppRegistration{TenantID: s.TenantID, ClientID: s.ClientID, AdminUser: s.AdminUser}
 				order = append(order, k)
-				labels[k] = fmt.Sprintf("Reuse %s (App %s…)", present.Or(s.TenantName), s.ClientID[:min(8, len(s.ClientID))])
+				app := s.AppName
+				if app == "" {
+					app = "App " + s.ClientID
+				}
+				labels[k] = fmt.Sprintf("Reuse %s: %s", present.Or(s.TenantName), app)
 			}
 			users[k] = append(users[k], s.Name)
 		}

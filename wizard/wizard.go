@@ -43,6 +43,9 @@ type DemoTenant struct {
 	ClientID string
 	Secret   string
 	AdminUPN string
+	// RightSecret is the secret that works, for a sample whose Secret
+	// is wrong on purpose.
+	RightSecret string
 }
 
 // Run runs the wizard until the engineer quits or ctx is cancelled.
@@ -64,7 +67,7 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Accessible {
 		return runAccessible(ctx, opts)
 	}
-	out := &syncWriter{w: opts.Output}
+	out := serialised(opts.Output)
 	root := New(opts)
 	root.(*model).common.term = out
 	p := tea.NewProgram(root, tea.WithContext(ctx), tea.WithAltScreen(),

@@ -15,6 +15,9 @@ type DemoTenant struct {
 	ClientID string
 	Secret   string
 	AdminUPN string
+	// RightSecret, for a sample whose Secret is wrong on purpose, is the
+	// one that works: "wrong, then corrected" can be tried.
+	RightSecret string
 }
 
 // DemoSBCDomain is the provider's base domain the demo tenants' SBC
@@ -256,7 +259,8 @@ func DemoTenants(now time.Time) []DemoTenant {
 			TenantID: northwindTenant, ClientID: northwindApp, Secret: northwindSecret},
 		{Label: "Tailspin (expired secret)", Outcome: "fail: AADSTS7000222, the client secret has expired",
 			TenantID: tailspinTenant, ClientID: tailspinApp, Secret: tailspinSecret},
-		{Label: "Wingtip (wrong secret)", Outcome: "fail: AADSTS7000215, wrong secret value",
+		{Label: "Wingtip (wrong secret)", Outcome: "fail: AADSTS7000215, wrong secret value; Edit credentials and type the right secret below to see it pass",
+			RightSecret: wingtipSecret,
 			TenantID: "wingtip.onmicrosoft.com", ClientID: wingtipApp, Secret: wingtipWrong},
 		{Label: "Adatum (missing permission)", Outcome: "warn: no Application.Read.All, so the secret expiry is unknown (type it from the Entra admin center)",
 			TenantID: adatumTenant, ClientID: adatumApp, Secret: adatumSecret},

@@ -449,6 +449,8 @@ func adminMissing(r *tenant.ValidationReport) bool {
 // ListRow is a service as a list shows it.
 type ListRow struct {
 	Name, Customer, License, Users, State string
+	// Tenant is the tenant's display name (a dash until validated).
+	Tenant string
 	Verdict                               string
 	VerdictTone                           Tone
 	LastAt                                string
@@ -461,7 +463,8 @@ type ListRow struct {
 // ListRowOf is a summary as a list shows it.
 func ListRowOf(s tenant.Summary, c Clock) ListRow {
 	row := ListRow{Name: s.Name, Customer: s.Customer, License: strings.TrimPrefix(s.License.Title(), "Hosted "),
-		Users: fmt.Sprint(s.Users), State: s.State.Title(), Verdict: "never", VerdictTone: Faint, LastAt: Dash, Expires: Dash, Days: Dash}
+		Users: fmt.Sprint(s.Users), State: s.State.Title(), Tenant: Or(s.TenantName),
+		Verdict: "never", VerdictTone: Faint, LastAt: Dash, Expires: Dash, Days: Dash}
 	if s.State == tenant.StatePendingAuth && s.LastStatus == "" {
 		row.Verdict, row.VerdictTone = "pending", Warn
 	}
