@@ -261,7 +261,7 @@ func DemoTenants(now time.Time) []DemoTenant {
 			TenantID: tailspinTenant, ClientID: tailspinApp, Secret: tailspinSecret},
 		{Label: "Wingtip (wrong secret)", Outcome: "fail: AADSTS7000215, wrong secret value; Edit credentials and type the right secret below to see it pass",
 			RightSecret: wingtipSecret,
-			TenantID: "wingtip.onmicrosoft.com", ClientID: wingtipApp, Secret: wingtipWrong},
+			TenantID:    "wingtip.onmicrosoft.com", ClientID: wingtipApp, Secret: wingtipWrong},
 		{Label: "Adatum (missing permission)", Outcome: "warn: no Application.Read.All, so the secret expiry is unknown (type it from the Entra admin center)",
 			TenantID: adatumTenant, ClientID: adatumApp, Secret: adatumSecret},
 		{Label: "Litware (missing role)", Outcome: "fail: no Entra role on the app (Direct Routing needs Teams Administrator); admin nobody@litware.com not found",

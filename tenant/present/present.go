@@ -450,14 +450,14 @@ func adminMissing(r *tenant.ValidationReport) bool {
 type ListRow struct {
 	Name, Customer, License, Users, State string
 	// Tenant is the tenant's display name (a dash until validated).
-	Tenant string
-	Verdict                               string
-	VerdictTone                           Tone
-	LastAt                                string
-	Expires                               string
-	Days                                  string
-	DaysTone                              Tone
-	Expiry                                tenant.Expiry
+	Tenant      string
+	Verdict     string
+	VerdictTone Tone
+	LastAt      string
+	Expires     string
+	Days        string
+	DaysTone    Tone
+	Expiry      tenant.Expiry
 }
 
 // ListRowOf is a summary as a list shows it.
