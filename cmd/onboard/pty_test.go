@@ -228,3 +228,35 @@ func TestCtrlCAtTheHiddenSecretPrompt(t *testing.T) {
 		})
 	}
 }
+
+// TestWizardFollowsTheTerminalSize runs the full-screen wizard on a 60x20
+// terminal: it must draw for that size (the help line then offers "? more
+// keys"), not for a default 80x24.
+func TestWizardFollowsTheTerminalSize(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	master, tty := openPTY(t)
+	if err := unix.IoctlSetWinsize(int(tty.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 20, Col: 60}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, "--demo")
+	cmd.Env = append(w.env(), "TERM=xterm-256color")
+	screen := &drain{}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(screen, master)
+	for !strings.Contains(screen.String(), "more keys") {
+		if ctx.Err() != nil {
+			t.Fatalf("the wizard did not draw for a 60-column terminal:\n%q", screen.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, _ = master.Write([]byte("q"))
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("q: %v", err)
+	}
+}
