@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -119,4 +120,31 @@ func (s *Service) Apply(r *ValidationReport) {
 			s.App.ManualExpiry = nil
 		}
 	}
+}
+
+// CleanStored applies the rules a saved service must meet, whichever way
+// it is written (created, edited, copied, on either storage backend), and
+// normalises what the rules clean (the full name trimmed, the license's
+// spelling). The short name is checked by the caller: an edit may keep an
+// old name.
+func CleanStored(svc *Service) error {
+	full, err := CleanFullName(svc.FullName)
+	if err != nil {
+		return err
+	}
+	svc.FullName = full
+	lic, err := ParseLicense(string(svc.License))
+	if err != nil {
+		return err
+	}
+	svc.License = lic
+	if err := CheckUsers(svc.Users); err != nil {
+		return err
+	}
+	switch svc.State {
+	case StateActive, StatePendingAuth:
+	default:
+		return fmt.Errorf("service %s: unknown state %q", svc.Name, svc.State)
+	}
+	return nil
 }

@@ -298,7 +298,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			errs[i] = err
 			continue
 		}
-		if err := checkService(&svc); err != nil {
+		if err := tenant.CleanStored(&svc); err != nil {
 			errs[i] = err
 			continue
 		}

@@ -4,42 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
-	"runtime/debug"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 
+	"onboard/store/internal/par"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
 )
-
-// checkService applies the rules a stored service must meet, and
-// normalises what the rules clean (trimmed full name, license spelling).
-// The short name is checked by the caller: an update may keep an old name.
-func checkService(svc *tenant.Service) error {
-	full, err := tenant.CleanFullName(svc.FullName)
-	if err != nil {
-		return err
-	}
-	svc.FullName = full
-	lic, err := tenant.ParseLicense(string(svc.License))
-	if err != nil {
-		return err
-	}
-	svc.License = lic
-	if err := tenant.CheckUsers(svc.Users); err != nil {
-		return err
-	}
-	switch svc.State {
-	case tenant.StateActive, tenant.StatePendingAuth:
-	default:
-		return fmt.Errorf("service %s: unknown state %q", svc.Name, svc.State)
-	}
-	return nil
-}
 
 // customerOf finds the customer a service is to belong to and returns its
 // name as stored. A missing customer is bad input as well as not found.
@@ -64,7 +36,7 @@ func (s *Store) CreateService(svc tenant.Service) error {
 	if err := tenant.CheckShortName(svc.Name); err != nil {
 		return err
 	}
-	if err := checkService(&svc); err != nil {
+	if err := tenant.CleanStored(&svc); err != nil {
 		return err
 	}
 	now := s.stamp()
@@ -233,7 +205,7 @@ func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 		}
 		out := make([]tenant.Summary, len(vals))
 		errs := make([]error, len(vals))
-		inParallel(len(vals), func(i int) { out[i], errs[i] = s.decodeSummary(keys[i], vals[i]) })
+		par.Each(len(vals), func(i int) { out[i], errs[i] = s.decodeSummary(keys[i], vals[i]) })
 		return out, firstOf(errs)
 	})
 }
@@ -255,7 +227,7 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 		errs := make([]error, len(vals))
 		// bbolt's read transactions may be read from many goroutines while
 		// they are open.
-		inParallel(len(vals), func(i int) {
+		par.Each(len(vals), func(i int) {
 			rec, err := s.decodeService(keys[i], vals[i])
 			var last *tenant.ValidationReport
 			if err == nil {
@@ -266,58 +238,8 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 			}
 			errs[i] = err
 		})
-		var l usecase.Listing
-		for i, err := range errs {
-			if err != nil {
-				l.Unreadable = append(l.Unreadable, usecase.Unreadable{Name: string(keys[i]), Err: err})
-				continue
-			}
-			l.Services = append(l.Services, svcs[i])
-		}
-		return l, nil
+		return usecase.ListingOf(svcs, errs, func(i int) string { return string(keys[i]) }), nil
 	})
-}
-
-// inParallel calls fn for 0..n-1 spread over the CPUs, in chunks.
-func inParallel(n int, fn func(i int)) {
-	const chunk = 512
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var panicked atomic.Value
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A damaged file faults or panics here as in the caller:
-			// carried back to the caller's goroutine, under guard.
-			debug.SetPanicOnFault(true)
-			defer func() {
-				if r := recover(); r != nil {
-					panicked.Store(fmt.Sprint(r))
-				}
-			}()
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+chunk, n); i++ {
-					fn(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if r := panicked.Load(); r != nil {
-		panic(r)
-	}
 }
 
 // checkVersion refuses a change made on a copy older than the stored one.
@@ -356,7 +278,7 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 				return err
 			}
 		}
-		if err := checkService(&svc); err != nil {
+		if err := tenant.CleanStored(&svc); err != nil {
 			return err
 		}
 		if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {

@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"onboard/store/internal/par"
 	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
@@ -136,31 +134,6 @@ func saveLast(ctx context.Context, q querier, x row, r tenant.ValidationReport, 
 	return err
 }
 
-// checkService applies the rules a stored service must meet, and
-// normalises what the rules clean (trimmed full name, license spelling).
-// The short name is checked by the caller: an update may keep an old name.
-func checkService(svc *tenant.Service) error {
-	full, err := tenant.CleanFullName(svc.FullName)
-	if err != nil {
-		return err
-	}
-	svc.FullName = full
-	lic, err := tenant.ParseLicense(string(svc.License))
-	if err != nil {
-		return err
-	}
-	svc.License = lic
-	if err := tenant.CheckUsers(svc.Users); err != nil {
-		return err
-	}
-	switch svc.State {
-	case tenant.StateActive, tenant.StatePendingAuth:
-	default:
-		return fmt.Errorf("service %s: unknown state %q", svc.Name, svc.State)
-	}
-	return nil
-}
-
 // customerOf finds the customer a service is to belong to and returns its
 // name as stored. A missing customer is bad input as well as not found.
 func customerOf(ctx context.Context, q querier, name string) (string, error) {
@@ -199,7 +172,7 @@ func (s *Store) CreateService(svc tenant.Service) error {
 	if err := tenant.CheckShortName(svc.Name); err != nil {
 		return err
 	}
-	if err := checkService(&svc); err != nil {
+	if err := tenant.CleanStored(&svc); err != nil {
 		return err
 	}
 	now := s.stamp()
@@ -408,7 +381,7 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 	}
 	svcs := make([]tenant.Service, len(all))
 	errs := make([]error, len(all))
-	inParallel(len(all), func(i int) {
+	par.Each(len(all), func(i int) {
 		g := all[i]
 		if g.report != nil {
 			r, err := decodeReport(g.x.svc.Name, *g.x.last, g.report)
@@ -420,45 +393,7 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 		}
 		svcs[i], errs[i] = s.unsealed(g.x)
 	})
-	var l usecase.Listing
-	for i, err := range errs {
-		if err != nil {
-			l.Unreadable = append(l.Unreadable, usecase.Unreadable{Name: all[i].x.svc.Name, Err: err})
-			continue
-		}
-		l.Services = append(l.Services, svcs[i])
-	}
-	return l, nil
-}
-
-// inParallel calls fn for 0..n-1 spread over the CPUs, in chunks.
-func inParallel(n int, fn func(i int)) {
-	const chunk = 512
-	workers := min(runtime.GOMAXPROCS(0), (n+chunk-1)/chunk)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				start := int(next.Add(chunk)) - chunk
-				if start >= n {
-					return
-				}
-				for i := start; i < min(start+chunk, n); i++ {
-					fn(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	return usecase.ListingOf(svcs, errs, func(i int) string { return all[i].x.svc.Name }), nil
 }
 
 // checkVersion refuses a change made on a copy older than the stored one.
@@ -496,7 +431,7 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 				return err
 			}
 		}
-		if err := checkService(&svc); err != nil {
+		if err := tenant.CleanStored(&svc); err != nil {
 			return err
 		}
 		if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {

@@ -104,6 +104,20 @@ type Listing struct {
 	Unreadable []Unreadable
 }
 
+// ListingOf gathers what a backend read: svcs[i] where errs[i] is nil,
+// else the service named name(i) as unreadable.
+func ListingOf(svcs []tenant.Service, errs []error, name func(i int) string) Listing {
+	var l Listing
+	for i, err := range errs {
+		if err != nil {
+			l.Unreadable = append(l.Unreadable, Unreadable{Name: name(i), Err: err})
+			continue
+		}
+		l.Services = append(l.Services, svcs[i])
+	}
+	return l
+}
+
 // Unreadable is a service a listing could not read, and why.
 type Unreadable struct {
 	Name string
