@@ -2,10 +2,8 @@ package wizard
 
 import (
 	"bytes"
-	"crypto/rand"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,10 +15,10 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"onboard/store/bolt"
-	"onboard/store/seal"
+	"onboard/store/storetest"
 	"onboard/tenant"
 	"onboard/tenant/entra"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 	"onboard/tenant/usecase"
 )
@@ -60,33 +58,8 @@ type env struct {
 
 func newEnv(t testing.TB, dir entrasim.Directory) *env {
 	t.Helper()
-	raw := make([]byte, seal.KeySize)
-	if _, err := rand.Read(raw); err != nil {
-		t.Fatal(err)
-	}
-	key, err := seal.NewKey(raw, "test key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "onboard.db"), bolt.Options{Keys: seal.NewKeyring(key), Now: nowFn})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	dir.Now = nowFn
-	srv, err := entrasim.Start(dir)
-	if err != nil {
-		t.Fatalf("start entrasim: %v", err)
-	}
-	t.Cleanup(srv.Close)
-	v, err := entra.NewValidator(entra.Config{
-		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
-		Now: nowFn, Timeout: 30 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("validator: %v", err)
-	}
-	return &env{store: st, srv: srv, v: v}
+	srv, v := entratest.Validator(t, dir, nowFn)
+	return &env{store: storetest.Bolt(t, nowFn), srv: srv, v: v}
 }
 
 func (e *env) options() Options {

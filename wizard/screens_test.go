@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"onboard/tenant"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 )
 
@@ -762,24 +762,6 @@ func TestAccessibleModeUpdatesTheSecretWithoutSayingIt(t *testing.T) {
 	}
 }
 
-// lockedBuffer is an output the test can read while Run writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // ctrl+c during an accessible Validate Authentication ends the session
 // and records nothing: a cut-short report says nothing about the
 // credentials, and recorded as a failure it would mark a healthy service
@@ -790,19 +772,15 @@ func TestAccessibleModeCancelledValidationRecordsNothing(t *testing.T) {
 	e.srv.SetLatency(time.Minute)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	out := &lockedBuffer{}
+	out := &entratest.Buffer{}
 	opts := e.options()
 	opts.Accessible = true
 	opts.Input = strings.NewReader("2\n2\n2\n")
 	opts.Output = out
 	done := make(chan error, 1)
 	go func() { done <- Run(ctx, opts) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "Validating…") {
-		if time.Now().After(deadline) {
-			t.Fatalf("validation never started:\n%s", out)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !entratest.Eventually(30*time.Second, func() bool { return strings.Contains(out.String(), "Validating…") }) {
+		t.Fatalf("validation never started:\n%s", out)
 	}
 	cancel()
 	if err := <-done; !errors.Is(err, ErrInterrupted) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"onboard/tenant"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 	"onboard/tenant/usecase"
 )
@@ -94,14 +95,10 @@ func TestValidateAllInterrupt(t *testing.T) {
 	}
 	// One token request per validation (every tenant is new). With two in
 	// flight, the fifth request means at least three have finished.
-	deadline := time.Now().Add(90 * time.Second)
-	for w.srv.Count(entrasim.KindToken) < 5 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("no progress:\n%s\n%s", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !entratest.Eventually(90*time.Second, func() bool { return w.srv.Count(entrasim.KindToken) >= 5 }) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("no progress:\n%s\n%s", stdout.String(), stderr.String())
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	onboardbolt "onboard/store/bolt"
 	"onboard/tenant"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/usecase"
 )
 
@@ -549,8 +550,8 @@ func TestAddTakesTheDatabaseBeforeTheSecret(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for w.networkCalls() == 0 {
-		time.Sleep(5 * time.Millisecond)
+	if !entratest.Eventually(time.Minute, func() bool { return w.networkCalls() > 0 }) {
+		t.Fatalf("services add never validated:\n%s", out.String())
 	}
 	r = w.run(t, "", nil, "customers", "list")
 	if err := cmd.Wait(); err != nil {

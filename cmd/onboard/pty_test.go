@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/usecase"
 	"os"
 	"os/exec"
@@ -55,7 +56,7 @@ func TestSecretPromptFromTerminalDoesNotEcho(t *testing.T) {
 	cmd := exec.CommandContext(ctx, binPath, addArgs("Contoso Ltd", "CONTOSO01", fxHealthy)...)
 	cmd.Env = w.env()
 	var stdout bytes.Buffer
-	screen := &drain{}
+	screen := &entratest.Buffer{}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &stdout, tty
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestValidateAllProgressOnlyOnTerminal(t *testing.T) {
 	cmd := exec.Command(binPath, "validate", "--all", "--concurrency", "4")
 	cmd.Env = w.env()
 	var stdout bytes.Buffer
-	screen := &drain{}
+	screen := &entratest.Buffer{}
 	cmd.Stdout, cmd.Stderr = &stdout, tty
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -139,20 +140,14 @@ func TestValidateAllProgressOnlyOnTerminal(t *testing.T) {
 
 // waitForPrompt waits until the child turned the terminal's echo off and
 // the prompt is on the screen, as a person would before typing.
-func waitForPrompt(t *testing.T, ctx context.Context, tty *os.File, screen *drain, prompt string) {
+func waitForPrompt(t *testing.T, ctx context.Context, tty *os.File, screen *entratest.Buffer, prompt string) {
 	t.Helper()
-	for {
+	deadline, _ := ctx.Deadline()
+	if !entratest.Eventually(time.Until(deadline), func() bool {
 		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tio.Lflag&unix.ECHO == 0 && strings.Contains(screen.String(), prompt) {
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("no %q prompt with echo off; screen so far: %q", prompt, screen.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+		return err == nil && tio.Lflag&unix.ECHO == 0 && strings.Contains(screen.String(), prompt)
+	}) {
+		t.Fatalf("no %q prompt with echo off; screen so far: %q", prompt, screen.String())
 	}
 }
 
@@ -183,7 +178,7 @@ func TestCtrlCAtTheHiddenSecretPrompt(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, binPath, tc.args...)
 			cmd.Env = append(w.env(), tc.env...)
-			screen := &drain{}
+			screen := &entratest.Buffer{}
 			cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 			if err := cmd.Start(); err != nil {
@@ -242,18 +237,15 @@ func TestWizardFollowsTheTerminalSize(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, "--demo")
 	cmd.Env = append(w.env(), "TERM=xterm-256color")
-	screen := &drain{}
+	screen := &entratest.Buffer{}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go io.Copy(screen, master)
-	for !strings.Contains(screen.String(), "more keys") {
-		if ctx.Err() != nil {
-			t.Fatalf("the wizard did not draw for a 60-column terminal:\n%q", screen.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !entratest.Eventually(50*time.Second, func() bool { return strings.Contains(screen.String(), "more keys") }) {
+		t.Fatalf("the wizard did not draw for a 60-column terminal:\n%q", screen.String())
 	}
 	_, _ = master.Write([]byte("q"))
 	if err := cmd.Wait(); err != nil {

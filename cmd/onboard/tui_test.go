@@ -1,14 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 )
 
@@ -67,20 +66,16 @@ func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr drain
+	var stdout, stderr entratest.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stdout.String(), "Main menu") {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatalf("the menu never came:\n%s\n%s", stdout.String(), stderr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !entratest.Eventually(60*time.Second, func() bool { return strings.Contains(stdout.String(), "Main menu") }) {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the menu never came:\n%s\n%s", stdout.String(), stderr.String())
 	}
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
@@ -99,23 +94,4 @@ func TestCtrlCEndsTheAccessibleWizardCleanly(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 130 || stderr.String() != "" {
 		t.Fatalf("want a quiet exit 130 after ctrl+c, as shells expect, got %d:\n%s", code, stderr.String())
 	}
-}
-
-// drain collects everything a child writes, for a test that reads it
-// while the child is still writing.
-type drain struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (d *drain) Write(p []byte) (int, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.Write(p)
-}
-
-func (d *drain) String() string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.buf.String()
 }

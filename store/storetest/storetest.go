@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,19 @@ func NewKey(t testing.TB) *seal.Key {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// Bolt is a new bbolt store in the test's temporary directory, sealed
+// with a random key, stamped by now (nil: time.Now), closed when the test
+// ends: the store the tests of the use cases and the screens run on.
+func Bolt(t testing.TB, now func() time.Time) usecase.Store {
+	t.Helper()
+	st, err := bolt.Open(filepath.Join(t.TempDir(), "onboard.db"), bolt.Options{Keys: seal.NewKeyring(NewKey(t)), Now: now, Actor: Engineer})
+	if err != nil {
+		t.Fatalf("open a bbolt store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
 
 // Engineer is the actor the suite writes as.

@@ -1,7 +1,6 @@
 package entra_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,32 +8,14 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"onboard/tenant"
 	"onboard/tenant/entra"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 )
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // rig is one simulated directory and a validator pointed at it.
 type rig struct {
@@ -43,7 +24,7 @@ type rig struct {
 	srv *entrasim.Server
 	cfg entra.Config
 	v   *entra.Validator
-	log *syncBuffer
+	log *entratest.Buffer
 }
 
 func newRig(t testing.TB, dir entrasim.Directory, now time.Time) *rig {
@@ -53,7 +34,7 @@ func newRig(t testing.TB, dir entrasim.Directory, now time.Time) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	r := &rig{t: t, now: now, srv: srv, log: &syncBuffer{}}
+	r := &rig{t: t, now: now, srv: srv, log: &entratest.Buffer{}}
 	r.cfg = entra.Config{
 		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
 		Timeout: 10 * time.Second, Now: func() time.Time { return now },

@@ -9,21 +9,14 @@ import (
 
 	"onboard/tenant"
 	"onboard/tenant/entra"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 )
 
 // demoValidator validates against the simulated demo directory.
 func demoValidator(t testing.TB, now time.Time) *entra.Validator {
 	t.Helper()
-	srv, err := entrasim.Start(entrasim.Demo(now))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	v, err := entra.NewValidator(entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(), Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, v := entratest.Validator(t, entrasim.Demo(now), func() time.Time { return now })
 	return v
 }
 

@@ -2,19 +2,17 @@ package usecase_test
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"onboard/store/bolt"
-	"onboard/store/seal"
+	"onboard/store/storetest"
 	"onboard/tenant"
 	"onboard/tenant/entra"
+	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
 	"onboard/tenant/usecase"
 )
@@ -34,29 +32,8 @@ type rig struct {
 
 func newRig(t testing.TB, dir entrasim.Directory) *rig {
 	t.Helper()
-	raw := make([]byte, seal.KeySize)
-	if _, err := rand.Read(raw); err != nil {
-		t.Fatal(err)
-	}
-	key, err := seal.NewKey(raw, "test key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := bolt.Open(filepath.Join(t.TempDir(), "onboard.db"), bolt.Options{Keys: seal.NewKeyring(key), Now: nowFn, Actor: usecase.Actor{Engineer: "alice", Host: "desk"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	dir.Now = nowFn
-	srv, err := entrasim.Start(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	v, err := entra.NewValidator(entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(), Now: nowFn, Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.Bolt(t, nowFn)
+	srv, v := entratest.Validator(t, dir, nowFn)
 	return &rig{st: st, v: v, srv: srv, cases: usecase.New(st, v, usecase.Options{Now: nowFn, Actor: usecase.Actor{Engineer: "alice"}})}
 }
 
