@@ -264,30 +264,12 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 			return err
 		}
 		before := rec.Service
-		svc := rec.Service
-		if err := fn(&svc); err != nil {
+		svc, err := usecase.ApplyEdit(before, fn, now, s.actor.Engineer)
+		if err != nil {
 			return err
 		}
 		key := nameKey(before.Name)
-		if !bytes.Equal(nameKey(svc.Name), key) {
-			return &tenant.RuleError{Field: "short name",
-				Rule: fmt.Sprintf("the short name of service %s cannot be changed (only its case)", before.Name)}
-		}
-		if svc.Name != before.Name {
-			if err := tenant.CheckShortName(svc.Name); err != nil {
-				return err
-			}
-		}
-		if err := tenant.CleanStored(&svc); err != nil {
-			return err
-		}
-		if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {
-			return err
-		}
-		// What fn may not change is taken from the stored record.
-		svc.App.TenantID, svc.App.ClientID, svc.App.Secret = before.App.TenantID, before.App.ClientID, tenant.Secret{}
-		svc.State, svc.CreatedAt, svc.LastValidation = before.State, before.CreatedAt, nil
-		svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, before.Version+1
+		svc.LastValidation = nil // the history keeps it
 		owners := tx.Bucket(bucketOwners)
 		if oldCust := nameKey(before.Customer); !bytes.Equal(nameKey(svc.Customer), oldCust) {
 			if svc.Customer, err = s.customerOf(tx, svc.Customer); err != nil {

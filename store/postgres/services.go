@@ -418,29 +418,10 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 			return err
 		}
 		before := x.svc
-		svc := x.svc
-		if err := fn(&svc); err != nil {
+		svc, err := usecase.ApplyEdit(before, fn, now, s.actor.Engineer)
+		if err != nil {
 			return err
 		}
-		if tenant.NameKey(svc.Name) != tenant.NameKey(before.Name) {
-			return &tenant.RuleError{Field: "short name",
-				Rule: fmt.Sprintf("the short name of service %s cannot be changed (only its case)", before.Name)}
-		}
-		if svc.Name != before.Name {
-			if err := tenant.CheckShortName(svc.Name); err != nil {
-				return err
-			}
-		}
-		if err := tenant.CleanStored(&svc); err != nil {
-			return err
-		}
-		if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {
-			return err
-		}
-		// What fn may not change is taken from the stored row.
-		svc.App.TenantID, svc.App.ClientID, svc.App.Secret = before.App.TenantID, before.App.ClientID, tenant.Secret{}
-		svc.State, svc.CreatedAt, svc.LastValidation = before.State, before.CreatedAt, before.LastValidation
-		svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, before.Version+1
 		if tenant.NameKey(svc.Customer) != tenant.NameKey(before.Customer) {
 			if svc.Customer, err = customerOf(ctx, tx, svc.Customer); err != nil {
 				return err

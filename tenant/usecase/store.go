@@ -104,6 +104,39 @@ type Listing struct {
 	Unreadable []Unreadable
 }
 
+// ApplyEdit is UpdateService's rules, the same on every backend: fn edits
+// a copy of the stored service; the short name may change in case only;
+// the rules of a saved service apply; what an edit may not change (the
+// credentials, the state, the creation time, the history) is taken from
+// before; the edit is stamped. The backend then moves the service to
+// another customer if fn changed it, and writes it.
+func ApplyEdit(before tenant.Service, fn func(*tenant.Service) error, now time.Time, engineer string) (tenant.Service, error) {
+	svc := before
+	if err := fn(&svc); err != nil {
+		return tenant.Service{}, err
+	}
+	if tenant.NameKey(svc.Name) != tenant.NameKey(before.Name) {
+		return tenant.Service{}, &tenant.RuleError{Field: "short name",
+			Rule: fmt.Sprintf("the short name of service %s cannot be changed (only its case)", before.Name)}
+	}
+	if svc.Name != before.Name {
+		if err := tenant.CheckShortName(svc.Name); err != nil {
+			return tenant.Service{}, err
+		}
+	}
+	if err := tenant.CleanStored(&svc); err != nil {
+		return tenant.Service{}, err
+	}
+	var err error
+	if svc.App.AdminUser, err = tenant.CleanAdminUPN(svc.App.AdminUser); err != nil {
+		return tenant.Service{}, err
+	}
+	svc.App.TenantID, svc.App.ClientID, svc.App.Secret = before.App.TenantID, before.App.ClientID, tenant.Secret{}
+	svc.State, svc.CreatedAt, svc.LastValidation = before.State, before.CreatedAt, before.LastValidation
+	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, engineer, before.Version+1
+	return svc, nil
+}
+
 // ListingOf gathers what a backend read: svcs[i] where errs[i] is nil,
 // else the service named name(i) as unreadable.
 func ListingOf(svcs []tenant.Service, errs []error, name func(i int) string) Listing {
