@@ -95,7 +95,9 @@ type addFlow struct {
 	credForm  *form
 	cred      credFields
 	demoNext  int // the demo tenant ctrl+d fills in next
-	credNote  string
+	// demoFilled is the demo tenant ctrl+d filled in last (nil: none).
+	demoFilled *DemoTenant
+	credNote   string
 
 	val    validation
 	report *tenant.ValidationReport

@@ -51,6 +51,7 @@ func (f *addFlow) fillDemo(i int) {
 	}
 	f.credNote = fmt.Sprintf("Filled in from demo tenant %q: %s", d.Label, d.Outcome)
 	f.demoNext = (i + 1) % len(f.c.demo)
+	f.demoFilled = &f.c.demo[i]
 }
 
 func (f *addFlow) updateCredentials(msg tea.KeyMsg) tea.Cmd {

@@ -112,6 +112,10 @@ func (f *addFlow) editCredentials() tea.Cmd {
 			}
 		}
 	}
+	if d := f.demoFilled; d != nil && d.RightSecret != "" && f.report != nil && !f.report.Passed() {
+		// A demo value, not a real secret: "wrong, then corrected".
+		f.credNote += " (Demo: the right secret is " + d.RightSecret + ".)"
+	}
 	return f.goBack()
 }
 

@@ -259,7 +259,7 @@ func DemoTenants(now time.Time) []DemoTenant {
 			TenantID: northwindTenant, ClientID: northwindApp, Secret: northwindSecret},
 		{Label: "Tailspin (expired secret)", Outcome: "fail: AADSTS7000222, the client secret has expired",
 			TenantID: tailspinTenant, ClientID: tailspinApp, Secret: tailspinSecret},
-		{Label: "Wingtip (wrong secret)", Outcome: "fail: AADSTS7000215, wrong secret value; Edit credentials and type the right secret below to see it pass",
+		{Label: "Wingtip (wrong secret)", Outcome: "fail: AADSTS7000215, wrong secret value; Edit credentials and type the right secret (on the demo card, and shown after the failure) to see it pass",
 			RightSecret: wingtipSecret,
 			TenantID:    "wingtip.onmicrosoft.com", ClientID: wingtipApp, Secret: wingtipWrong},
 		{Label: "Adatum (missing permission)", Outcome: "warn: no Application.Read.All, so the secret expiry is unknown (type it from the Entra admin center)",
