@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -57,4 +58,57 @@ func BenchmarkValidateAll500(b *testing.B) {
 	if in := w.srv.MaxInFlight(entrasim.KindToken); in > 32 {
 		b.Errorf("%d token requests in flight at once with --concurrency 32", in)
 	}
+}
+
+// BenchmarkValidateAll500PostgresVsBolt runs the same bulk validation
+// (500 services in 500 tenants, --concurrency 32, 100 ms latency) on a
+// bbolt file and on the team database (a schema of its own on the test
+// server, filled by db copy), alternating, in one run: the ratio is
+// PostgreSQL's time over bbolt's (target ≤ 1.1).
+//
+//	ONBOARD_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test -run '^$' -bench PostgresVsBolt -benchtime 2x ./cmd/onboard
+func BenchmarkValidateAll500PostgresVsBolt(b *testing.B) {
+	serverURL := os.Getenv("ONBOARD_TEST_POSTGRES")
+	if serverURL == "" {
+		b.Skip("set ONBOARD_TEST_POSTGRES to a PostgreSQL server")
+	}
+	const n = 500
+	d, fx := bulkDirectory(n, time.Now())
+	w := newWorld(b, d)
+	w.seedBulk(b, fx)
+	team := teamSchema(b, serverURL)
+	if r := w.run(b, "", nil, "db", "copy", "--from", w.db, "--to", team); r.code != 0 {
+		b.Fatalf("db copy:\n%s", r)
+	}
+	w.srv.SetLatency(100 * time.Millisecond)
+	run := func(db string) time.Duration {
+		cmd := exec.Command(binPath, "--db", db, "validate", "--all", "--concurrency", "32")
+		cmd.Env = w.env()
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("validate --all on %s: %v\n%s", db, err, stderr.String())
+		}
+		if got := bytes.Count(stdout.Bytes(), []byte(" pass ")); got != n {
+			b.Fatalf("%d of %d validations passed on %s", got, n, db)
+		}
+		return time.Since(start)
+	}
+	var onBolt, onPG time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			onBolt += run(w.db)
+			onPG += run(team)
+		} else {
+			onPG += run(team)
+			onBolt += run(w.db)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(onBolt.Seconds()/float64(b.N), "s/bolt")
+	b.ReportMetric(onPG.Seconds()/float64(b.N), "s/postgres")
+	b.ReportMetric(onPG.Seconds()/onBolt.Seconds(), "postgres/bolt")
 }

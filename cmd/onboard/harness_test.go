@@ -54,10 +54,6 @@ func goTool() string {
 	return "go"
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
 
 // fixture is one App registration of the test directory, with what the
 // engineer would type for it.

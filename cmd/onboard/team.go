@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -202,10 +203,19 @@ nothing.`,
 			case postgres.IsURL(from):
 				return usagef("--from is a bbolt file (a team database is backed up with onboard db backup)")
 			}
-			if fromKeyFile == "" {
-				fromKeyFile = filepath.Join(filepath.Dir(from), seal.KeyFileName)
+			// The source's key: --from-key-file, else the key file beside
+			// it, else the key this shell gives (ONBOARD_KEY /
+			// ONBOARD_KEY_FILE), as for the source's own commands.
+			var fromKey seal.Loaded
+			var err error
+			switch beside := filepath.Join(filepath.Dir(from), seal.KeyFileName); {
+			case fromKeyFile != "":
+				fromKey, err = seal.LoadFile(fromKeyFile, false)
+			case fileExists(beside):
+				fromKey, err = seal.LoadFile(beside, false)
+			default:
+				fromKey, err = seal.Load(seal.Source{Getenv: a.getenv})
 			}
-			fromKey, err := seal.LoadFile(fromKeyFile, false)
 			if err != nil {
 				return storeError("load the source's key", err)
 			}
@@ -240,6 +250,11 @@ nothing.`,
 	f.StringVar(&to, "to", "", "the database to copy into: a postgres:// URL or a bbolt file")
 	f.StringVar(&fromKeyFile, "from-key-file", "", "the source's key file (default: onboard.key beside --from)")
 	return c
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // copyProgress draws a copy's progress on a terminal's stderr.

@@ -127,7 +127,7 @@ func base64Key(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
 
 // teamSchema is a fresh schema on the test server, dropped at the end, as
 // a database URL whose search_path names it.
-func teamSchema(t *testing.T, serverURL string) string {
+func teamSchema(t testing.TB, serverURL string) string {
 	t.Helper()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
