@@ -54,7 +54,6 @@ func goTool() string {
 	return "go"
 }
 
-
 // fixture is one App registration of the test directory, with what the
 // engineer would type for it.
 type fixture struct {
