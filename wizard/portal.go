@@ -242,7 +242,7 @@ func (p *portalScreen) validateNewCredentials(pn *secretPane) tea.Cmd {
 		return nil
 	}
 	p.pane = nil // the typed secret is not kept on screen
-	opened, cases := p.svc, p.c.cases
+	opened, cases := pn.opened, p.c.cases
 	what := "Validating the new secret (the stored one is kept unless it passes)…"
 	if p.pending() {
 		what = "Validating the credentials (they are saved only if they pass)…"
@@ -286,8 +286,8 @@ func (p *portalScreen) finish(d *doneMsg) {
 
 func (p *portalScreen) saveEdit(pn *editPane) tea.Cmd {
 	e := pn.edit()
-	adminChanged := e.Admin != nil && strings.TrimSpace(*e.Admin) != p.svc.App.AdminUser
-	done, err := p.c.cases.EditService(p.svc, e)
+	adminChanged := e.Admin != nil && strings.TrimSpace(*e.Admin) != pn.opened.App.AdminUser
+	done, err := p.c.cases.EditService(pn.opened, e)
 	p.pane = nil
 	if err != nil {
 		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true

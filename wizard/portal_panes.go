@@ -19,14 +19,17 @@ import (
 // secretPane asks for a new secret; a pending service also needs its
 // Tenant ID, Application ID and admin (Add credentials).
 type secretPane struct {
-	c       *common
+	c *common
+	// opened is the service as it was when the pane opened: a teammate's
+	// change meanwhile makes the save refused, never overwritten.
+	opened  tenant.Service
 	pending bool
 	form    *form
 	cred    credFields // tenantID, clientID and admin only when pending
 }
 
 func newSecretPane(c *common, svc tenant.Service) *secretPane {
-	p := &secretPane{c: c, pending: svc.State == tenant.StatePendingAuth && !svc.HasCredentials()}
+	p := &secretPane{c: c, opened: svc, pending: svc.State == tenant.StatePendingAuth && !svc.HasCredentials()}
 	if p.pending {
 		p.cred = credFields{
 			tenantID: textField("Tenant ID", "GUID or domain", svc.App.TenantID, 260, checkTenantID),
@@ -88,14 +91,17 @@ func (p *secretPane) view() string {
 // editPane edits the license, the licensed users, the customer admin and,
 // where Graph cannot read it, the secret expiry from the Entra admin center.
 type editPane struct {
-	c                     *common
+	c *common
+	// opened is the service as it was when the pane opened (see
+	// secretPane).
+	opened                tenant.Service
 	form                  *form
 	license, users, admin *field
 	expiry                *field // nil when Graph reads the expiry
 }
 
 func newEditPane(c *common, svc tenant.Service) *editPane {
-	p := &editPane{c: c}
+	p := &editPane{c: c, opened: svc}
 	p.license = choiceField("License", "←/→ to choose", licenseOptions(), string(svc.License))
 	p.users = textField("Licensed users", "1–500", strconv.Itoa(svc.Users), 6, checkUsers)
 	p.admin = textField("Customer admin (UPN)", "optional", svc.App.AdminUser, 120, checkAdmin)

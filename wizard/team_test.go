@@ -109,3 +109,31 @@ func TestAdminEditedAndRechecked(t *testing.T) {
 		t.Errorf("admin %q, last validation %s", svc.App.AdminUser, svc.LastValidation.Trigger)
 	}
 }
+
+// An edit made on a copy a teammate changed meanwhile is refused with who
+// changed it, and the teammate's change stays (the page reloads on the
+// change, but the open form keeps the copy it was opened on).
+func TestStaleEditIsRefusedNotApplied(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	teammate := usecase.New(e.store, e.v, usecase.Options{Now: nowFn, Actor: usecase.Actor{Engineer: "bob"}})
+	h := newHarness(t, e.options())
+	h.menuTo(1)
+	h.enter()
+	h.typ("e")
+	h.key(tea.KeyTab)
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.typ("40")
+	// Bob changes the users meanwhile; his change reaches this screen.
+	opened, _ := e.store.GetService("ctso-dr1")
+	users := "30"
+	if _, err := teammate.EditService(opened, usecase.Edit{Users: &users}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(changedMsg{usecase.Change{Customer: "Contoso Ltd", Service: "ctso-dr1"}})
+	h.enter()
+	h.contains("since you opened it")
+	if svc, _ := e.store.GetService("ctso-dr1"); svc.Users != 30 {
+		t.Errorf("users %d: the stale edit overwrote the teammate's 30", svc.Users)
+	}
+}

@@ -255,6 +255,9 @@ func (m *model) Init() tea.Cmd {
 // nextChange waits for the feed's next change.
 func (m *model) nextChange() tea.Cmd {
 	ch := m.changes
+	if ch == nil {
+		return nil // no feed (a file database, a test): nothing to wait for
+	}
 	return func() tea.Msg {
 		c, ok := <-ch
 		if !ok {

@@ -92,6 +92,7 @@ type app struct {
 
 	// global flags as given; resolve folds the environment in.
 	dbPath        string
+	dbGiven       bool
 	cloud         string
 	authorityHost string
 	graphURL      string
@@ -174,6 +175,9 @@ func (a *app) resolve(cmd *cobra.Command) error {
 			}
 		}
 	}
+	// --demo uses a database only when --db names it on the command line:
+	// ONBOARD_DB (the engineer's real inventory) never gets sample data.
+	a.dbGiven = flags.Changed("db")
 	fromEnv("db", envDB, &a.dbPath)
 	fromEnv("cloud", envCloud, &a.cloud)
 	fromEnv("authority-host", envAuthorityHost, &a.authorityHost)

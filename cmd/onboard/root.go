@@ -63,7 +63,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
 	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))
-	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
+	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard against simulated sample tenants (offline), on a throw-away database unless --db names one")
 	root.Flags().DurationVar(&a.demoLatency, "demo-latency", 0, "with --demo, delay every simulated request by this much (to watch the live checks, or cancel a validation with Esc)")
 
 	root.AddCommand(a.customersCommand(), a.servicesCommand(), a.validateCommand(), a.expiringCommand(),

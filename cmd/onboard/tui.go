@@ -33,27 +33,35 @@ func (a *app) runTUI(cmd *cobra.Command, args []string) error {
 }
 
 // runDemo builds everything --demo needs and removes it on the way out:
-// a temporary database sealed with a random key that is never written
-// down, and the simulated Entra ID and Graph on loopback.
+// the simulated Entra ID and Graph on loopback and, unless --db names a
+// database (two engineers can then try a team database together; never
+// ONBOARD_DB, the engineer's real inventory), a temporary one sealed with
+// a random key never written down.
 func (a *app) runDemo() error {
-	dir, err := os.MkdirTemp("", "onboard-demo-")
-	if err != nil {
-		return failedf("create the demo's temporary directory: %w", err)
-	}
-	defer os.RemoveAll(dir)
-
-	raw := make([]byte, seal.KeySize)
-	if _, err := rand.Read(raw); err != nil {
-		return failedf("make the demo database key: %w", err)
-	}
-	key, err := seal.NewKey(raw, "the demo's key")
-	if err != nil {
-		return failedf("make the demo database key: %w", err)
-	}
-	path := filepath.Join(dir, "onboard.db")
-	st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key), Actor: a.actor(), Now: a.now})
-	if err != nil {
-		return storeError("open the demo database "+path, err)
+	var st usecase.Store
+	if a.dbGiven {
+		var err error
+		if st, err = a.openStore(); err != nil {
+			return err
+		}
+	} else {
+		dir, err := os.MkdirTemp("", "onboard-demo-")
+		if err != nil {
+			return failedf("create the demo's temporary directory: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		raw := make([]byte, seal.KeySize)
+		if _, err := rand.Read(raw); err != nil {
+			return failedf("make the demo database key: %w", err)
+		}
+		key, err := seal.NewKey(raw, "the demo's key")
+		if err != nil {
+			return failedf("make the demo database key: %w", err)
+		}
+		path := filepath.Join(dir, "onboard.db")
+		if st, err = bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key), Actor: a.actor(), Now: a.now}); err != nil {
+			return storeError("open the demo database "+path, err)
+		}
 	}
 	defer st.Close()
 
