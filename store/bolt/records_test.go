@@ -213,7 +213,7 @@ func TestHistoryOfManyReports(t *testing.T) {
 	mustService(t, st, pendingSvc("batched", "Contoso"))
 	var want []tenant.ValidationReport
 	var batch []usecase.Recorded
-	for i := range 300 {
+	for i := range 260 {
 		r := passedReport(day0.Add(time.Duration(i)*time.Minute), tenant.TriggerRevalidated, "Zq8")
 		r.TraceID = fmt.Sprint("trace-", i)
 		if errs := st.RecordValidations([]usecase.Recorded{{Name: "ONE-BY-ONE", Report: r}}); errs[0] != nil {
