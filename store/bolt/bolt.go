@@ -173,6 +173,11 @@ func Open(path string, opts Options) (st *Store, err error) {
 		return oerr
 	})
 	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			// Another process created the file since prepareFile and
+			// holds it: it is that process's database, not ours to remove.
+			fresh = nil
+		}
 		return nil, openError(path, err)
 	}
 	db.AllocSize = allocSize

@@ -50,6 +50,7 @@ func (s *Store) migrateV1() error {
 			if err := json.Unmarshal(js, &r); err != nil {
 				return usecase.Errorf([]error{usecase.ErrDamaged}, "migrate %s: validation report %q is damaged (%v)", s.path, k, err)
 			}
+			groupChecks(&r.ValidationReport)
 			enc, err := encodeReport(r.ValidationReport)
 			if err != nil {
 				return err
@@ -89,6 +90,7 @@ func (s *Store) migrateV1() error {
 				sealed = true
 			}
 			if r := old.LastValidation; r != nil {
+				groupChecks(r)
 				enc, err := encodeReport(*r)
 				if err != nil {
 					return err
@@ -132,4 +134,15 @@ func (s *Store) migrateV1() error {
 		return fmt.Errorf("upgrade the database %s to schema %d: %w", s.path, SchemaVersion, err)
 	}
 	return nil
+}
+
+// groupChecks gives schema 1's checks, which had no group, the group of
+// their name, as the validator does: what reads a report's groups (whether
+// its credentials work, the roles a service page shows) reads them right.
+func groupChecks(r *tenant.ValidationReport) {
+	for i, c := range r.Checks {
+		if c.Group == "" {
+			r.Checks[i].Group = tenant.GroupOf(c.Name)
+		}
+	}
 }

@@ -263,6 +263,11 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 		if err := checkVersion(rec, version); err != nil {
 			return err
 		}
+		// fn sees the stored service with its last validation, as
+		// GetService returns it (a change to the report is ignored).
+		if rec.LastValidation, err = s.lastReport(tx, rec); err != nil {
+			return err
+		}
 		before := rec.Service
 		svc, err := usecase.ApplyEdit(before, fn, now, s.actor.Engineer)
 		if err != nil {

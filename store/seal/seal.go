@@ -333,6 +333,10 @@ func readOrCreateKeyFile(file string) (key []byte, created bool, err error) {
 }
 
 func readKeyFile(file string) ([]byte, error) {
+	// Refused before it is opened: opening a fifo waits for a writer.
+	if fi, err := os.Stat(file); err == nil && !fi.Mode().IsRegular() {
+		return nil, kindErr(ErrBadKey, "key file %s is not a regular file", file)
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
