@@ -174,8 +174,10 @@ type tokenOutcome struct {
 // Validate never returns nil: every failure is a failed Check inside the report.
 // progress (may be nil) receives each check as it completes; calls are never concurrent.
 //
-// Round trips: the tenant's OpenID metadata (once per tenant and process),
-// then both tokens at once, then one parallel Graph wave.
+// Round trips: the tenant's OpenID metadata (once per tenant and process;
+// with Config.CacheDir, once per tenant for as long as Entra ID lets it be
+// kept, across processes), then both tokens at once, then one parallel
+// Graph wave.
 func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport {
 	started := time.Now()
 	z := newSanitizer(c.Secret)
