@@ -124,3 +124,47 @@ func TestCacheable(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheWrapsOnce: the cache sits over the retry policy, once; a
+// validator given another caching validator's client keeps its own
+// cache directory and does not stack a second cache or retry policy.
+func TestCacheWrapsOnce(t *testing.T) {
+	a, err := NewValidator(Config{CacheDir: filepath.Join(t.TempDir(), "a")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct, ok := a.http.Transport.(*cacheTransport)
+	if !ok {
+		t.Fatalf("transport %T is not the cache", a.http.Transport)
+	}
+	if ct.next != defaultHTTPClient().Transport {
+		t.Errorf("the cache is not over the shared retry transport: %T", ct.next)
+	}
+	if _, ok := defaultHTTPClient().Transport.(*retryTransport); !ok || a.http == defaultHTTPClient() {
+		t.Error("the shared client was changed")
+	}
+	dir := filepath.Join(t.TempDir(), "b")
+	b, err := NewValidator(Config{HTTPClient: a.http, CacheDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt, ok := b.http.Transport.(*cacheTransport)
+	if !ok || bt.dir != dir {
+		t.Fatalf("transport %T", b.http.Transport)
+	}
+	rt, ok := bt.next.(*retryTransport)
+	if !ok {
+		t.Fatalf("under the cache: %T, want the retry policy", bt.next)
+	}
+	if _, twice := rt.base.(*retryTransport); twice {
+		t.Error("retry policy applied twice")
+	}
+	if _, cached := rt.base.(*cacheTransport); cached {
+		t.Error("a cache under the retry policy")
+	}
+	if c, err := NewValidator(Config{HTTPClient: a.http}); err != nil {
+		t.Fatal(err)
+	} else if _, cached := c.http.Transport.(*cacheTransport); cached {
+		t.Error("a validator without CacheDir inherited another's cache")
+	}
+}
