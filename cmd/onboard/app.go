@@ -100,6 +100,7 @@ type app struct {
 	timeout       time.Duration
 	demo          bool
 	demoLatency   time.Duration
+	noCache       bool
 
 	val *entra.Validator
 }
@@ -199,6 +200,10 @@ func (a *app) resolve(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	cacheDir, err := a.cacheDir(cmd)
+	if err != nil {
+		return err
+	}
 	// HTTPClient stays nil: the validator's shared client trusts the
 	// system's roots, SSL_CERT_FILE included, and honours HTTPS_PROXY.
 	// The validator owns the endpoint rules (https only, no path on the
@@ -211,6 +216,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 		SBCDomain:     a.sbcDomain,
 		Timeout:       a.timeout,
 		Now:           a.now,
+		CacheDir:      cacheDir,
 	})
 	if err != nil {
 		var re *tenant.RuleError

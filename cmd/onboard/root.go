@@ -62,6 +62,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
 	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
+	pf.BoolVar(&a.noCache, "no-cache", false, "skip the cache of Entra ID's tenant metadata for this run (env "+envNoCache+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard against simulated sample tenants (offline), on a throw-away database unless --db names one")
 	root.Flags().DurationVar(&a.demoLatency, "demo-latency", 0, "with --demo, delay every simulated request by this much (to watch the live checks, or cancel a validation with Esc)")
@@ -72,6 +73,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	// itself; give them an example like every other command.
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
+	root.AddCommand(a.cacheCommand())
 	for _, c := range root.Commands() {
 		switch c.Name() {
 		case "completion":

@@ -6,7 +6,8 @@
 // configured with them. entraerrors.go is the one place that words what
 // went wrong for the support engineer; scrub.go is where every text from
 // the network is made safe (the secret scrubbed in any encoding, then
-// tenant.Untrusted) as it enters.
+// tenant.Untrusted) as it enters; cache.go keeps the tenants' OpenID
+// metadata on disk between runs, and nothing else.
 //
 // It imports the domain (package tenant) and never the screens, the
 // commands or the store. The simulated directory its tests talk to is

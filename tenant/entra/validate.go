@@ -31,6 +31,10 @@ type Config struct {
 	SBCDomain string
 	// Log receives one debug line per step (never the secret); nil = none.
 	Log *slog.Logger
+	// CacheDir holds the HTTP cache of what Entra ID marks cacheable (the
+	// tenants' OpenID configuration), shared by every process that names
+	// the same directory (DefaultCacheDir; cache.go). "" = no cache.
+	CacheDir string
 }
 
 // DefaultTimeout bounds one validation when Config.Timeout is zero.
@@ -120,9 +124,18 @@ func NewValidator(cfg Config) (*Validator, error) {
 		if base == nil {
 			base = http.DefaultTransport
 		}
-		if _, ok := base.(*retryTransport); !ok {
-			c.Transport = &retryTransport{base: base}
+		if ct, ok := base.(*cacheTransport); ok {
+			base = ct.next // another validator's client: its cache is not ours
 		}
+		if _, ok := base.(*retryTransport); !ok {
+			base = &retryTransport{base: base}
+		}
+		c.Transport = base
+		v.http = &c
+	}
+	if cfg.CacheDir != "" {
+		c := *v.http
+		c.Transport = newCacheTransport(cfg.CacheDir, c.Transport, v.debug)
 		v.http = &c
 	}
 	v.tokens = newAcquirer(v.http)
@@ -161,8 +174,10 @@ type tokenOutcome struct {
 // Validate never returns nil: every failure is a failed Check inside the report.
 // progress (may be nil) receives each check as it completes; calls are never concurrent.
 //
-// Round trips: the tenant's OpenID metadata (once per tenant and process),
-// then both tokens at once, then one parallel Graph wave.
+// Round trips: the tenant's OpenID metadata (once per tenant and process;
+// with Config.CacheDir, once per tenant for as long as Entra ID lets it be
+// kept, across processes), then both tokens at once, then one parallel
+// Graph wave.
 func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport {
 	started := time.Now()
 	z := newSanitizer(c.Secret)

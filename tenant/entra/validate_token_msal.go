@@ -20,8 +20,10 @@ import (
 // msalAcquirer keeps one confidential.Client per (authority, client ID,
 // secret): MSAL caches the tenant's OpenID metadata inside the client (its
 // authority endpoint resolver), so reusing the client is what makes a
-// repeat validation skip the metadata round trip. The map key is a SHA-256
-// of the three, so the secret is never a readable map key.
+// repeat validation skip the metadata round trip. A new client (a new
+// process, a new secret) finds the document in the HTTP cache under its
+// client instead (cache.go). The map key is a SHA-256 of the three, so the
+// secret is never a readable map key.
 type msalAcquirer struct {
 	http    *http.Client
 	mu      sync.Mutex

@@ -81,6 +81,7 @@ type Server struct {
 	dir         Directory
 	index       map[string]int // GUID and every domain, lower-cased → tenant
 	latency     time.Duration
+	metadataCC  string // Cache-Control of the OpenID configuration (SetMetadataCacheControl)
 	faults      []*faultState
 	counts      map[Kind]int
 	inflight    map[Kind]int
@@ -109,7 +110,7 @@ func Start(d Directory) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		key: key, kid: kid, dir: d.clone(),
+		key: key, kid: kid, dir: d.clone(), metadataCC: MetadataCacheControl,
 		counts: map[Kind]int{}, inflight: map[Kind]int{}, maxInflight: map[Kind]int{},
 		barriers: map[Kind]*barrier{}, opaque: map[string]map[string]any{},
 	}
@@ -157,6 +158,26 @@ func (s *Server) Close() { s.ts.Close() }
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	s.latency = d
+	s.mu.Unlock()
+}
+
+// MetadataCacheControl is how Entra ID marks a tenant's OpenID
+// configuration: a private cache may keep it for a day. *Observed* in
+// Entra ID's real answers, not documented: Microsoft's pages say nothing
+// of how long the document may be kept (docs/validation.md, "Kept between
+// runs").
+const MetadataCacheControl = "max-age=86400, private"
+
+// SetMetadataCacheControl changes the Cache-Control header of the tenants'
+// OpenID configuration (e.g. "max-age=0, private" for an answer that is
+// stale at once); "" restores MetadataCacheControl. Error answers always
+// carry no-store.
+func (s *Server) SetMetadataCacheControl(v string) {
+	if v == "" {
+		v = MetadataCacheControl
+	}
+	s.mu.Lock()
+	s.metadataCC = v
 	s.mu.Unlock()
 }
 
@@ -518,6 +539,9 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	}
 	base := "https://" + r.Host
 	tid := t.ID
+	s.mu.Lock()
+	w.Header().Set("Cache-Control", s.metadataCC)
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token_endpoint":                        base + "/" + tid + "/oauth2/v2.0/token",
 		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
@@ -711,7 +735,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store, no-cache")
+	// Every answer but a success that says otherwise (the OpenID
+	// configuration) is not to be stored.
+	if status != http.StatusOK || w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "no-store, no-cache")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
