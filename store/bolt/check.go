@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -97,7 +98,6 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		})
 		services := map[string]bool{}
 		owners := tx.Bucket(bucketOwners)
-		summaries := tx.Bucket(bucketSummaries)
 		history := tx.Bucket(bucketHistory)
 		_ = tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
 			if ctx.Err() != nil {
@@ -121,15 +121,12 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 			if owners.Get(ownerKey(nameKey(rec.Customer), k)) == nil {
 				problem(what, fmt.Errorf("missing from the index of customer %s's services", rec.Customer))
 			}
-			if sv := summaries.Get(k); sv == nil {
-				problem(what, fmt.Errorf("its summary is missing"))
-			} else if _, err := s.decodeSummary(k, sv); err != nil {
-				problem(what, err)
-			}
 			if rec.LastSeq != 0 {
 				hk := historyKey(k, rec.LastSeq)
 				if hv := history.Get(hk); hv == nil {
 					problem(what, fmt.Errorf("its last validation (report %d) is missing", rec.LastSeq))
+				} else if r, err := s.decodeReport(hk, hv); err == nil && !reflect.DeepEqual(lastFactsOf(&r), rec.Last) {
+					problem(what, fmt.Errorf("what lists show of it disagrees with its last validation (report %d)", rec.LastSeq))
 				}
 			}
 			if rec.Sealed != nil {
@@ -139,12 +136,6 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 				if id := seal.KeyIDOf(rec.Sealed); id != "" && !slices.Contains(ids, id) {
 					problem(what, fmt.Errorf("its secret is sealed with key %s, which the database does not record as in use", id))
 				}
-			}
-			return nil
-		})
-		_ = summaries.ForEach(func(k, _ []byte) error {
-			if !services[string(k)] && tx.Bucket(bucketServices).Get(k) == nil {
-				problem(fmt.Sprintf("summary %q", k), fmt.Errorf("belongs to no service"))
 			}
 			return nil
 		})
@@ -169,8 +160,7 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		})
 		return tx.Bucket(bucketAudit).ForEach(func(k, v []byte) error {
 			res.AuditEntries++
-			var e usecase.AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			if _, err := s.decodeAudit(k, v); err != nil {
 				problem(fmt.Sprintf("audit entry %x", k), err)
 			}
 			return nil

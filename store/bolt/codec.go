@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"onboard/tenant"
 	"onboard/tenant/usecase"
@@ -23,21 +24,46 @@ type customerRecord struct {
 }
 
 // serviceRecord is a service as stored: the service without its report
-// (the newest is history entry LastSeq) and without its secret (the
-// sealed form is a field of its own; tenant.AppRegistration.Secret is
-// `json:"-"`).
+// (the newest is history entry LastSeq; Last keeps what lists show of it)
+// and without its secret (only its sealed form, and its hint).
 type serviceRecord struct {
-	V int `json:"v"`
 	tenant.Service
-	Sealed []byte `json:"sealedSecret,omitempty"`
+	Sealed []byte
 	// Hint is the sealed secret's masked form, for lists.
-	Hint    string `json:"secretHint,omitempty"`
-	LastSeq uint64 `json:"lastSeq,omitempty"`
+	Hint    string
+	LastSeq uint64
+	// Last is what lists show of the last validation, so listing never
+	// reads a report.
+	Last lastFacts
 }
 
-type reportRecord struct {
-	V int `json:"v"`
-	tenant.ValidationReport
+// lastFacts are the last validation's facts a list shows.
+type lastFacts struct {
+	Status                             tenant.Status
+	At, ExpiresAt                      *time.Time
+	TenantName, AppName, InitialDomain string
+}
+
+func lastFactsOf(r *tenant.ValidationReport) lastFacts {
+	if r == nil {
+		return lastFacts{}
+	}
+	at := r.At
+	return lastFacts{Status: r.Status, At: &at, ExpiresAt: r.SecretExpiresAt, TenantName: r.TenantName, AppName: r.AppName, InitialDomain: r.InitialDomain}
+}
+
+// summary is what lists show of the record (tenant.SummaryOf, from the
+// facts kept on the record instead of the report).
+func (rec serviceRecord) summary() tenant.Summary {
+	svc := rec.Service
+	svc.LastValidation = nil
+	if l := rec.Last; l.At != nil {
+		svc.LastValidation = &tenant.ValidationReport{Status: l.Status, At: *l.At, SecretExpiresAt: l.ExpiresAt,
+			TenantName: l.TenantName, AppName: l.AppName, InitialDomain: l.InitialDomain}
+	}
+	sum := tenant.SummaryOf(svc)
+	sum.HasSecret, sum.SecretHint = rec.Sealed != nil && rec.App.ClientID != "", rec.Hint
+	return sum
 }
 
 func nameKey(name string) []byte { return []byte(tenant.NameKey(name)) }
@@ -71,6 +97,7 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 // batch lost.
 const maxRecord = 1 << 20
 
+// encode is a JSON value (customers and the meta bucket: few and small).
 func encode(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -79,98 +106,207 @@ func encode(v any) ([]byte, error) {
 		return nil, err
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(b) > maxRecord {
-		return nil, fmt.Errorf("the record is too large to store (%d bytes, at most %d)", len(b), maxRecord)
-	}
-	return b, nil
+	return b, checkSize(b)
 }
 
-// decodeJSON reads a JSON record; what is damaged or newer is named.
-func (s *Store) decodeJSON(what string, key, data []byte, v any, version *int) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return usecase.Errorf([]error{usecase.ErrDamaged}, "the stored %s %q in %s is damaged (%v): `onboard db check` lists what is damaged", what, key, s.path, err)
-	}
-	if *version > recordVersion {
-		return usecase.Errorf([]error{usecase.ErrNewerSchema}, "the %s %q in %s was written by a newer onboard: upgrade onboard", what, key, s.path)
+// checkSize refuses a value larger than a record may be.
+func checkSize(b []byte) error {
+	if len(b) > maxRecord {
+		return fmt.Errorf("the record is too large to store (%d bytes, at most %d)", len(b), maxRecord)
 	}
 	return nil
 }
 
+// damagedValue is the error for a stored value that cannot be read.
+func (s *Store) damagedValue(what string, key []byte, err error) error {
+	return usecase.Errorf([]error{usecase.ErrDamaged}, "the stored %s %q in %s is damaged (%v): `onboard db check` lists what is damaged", what, key, s.path, err)
+}
+
+// newerValue is the error for a value of a format this build does not know.
+func (s *Store) newerValue(what string, key []byte) error {
+	return usecase.Errorf([]error{usecase.ErrNewerSchema}, "the %s %q in %s was written by a newer onboard: upgrade onboard", what, key, s.path)
+}
+
 func (s *Store) decodeCustomer(key, data []byte) (tenant.Customer, error) {
 	var r customerRecord
-	err := s.decodeJSON("customer", key, data, &r, &r.V)
-	return r.Customer, err
+	if err := json.Unmarshal(data, &r); err != nil {
+		return tenant.Customer{}, s.damagedValue("customer", key, err)
+	}
+	if r.V > recordVersion {
+		return tenant.Customer{}, s.newerValue("customer", key)
+	}
+	return r.Customer, nil
+}
+
+// The formats of the binary values (bin.go): the first byte of each.
+const (
+	formatService byte = 0x21
+	formatReport  byte = 0x22 // binary, then deflated against reportDictionary
+	formatAudit   byte = 0x23
+)
+
+// formatOf checks a value's format byte: a higher one was written by a
+// newer onboard, anything else is damage.
+func (s *Store) formatOf(what string, key, data []byte, want byte) error {
+	switch {
+	case len(data) > 0 && data[0] == want:
+		return nil
+	case len(data) > 0 && data[0] > want && data[0] < 0x30:
+		return s.newerValue(what, key)
+	}
+	return s.damagedValue(what, key, errTruncated)
+}
+
+// encodeService is a service record's value.
+func encodeService(rec serviceRecord) ([]byte, error) {
+	e := &enc{b: make([]byte, 0, 320)}
+	e.byte(formatService)
+	v := rec.Service
+	e.str(v.Name)
+	e.str(v.FullName)
+	e.str(v.Customer)
+	e.str(string(v.License))
+	e.varint(int64(v.Users))
+	e.str(v.M365Domain)
+	e.str(string(v.State))
+	e.guid(v.App.TenantID)
+	e.guid(v.App.ClientID)
+	e.str(v.App.AdminUser)
+	e.optTime(v.App.ManualExpiry)
+	e.time(v.CreatedAt)
+	e.time(v.UpdatedAt)
+	e.str(v.UpdatedBy)
+	e.varint(v.Version)
+	e.bytes(rec.Sealed)
+	e.str(rec.Hint)
+	e.uvarint(rec.LastSeq)
+	e.str(string(rec.Last.Status))
+	e.optTime(rec.Last.At)
+	e.optTime(rec.Last.ExpiresAt)
+	e.str(rec.Last.TenantName)
+	e.str(rec.Last.AppName)
+	e.str(rec.Last.InitialDomain)
+	return e.b, checkSize(e.b)
 }
 
 func (s *Store) decodeService(key, data []byte) (serviceRecord, error) {
-	var r serviceRecord
-	err := s.decodeJSON("service", key, data, &r, &r.V)
-	return r, err
-}
-
-func (s *Store) decodeSummary(key, data []byte) (tenant.Summary, error) {
-	var sum tenant.Summary
-	v := 0
-	err := s.decodeJSON("service summary", key, data, &sum, &v)
-	return sum, err
+	if err := s.formatOf("service", key, data, formatService); err != nil {
+		return serviceRecord{}, err
+	}
+	d := &dec{b: data[1:]}
+	var rec serviceRecord
+	v := &rec.Service
+	v.Name = d.str()
+	v.FullName = d.str()
+	v.Customer = d.str()
+	v.License = tenant.License(d.str())
+	v.Users = d.int()
+	v.M365Domain = d.str()
+	v.State = tenant.ServiceState(d.str())
+	v.App.TenantID = d.guid()
+	v.App.ClientID = d.guid()
+	v.App.AdminUser = d.str()
+	v.App.ManualExpiry = d.optTime()
+	v.CreatedAt = d.time()
+	v.UpdatedAt = d.time()
+	v.UpdatedBy = d.str()
+	v.Version = d.varint()
+	rec.Sealed = d.bytes()
+	rec.Hint = d.str()
+	rec.LastSeq = d.uvarint()
+	rec.Last.Status = tenant.Status(d.str())
+	rec.Last.At = d.optTime()
+	rec.Last.ExpiresAt = d.optTime()
+	rec.Last.TenantName = d.str()
+	rec.Last.AppName = d.str()
+	rec.Last.InitialDomain = d.str()
+	if err := d.end(); err != nil {
+		return serviceRecord{}, s.damagedValue("service", key, err)
+	}
+	return rec, nil
 }
 
 // Reports are most of a database: each holds the validator's wording of
-// every check. They are stored as formatFlate, a byte and the report's JSON
-// deflated (compress/flate) against reportDictionary, which holds those
-// phrases: a 2 KB report takes about 400 bytes. Only a service's page, its
-// history and the whole-record listing inflate them; lists read summaries.
-const formatFlate byte = 0x10
-
-// reportDictionary is the preset dictionary of formatFlate. It is part of
-// the file format: it must never change once released. A better one is a
-// new format byte beside this one.
-const reportDictionary = `{"v":2,"status":"pass","at":"2026-01-01T00:00:00.000000000Z","elapsedNs":,"cloud":"global","trigger":"validate all","by":"",` +
-	`"clientId":"","secretHint":"","tenantId":"","tenantName":"","initialDomain":".onmicrosoft.com","defaultDomain":".com","appName":"",` +
-	`"secretExpiresAt":"2026-01-01T00:00:00Z","daysUntilExpire":,"expiryReadAt":"2026-01-01T00:00:00Z","roles":["Teams Administrator"],` +
-	`"permissions":["Application.Read.All","Organization.Read.All","User.Read.All"],` +
-	`"admin":{"id":"","userPrincipalName":"admin@","displayName":"","accountEnabled":true},` +
-	`"verifiedDomains":[".onmicrosoft.com",".com"],"sbcDomain":"","teamsPhone":{"enabled":,"consumed":,"skus":["MCOEV","SPE_E5"]},` +
-	`"aadsts":"","traceId":"","correlationId":"",` +
-	`"checks":[{"name":"Token","group":"credentials","status":"pass","detail":"Entra ID issued an app-only token for tenant : the secret works."},` +
-	`{"name":"Tenant","group":"credentials","status":"pass","detail":": initial domain .onmicrosoft.com, default domain .com."},` +
-	`{"name":"Secret expiry","group":"credentials","status":"pass","detail":"The client secret expires on , in days."},` +
-	`{"name":"Admin user","group":"credentials","status":"pass","detail":" exists and is enabled."},` +
-	`{"name":"Teams admin API token","group":"readiness","status":"pass","detail":"Entra ID issued a token for the Skype and Teams Tenant Admin API."},` +
-	`{"name":"Entra role","group":"readiness","status":"pass","detail":"Teams Administrator is assigned to the app."},` +
-	`{"name":"Graph permissions","group":"readiness","status":"pass","detail":"Granted: Application.Read.All, Organization.Read.All, User.Read.All."},` +
-	`{"name":"SBC domain","group":"readiness","status":"pass","detail":"The tenant has the verified domain "},` +
-	`{"name":"Teams Phone licence","group":"readiness","status":"pass","detail":"Teams Phone licences: enabled, assigned, free."}],` +
-	`"status":"warn","status":"fail","fix":"Entra admin center > Identity > Applications > App registrations > Certificates & secrets > New client secret` +
-	` > API permissions > Add a permission > Microsoft Graph > Application permissions > Add permissions, then Grant admin consent.` +
-	` (needed for: tenant name and domains; secret expiry and Entra roles; admin user check). ` +
-	`Missing Microsoft Graph application permission(s): Granted: Organization.Read.All, User.Read.All ` +
-	`Entra admin center > Identity > Roles & admins > Roles & admins > Teams Administrator > Add assignments > select (its service principal) > Add.` +
-	`Microsoft Graph refused to read (403 Authorization_RequestDenied), the app lacks Application.Read.All. ` +
-	`Secret expiry unknown: Entra roles unknown: Admin not found: there is no user in this tenant. Validate again in a few minutes. `
+// every check. A report is its binary encoding deflated (compress/flate)
+// against reportDictionary, which holds those phrases: a 2 KB report takes
+// a few hundred bytes. Only a service's page, its history and the
+// whole-record listing inflate them; lists read the facts on the record.
 
 var (
+	// reportDict is reportDictionary as the flate API takes it, converted
+	// once: a conversion per report cost a look-up a fifth of its time.
+	reportDict   = []byte(reportDictionary)
 	flateWriters = sync.Pool{New: func() any {
-		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(reportDictionary))
+		w, err := flate.NewWriterDict(io.Discard, flate.BestCompression, reportDict)
 		if err != nil {
 			panic(err) // only for a bad level, which is a constant
 		}
 		return w
 	}}
-	flateReaders = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), []byte(reportDictionary)) }}
+	flateReaders = sync.Pool{New: func() any { return &inflater{rd: flate.NewReaderDict(bytes.NewReader(nil), reportDict)} }}
 )
 
+// reportBytes is a report's binary encoding, before it is deflated.
+func reportBytes(r tenant.ValidationReport) []byte {
+	e := &enc{b: make([]byte, 0, 2048)}
+	e.str(string(r.Status))
+	e.time(r.At)
+	e.varint(int64(r.Elapsed))
+	e.str(r.Cloud)
+	e.str(string(r.Trigger))
+	e.str(r.By)
+	e.guid(r.ClientID)
+	e.str(r.SecretHint)
+	e.guid(r.TenantID)
+	e.str(r.TenantName)
+	e.str(r.InitialDomain)
+	e.str(r.DefaultDomain)
+	e.str(r.AppName)
+	e.optTime(r.SecretExpiresAt)
+	e.optInt(r.DaysUntilExpire)
+	e.optTime(r.ExpiryReadAt)
+	e.strs(r.Roles)
+	e.strs(r.Permissions)
+	e.bool(r.Admin != nil)
+	if a := r.Admin; a != nil {
+		e.guid(a.ID)
+		e.str(a.UserPrincipalName)
+		e.str(a.DisplayName)
+		e.bool(a.AccountEnabled)
+	}
+	e.strs(r.VerifiedDomains)
+	e.str(r.SBCDomain)
+	e.bool(r.TeamsPhone != nil)
+	if l := r.TeamsPhone; l != nil {
+		e.varint(int64(l.Enabled))
+		e.varint(int64(l.Consumed))
+		e.strs(l.SKUs)
+	}
+	e.uvarint(uint64(len(r.Checks)))
+	for _, c := range r.Checks {
+		e.str(c.Name)
+		e.str(string(c.Group))
+		e.str(string(c.Status))
+		e.str(c.Detail)
+		e.str(c.Fix)
+	}
+	e.str(r.AADSTS)
+	e.str(r.TraceID)
+	e.str(r.CorrelationID)
+	return e.b
+}
+
 func encodeReport(r tenant.ValidationReport) ([]byte, error) {
-	js, err := encode(reportRecord{V: recordVersion, ValidationReport: r})
-	if err != nil {
+	raw := reportBytes(r)
+	if err := checkSize(raw); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	buf.WriteByte(formatFlate)
+	buf.WriteByte(formatReport)
 	w := flateWriters.Get().(*flate.Writer)
 	defer flateWriters.Put(w)
 	w.Reset(&buf)
-	if _, err := w.Write(js); err != nil {
+	if _, err := w.Write(raw); err != nil {
 		return nil, err
 	}
 	if err := w.Close(); err != nil {
@@ -180,30 +316,121 @@ func encodeReport(r tenant.ValidationReport) ([]byte, error) {
 }
 
 func (s *Store) decodeReport(key, data []byte) (tenant.ValidationReport, error) {
-	js, err := inflate(data)
-	if err != nil {
-		return tenant.ValidationReport{}, usecase.Errorf([]error{usecase.ErrDamaged}, "the stored validation report %q in %s is damaged (%v)", key, s.path, err)
+	if err := s.formatOf("validation report", key, data, formatReport); err != nil {
+		return tenant.ValidationReport{}, err
 	}
-	var r reportRecord
-	err = s.decodeJSON("validation report", key, js, &r, &r.V)
-	return r.ValidationReport, err
+	raw, err := inflate(data)
+	if err != nil {
+		return tenant.ValidationReport{}, s.damagedValue("validation report", key, err)
+	}
+	d := &dec{b: raw}
+	var r tenant.ValidationReport
+	r.Status = tenant.Status(d.str())
+	r.At = d.time()
+	r.Elapsed = time.Duration(d.varint())
+	r.Cloud = d.str()
+	r.Trigger = tenant.Trigger(d.str())
+	r.By = d.str()
+	r.ClientID = d.guid()
+	r.SecretHint = d.str()
+	r.TenantID = d.guid()
+	r.TenantName = d.str()
+	r.InitialDomain = d.str()
+	r.DefaultDomain = d.str()
+	r.AppName = d.str()
+	r.SecretExpiresAt = d.optTime()
+	r.DaysUntilExpire = d.optInt()
+	r.ExpiryReadAt = d.optTime()
+	r.Roles = d.strs()
+	r.Permissions = d.strs()
+	if d.bool() {
+		r.Admin = &tenant.AdminUser{ID: d.guid(), UserPrincipalName: d.str(), DisplayName: d.str(), AccountEnabled: d.bool()}
+	}
+	r.VerifiedDomains = d.strs()
+	r.SBCDomain = d.str()
+	if d.bool() {
+		r.TeamsPhone = &tenant.LicenceCount{Enabled: d.int(), Consumed: d.int(), SKUs: d.strs()}
+	}
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.fail()
+		n = 0
+	}
+	if n > 0 {
+		r.Checks = make([]tenant.Check, n)
+		for i := range r.Checks {
+			r.Checks[i] = tenant.Check{Name: d.str(), Group: tenant.Group(d.str()), Status: tenant.Status(d.str()), Detail: d.str(), Fix: d.str()}
+		}
+	}
+	r.AADSTS = d.str()
+	r.TraceID = d.str()
+	r.CorrelationID = d.str()
+	if err := d.end(); err != nil {
+		return tenant.ValidationReport{}, s.damagedValue("validation report", key, err)
+	}
+	return r, nil
 }
 
+// inflater is a reusable decompressor with its input reader.
+type inflater struct {
+	src bytes.Reader
+	rd  io.ReadCloser
+}
+
+// inflate is a stored report's binary encoding. The result is the
+// caller's: decoders copy every field out of it.
 func inflate(data []byte) ([]byte, error) {
-	if len(data) == 0 || data[0] != formatFlate {
-		return nil, errDamaged
-	}
-	rd := flateReaders.Get().(io.ReadCloser)
-	defer flateReaders.Put(rd)
-	if err := rd.(flate.Resetter).Reset(bytes.NewReader(data[1:]), []byte(reportDictionary)); err != nil {
+	f := flateReaders.Get().(*inflater)
+	defer flateReaders.Put(f)
+	f.src.Reset(data[1:])
+	if err := f.rd.(flate.Resetter).Reset(&f.src, reportDict); err != nil {
 		return nil, err
 	}
-	out, err := io.ReadAll(io.LimitReader(rd, maxRecord+1))
-	if err != nil {
-		return nil, err
+	out := make([]byte, 0, 4<<10)
+	for {
+		if len(out) == cap(out) {
+			if len(out) > maxRecord {
+				return nil, errTruncated
+			}
+			out = append(out, 0)[:len(out)]
+		}
+		n, err := f.rd.Read(out[len(out):cap(out)])
+		out = out[:len(out)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if len(out) > maxRecord {
-		return nil, errDamaged
+		return nil, errTruncated
 	}
 	return out, nil
+}
+
+// encodeAudit is an audit entry's value.
+func encodeAudit(a usecase.AuditEntry) ([]byte, error) {
+	e := &enc{b: make([]byte, 0, 128)}
+	e.byte(formatAudit)
+	e.time(a.At)
+	e.str(a.Engineer)
+	e.str(a.Host)
+	e.str(a.Action)
+	e.str(a.Customer)
+	e.str(a.Service)
+	e.str(a.Detail)
+	return e.b, checkSize(e.b)
+}
+
+func (s *Store) decodeAudit(key, data []byte) (usecase.AuditEntry, error) {
+	if err := s.formatOf("audit entry", key, data, formatAudit); err != nil {
+		return usecase.AuditEntry{}, err
+	}
+	d := &dec{b: data[1:]}
+	a := usecase.AuditEntry{At: d.time(), Engineer: d.str(), Host: d.str(), Action: d.str(), Customer: d.str(), Service: d.str(), Detail: d.str()}
+	if err := d.end(); err != nil {
+		return usecase.AuditEntry{}, s.damagedValue("audit entry", key, err)
+	}
+	return a, nil
 }

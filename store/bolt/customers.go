@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -189,16 +188,24 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 
 // audit appends an entry to the audit trail inside a write transaction.
 func (s *Store) audit(tx *bolt.Tx, at time.Time, action, customer, service, detail string) error {
+	return appendAudit(tx, usecase.AuditEntry{
+		At: at, Engineer: s.actor.Engineer, Host: s.actor.Host,
+		Action: action, Customer: customer, Service: service, Detail: detail,
+	})
+}
+
+func appendAudit(tx *bolt.Tx, e usecase.AuditEntry) error {
 	b := tx.Bucket(bucketAudit)
-	b.FillPercent = 0.95 // append-only: full pages waste nothing
+	b.FillPercent = auditFill
 	seq, err := b.NextSequence()
 	if err != nil {
 		return err
 	}
-	return putJSON(b, seqKey(seq), usecase.AuditEntry{
-		At: at, Engineer: s.actor.Engineer, Host: s.actor.Host,
-		Action: action, Customer: customer, Service: service, Detail: detail,
-	})
+	v, err := encodeAudit(e)
+	if err != nil {
+		return err
+	}
+	return b.Put(seqKey(seq), v)
 }
 
 // Audit lists the audit trail, newest first, filtered by service (ignoring
@@ -208,9 +215,9 @@ func (s *Store) Audit(f usecase.AuditFilter) ([]usecase.AuditEntry, error) {
 	return read(s, func(tx *bolt.Tx) (out []usecase.AuditEntry, err error) {
 		c := tx.Bucket(bucketAudit).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var e usecase.AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return nil, usecase.Errorf([]error{usecase.ErrDamaged}, "the audit entry %x in %s is damaged (%v)", k, s.path, err)
+			e, err := s.decodeAudit(k, v)
+			if err != nil {
+				return nil, err
 			}
 			if !f.Since.IsZero() && e.At.Before(f.Since) {
 				break // entries are in time order

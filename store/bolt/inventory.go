@@ -65,9 +65,9 @@ func (s *Store) ReadInventory(ctx context.Context, v usecase.InventoryVisitor) e
 			return err
 		}
 		return tx.Bucket(bucketAudit).ForEach(func(k, raw []byte) error {
-			var e usecase.AuditEntry
-			if err := json.Unmarshal(raw, &e); err != nil {
-				return usecase.Errorf([]error{usecase.ErrDamaged}, "the audit entry %x in %s is damaged (%v)", k, s.path, err)
+			e, err := s.decodeAudit(k, raw)
+			if err != nil {
+				return err
 			}
 			if v.AuditItem != nil {
 				return v.AuditItem(e)
@@ -200,13 +200,7 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 				}
 			}
 			for _, e := range audit {
-				b := tx.Bucket(bucketAudit)
-				b.FillPercent = 0.95
-				seq, err := b.NextSequence()
-				if err != nil {
-					return err
-				}
-				if err := putJSON(b, seqKey(seq), e); err != nil {
+				if err := appendAudit(tx, e); err != nil {
 					return err
 				}
 			}
@@ -260,7 +254,7 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 // first, so the sequence keeps the recorded order) and its owner entry.
 func (s *Store) restoreService(tx *bolt.Tx, ss usecase.SealedService) error {
 	key := nameKey(ss.Service.Name)
-	rec := serviceRecord{V: recordVersion, Service: ss.Service, Sealed: ss.Sealed, Hint: ss.Hint}
+	rec := serviceRecord{Service: ss.Service, Sealed: ss.Sealed, Hint: ss.Hint}
 	rec.App.Secret, rec.LastValidation = tenant.Secret{}, nil
 	for i := len(ss.History) - 1; i >= 0; i-- {
 		enc, err := encodeReport(ss.History[i])
@@ -272,7 +266,7 @@ func (s *Store) restoreService(tx *bolt.Tx, ss usecase.SealedService) error {
 			return err
 		}
 		if i == ss.Last {
-			rec.LastSeq = seq
+			rec.LastSeq, rec.Last = seq, lastFactsOf(&ss.History[i])
 		}
 	}
 	if err := s.putService(tx, rec); err != nil {
@@ -302,7 +296,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			errs[i] = err
 			continue
 		}
-		p := &prepared{rec: serviceRecord{V: recordVersion, Service: svc}, last: usecase.LastIndex(im.History, svc.LastValidation)}
+		p := &prepared{rec: serviceRecord{Service: svc}, last: usecase.LastIndex(im.History, svc.LastValidation)}
 		if err := s.sealInto(&p.rec, svc.App.Secret); err != nil {
 			errs[i] = err
 			continue
@@ -350,7 +344,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 					return err
 				}
 				if j == p.last {
-					rec.LastSeq = seq
+					rec.LastSeq, rec.Last = seq, lastFactsOf(&batch[i].History[j])
 				}
 			}
 			if err := s.putService(tx, rec); err != nil {

@@ -21,16 +21,14 @@ type v1Service struct {
 }
 
 // migrateV1 rewrites a schema-1 database as schema 2 in one transaction:
-// a crash leaves it as it was. Records become plain JSON with a summary
-// beside them, every report moves to the history (compressed), and the key
+// a crash leaves it as it was. Records take the binary format (bin.go),
+// every report moves to the history (compressed), and the key
 // that opens the secrets is recorded — a key that opens none is refused
 // before anything is rewritten.
 func (s *Store) migrateV1() error {
 	err := s.update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketSummaries, bucketAudit} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
+		if _, err := tx.CreateBucketIfNotExists(bucketAudit); err != nil {
+			return err
 		}
 		history := tx.Bucket(bucketHistory)
 		// Archived reports: unpack and compress in place.
@@ -46,7 +44,10 @@ func (s *Store) migrateV1() error {
 			if err != nil {
 				return usecase.Errorf([]error{usecase.ErrDamaged}, "migrate %s: validation report %q is damaged (%v)", s.path, k, err)
 			}
-			var r reportRecord
+			var r struct {
+				V int `json:"v"`
+				tenant.ValidationReport
+			}
 			if err := json.Unmarshal(js, &r); err != nil {
 				return usecase.Errorf([]error{usecase.ErrDamaged}, "migrate %s: validation report %q is damaged (%v)", s.path, k, err)
 			}
@@ -78,7 +79,7 @@ func (s *Store) migrateV1() error {
 			if err := json.Unmarshal(js, &old); err != nil {
 				return usecase.Errorf([]error{usecase.ErrDamaged}, "migrate %s: service %q is damaged (%v)", s.path, k, err)
 			}
-			rec := serviceRecord{V: recordVersion, Service: old.Service, Sealed: old.Sealed}
+			rec := serviceRecord{Service: old.Service, Sealed: old.Sealed}
 			rec.Version = 1
 			if old.Sealed != nil {
 				secret, err := s.keys.Unseal(old.Name, old.Sealed)
@@ -98,6 +99,7 @@ func (s *Store) migrateV1() error {
 				if rec.LastSeq, err = appendHistory(tx, k, enc); err != nil {
 					return err
 				}
+				rec.Last = lastFactsOf(r)
 			}
 			rec.LastValidation = nil
 			if err := s.putService(tx, rec); err != nil {

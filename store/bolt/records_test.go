@@ -3,7 +3,6 @@ package bolt_test
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -194,7 +193,7 @@ func TestDeleteServiceRemovesHistory(t *testing.T) {
 	st.Close()
 	// Nothing of the services is left in the file's buckets.
 	rawUpdate(t, path, func(tx *bbolt.Tx) error {
-		for _, b := range []string{"services", "summaries", "owners", "history"} {
+		for _, b := range []string{"services", "owners", "history"} {
 			if n := tx.Bucket([]byte(b)).Stats().KeyN; n != 0 {
 				t.Errorf("%d keys left in %s", n, b)
 			}
@@ -464,7 +463,8 @@ func TestUnreadableRecordsNamedOthersKept(t *testing.T) {
 		if err := b.Put([]byte("broken"), []byte(`{"v":2,"name":"broken","users":"many"`)); err != nil {
 			return err
 		}
-		return b.Put([]byte("future"), []byte(`{"v":99,"name":"future","shape":"unknown"}`))
+		// A format byte this build does not know yet, then anything.
+		return b.Put([]byte("future"), []byte("\x2f\x06future\xff\xff"))
 	})
 	st = mustOpen(t, path, ringOf(t, 1))
 	_, err := st.GetService("broken")
@@ -510,18 +510,7 @@ func TestSealedSecretBoundToItsService(t *testing.T) {
 	st.Close()
 	rawUpdate(t, path, func(tx *bbolt.Tx) error {
 		b := tx.Bucket([]byte("services"))
-		var one, two map[string]any
-		if err := json.Unmarshal(b.Get([]byte("con-1")), &one); err != nil {
-			return err
-		}
-		if err := json.Unmarshal(b.Get([]byte("con-2")), &two); err != nil {
-			return err
-		}
-		if one["sealedSecret"] == nil || one["sealedSecret"] == two["sealedSecret"] {
-			return fmt.Errorf("sealed secrets %v / %v", one["sealedSecret"], two["sealedSecret"])
-		}
-		two["sealedSecret"] = one["sealedSecret"]
-		data, err := json.Marshal(two)
+		data, err := bolt.MoveSealedSecret(b.Get([]byte("con-1")), b.Get([]byte("con-2")))
 		if err != nil {
 			return err
 		}

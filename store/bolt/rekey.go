@@ -76,7 +76,11 @@ func (s *Store) Rekey(ctx context.Context, opts usecase.RekeyOptions) (usecase.R
 				if rec.Sealed, err = s.keys.Seal(rec.Name, secret); err != nil {
 					return err
 				}
-				if err := putJSON(services, keys[i], rec); err != nil {
+				v, err := encodeService(rec)
+				if err != nil {
+					return err
+				}
+				if err := services.Put(keys[i], v); err != nil {
 					return err
 				}
 				resealed++

@@ -44,7 +44,7 @@ func (s *Store) CreateService(svc tenant.Service) error {
 		svc.CreatedAt = now
 	}
 	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, 1
-	rec := serviceRecord{V: recordVersion, Service: svc}
+	rec := serviceRecord{Service: svc}
 	if err := s.sealInto(&rec, svc.App.Secret); err != nil {
 		return err
 	}
@@ -72,6 +72,7 @@ func (s *Store) CreateService(svc tenant.Service) error {
 			if rec.LastSeq, err = appendHistory(tx, key, first); err != nil {
 				return err
 			}
+			rec.Last = lastFactsOf(svc.LastValidation)
 		}
 		if err := s.putService(tx, rec); err != nil {
 			return err
@@ -103,32 +104,15 @@ func (s *Store) sealInto(rec *serviceRecord, secret tenant.Secret) error {
 	return nil
 }
 
-// putService writes a service record and its summary, which needs the
-// last report's facts: read from the history when rec points at one.
+// putService writes a service record. Its Last facts must already be
+// those of the report at LastSeq.
 func (s *Store) putService(tx *bolt.Tx, rec serviceRecord) error {
-	key := nameKey(rec.Name)
-	rec.V = recordVersion
-	svc := rec.Service
-	svc.LastValidation = nil
-	if rec.LastSeq != 0 {
-		hk := historyKey(key, rec.LastSeq)
-		v := tx.Bucket(bucketHistory).Get(hk)
-		if v == nil {
-			return usecase.Errorf([]error{usecase.ErrDamaged}, "the last validation of service %s is missing from %s", rec.Name, s.path)
-		}
-		r, err := s.decodeReport(hk, v)
-		if err != nil {
-			return err
-		}
-		svc.LastValidation = &r
-	}
-	sum := tenant.SummaryOf(svc)
-	sum.HasSecret, sum.SecretHint = rec.Sealed != nil && rec.App.ClientID != "", rec.Hint
 	rec.Service.LastValidation = nil
-	if err := putJSON(tx.Bucket(bucketServices), key, rec); err != nil {
+	v, err := encodeService(rec)
+	if err != nil {
 		return fmt.Errorf("save service %s: %w", rec.Name, err)
 	}
-	return putJSON(tx.Bucket(bucketSummaries), key, sum)
+	return tx.Bucket(bucketServices).Put(nameKey(rec.Name), v)
 }
 
 // GetService finds a service by short name, ignoring case, with its secret
@@ -196,7 +180,7 @@ func (s *Store) unsealed(rec serviceRecord, last *tenant.ValidationReport) (tena
 func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 	return read(s, func(tx *bolt.Tx) ([]tenant.Summary, error) {
 		var keys, vals [][]byte
-		err := tx.Bucket(bucketSummaries).ForEach(func(k, v []byte) error {
+		err := tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
 			keys, vals = append(keys, k), append(vals, v)
 			return nil
 		})
@@ -205,7 +189,10 @@ func (s *Store) ListSummaries() ([]tenant.Summary, error) {
 		}
 		out := make([]tenant.Summary, len(vals))
 		errs := make([]error, len(vals))
-		par.Each(len(vals), func(i int) { out[i], errs[i] = s.decodeSummary(keys[i], vals[i]) })
+		par.Each(len(vals), func(i int) {
+			rec, err := s.decodeService(keys[i], vals[i])
+			out[i], errs[i] = rec.summary(), err
+		})
 		return out, firstOf(errs)
 	})
 }
@@ -318,9 +305,6 @@ func (s *Store) DeleteService(name string, version int64) error {
 				return err
 			}
 		}
-		if err := tx.Bucket(bucketSummaries).Delete(key); err != nil {
-			return err
-		}
 		if err := tx.Bucket(bucketServices).Delete(key); err != nil {
 			return err
 		}
@@ -332,6 +316,7 @@ func (s *Store) DeleteService(name string, version int64) error {
 // sequence number and returns it.
 func appendHistory(tx *bolt.Tx, serviceKey, report []byte) (uint64, error) {
 	b := tx.Bucket(bucketHistory)
+	b.FillPercent = historyFill
 	seq, err := b.NextSequence()
 	if err != nil {
 		return 0, err
