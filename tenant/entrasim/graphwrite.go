@@ -81,7 +81,9 @@ var graphAppRoles = []graphAppRole{
 
 // graphServicePrincipalID is Microsoft Graph's service principal in a
 // tenant: a first-party app every tenant has.
-func graphServicePrincipalID(t Tenant) string { return objectID(t.ID, ResourceGraph, "servicePrincipal") }
+func graphServicePrincipalID(t Tenant) string {
+	return objectID(t.ID, ResourceGraph, "servicePrincipal")
+}
 
 // isGraphServicePrincipal reports whether path addresses Microsoft
 // Graph's own service principal by its appId.
@@ -329,7 +331,9 @@ func (s *Server) grantAppRole(w http.ResponseWriter, r *http.Request, t Tenant, 
 	var a App
 	status := 0
 	s.changeApps(t.ID, func(apps []App) ([]App, bool) {
-		j := findApp(apps, func(a App) bool { return a.ServicePrincipalID != "" && strings.EqualFold(a.ServicePrincipalID, in.PrincipalID) })
+		j := findApp(apps, func(a App) bool {
+			return a.ServicePrincipalID != "" && strings.EqualFold(a.ServicePrincipalID, in.PrincipalID)
+		})
 		switch {
 		case j < 0:
 			status = http.StatusNotFound
@@ -385,7 +389,9 @@ func (s *Server) assignRole(w http.ResponseWriter, r *http.Request, t Tenant) {
 	}
 	role := strings.ToLower(in.RoleDefinitionID)
 	found := s.changeApps(t.ID, func(apps []App) ([]App, bool) {
-		j := findApp(apps, func(a App) bool { return a.ServicePrincipalID != "" && strings.EqualFold(a.ServicePrincipalID, in.PrincipalID) })
+		j := findApp(apps, func(a App) bool {
+			return a.ServicePrincipalID != "" && strings.EqualFold(a.ServicePrincipalID, in.PrincipalID)
+		})
 		if j < 0 {
 			return nil, false
 		}
