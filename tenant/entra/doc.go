@@ -6,7 +6,11 @@
 // configured with them. entraerrors.go is the one place that words what
 // went wrong for the support engineer; scrub.go is where every text from
 // the network is made safe (the secret scrubbed in any encoding, then
-// tenant.Untrusted) as it enters.
+// tenant.Untrusted) as it enters. createapp.go is the Creator: the
+// customer's admin signs in with a device code (MSAL Go's public client)
+// and, with the admin's delegated token, kept in memory only, the Graph
+// writes of createapp_graph.go create an App registration the validator
+// then passes.
 //
 // It imports the domain (package tenant) and never the screens, the
 // commands or the store. The simulated directory its tests talk to is
