@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"onboard/tenant/entra"
 )
 
 // buildVersion is set at link time:
@@ -62,6 +64,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
 	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
+	pf.StringVar(&a.signInClientID, "signin-client-id", "", "the public client app the customer's admin signs in to when onboard creates an App registration (env "+envSignInClientID+"; default Microsoft Graph Command Line Tools, "+entra.DefaultSignInClientID+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard on a throw-away database against simulated sample tenants (offline)")
 	root.Flags().DurationVar(&a.demoLatency, "demo-latency", 0, "with --demo, delay every simulated request by this much (to watch the live checks, or cancel a validation with Esc)")

@@ -613,13 +613,13 @@ func explainCreate(ctx context.Context, step string, res graphResult, admin, gra
 	if step == tenant.StepConsent || step == tenant.StepRole {
 		right = rightGrant
 	}
-	who := "the admin who signed in"
+	who, whom := "the admin who signed in", "the admin who signed in"
 	if admin != "" {
-		who += " (" + admin + ")"
+		who, whom = who+" ("+admin+")", admin
 	}
 	denied := failure{
 		Detail: fmt.Sprintf("Microsoft Graph refused to %s (403 Authorization_RequestDenied): %s is not %s.", what, who, right),
-		Fix:    fmt.Sprintf("Sign in again as an admin who is %s, or have such an admin assign one of those roles to %s (%s), then try again.", right, who, whereRoles),
+		Fix:    fmt.Sprintf("Sign in again as an admin who is %s, or have such an admin assign one of those roles to %s (%s), then try again.", right, whom, whereRoles),
 	}
 	f := explainGraph(ctx, nil, res, graphHost, timeout, denied, failure{})
 	e := &tenant.CreateError{Step: step, Detail: f.Detail, Fix: f.Fix, Cancelled: f.Cancelled, RequestID: res.RequestID}
