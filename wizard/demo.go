@@ -70,9 +70,17 @@ func (d *demoScreen) view() string {
 	b.WriteString(rowsView(s, []present.Row{
 		row("Outcome", t.Outcome),
 		row("Tenant ID", t.TenantID),
-		row("Application ID", t.ClientID),
-		{Label: "Client secret", Value: t.Secret, Note: "demo value"},
+		row("Application ID", present.Or(t.ClientID)),
+		{Label: "Client secret", Value: present.Or(t.Secret), Note: demoNote(t.Secret)},
 		row("Admin (UPN)", present.Or(t.AdminUPN)),
 	}, d.c.width))
 	return b.String()
+}
+
+// demoNote marks a demo secret shown (a sign-in sample has none).
+func demoNote(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "demo value"
 }
