@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -59,6 +60,9 @@ func (d *demoScreen) view() string {
 	s := d.c.styles
 	var b strings.Builder
 	b.WriteString(wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width))
+	if n := withoutApp(d.c.demo); n > 0 {
+		b.WriteString("\n" + wrap(s.Warning.Render(fmt.Sprintf("The last %d have no App registration yet: try Sign in as the customer's admin now (their simulated admin signs in by itself).", n)), d.c.width))
+	}
 	b.WriteString("\n\n")
 	listH := min(len(d.c.demo), max(d.c.bodyHeight()-10, 3))
 	b.WriteString(d.list.view(listH))
@@ -83,4 +87,15 @@ func demoNote(secret string) string {
 		return ""
 	}
 	return "demo value"
+}
+
+// withoutApp counts the demo tenants that have no App registration yet.
+func withoutApp(demo []DemoTenant) int {
+	n := 0
+	for _, t := range demo {
+		if t.ClientID == "" {
+			n++
+		}
+	}
+	return n
 }
