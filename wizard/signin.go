@@ -478,16 +478,16 @@ func (f *addFlow) viewSignIn() string {
 			b.WriteString("\n" + indentWrap(st.Faint.Render("Fix: ")+s.failure.Fix, f.c.width, "  ", "    "))
 		}
 		b.WriteString("\n\n")
-		if objs := s.creation.App.Objects(); len(objs) > 0 {
-			head := "Created in the customer's tenant:"
-			if s.creation.Removed != nil && !s.creation.CanRemove() {
-				head = "Was created in the customer's tenant:"
-			}
-			b.WriteString(st.Heading.Render(head))
+		objs := s.creation.App.Objects()
+		switch {
+		case len(objs) > 0 && s.creation.Removed != nil && !s.creation.CanRemove():
+			b.WriteString(st.Faint.Render("Nothing created is left in the customer's tenant."))
+		case len(objs) > 0:
+			b.WriteString(st.Heading.Render("Created in the customer's tenant:"))
 			for _, o := range objs {
 				b.WriteString("\n" + indentWrap("- "+o, f.c.width, "  ", "    "))
 			}
-		} else {
+		default:
 			b.WriteString(st.Faint.Render("Nothing was created in the customer's tenant."))
 		}
 		note()
