@@ -83,7 +83,7 @@ was created is listed and removed (unless --keep-created), exit 1.`,
 	f.StringVar(&in.Users, "users", "", "number of licensed users (1–500)")
 	f.StringVar(&in.TenantID, "tenant-id", "", "the customer's Tenant ID: a GUID or a domain such as contoso.onmicrosoft.com")
 	f.StringVar(&in.ClientID, "client-id", "", "the App registration's Application (Client) ID")
-	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret's Value from stdin (required)")
+	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret's Value from stdin (required unless --create-app)")
 	f.StringVar(&in.AdminUser, "admin", "", "optional customer admin who handed the credentials over (UPN)")
 	f.StringVar(&opts.m365Domain, "m365-domain", "", "M365 domain (default: the tenant's initial *.onmicrosoft.com domain)")
 	f.BoolVar(&opts.keepOnFailure, "keep-on-failure", false, "when the failure is for the customer's admin to fix (Conditional Access, a disabled app, a missing role or consent), save the service pending authentication with the credentials (still exit 1)")
