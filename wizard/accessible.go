@@ -318,9 +318,20 @@ func (a *accessible) addService() error {
 	var report *tenant.ValidationReport
 	domain := ""
 	park := false
+	if !in.UseKnownApp && a.c.cases.CanCreateApps() {
+		report, err = a.withoutApp(&in)
+		if errors.Is(err, errCancelOnboarding) {
+			a.say("Nothing was saved.")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if in.UseKnownApp {
 		askSecret := true
-		for {
+		created := report != nil // by the admin's sign-in (signin_accessible.go)
+		for !created {
 			if in.TenantID, err = a.ask("Tenant ID (GUID or domain)", in.TenantID, checkTenantID); err != nil {
 				return err
 			}

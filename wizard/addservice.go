@@ -33,6 +33,7 @@ const (
 	stepM365
 	stepSummary
 	stepPending
+	stepSignIn
 )
 
 // stepDef is one step of the flow: its title, its key handler and its
@@ -59,6 +60,7 @@ var steps = [...]stepDef{
 	stepM365:        {"Microsoft 365 settings", (*addFlow).updateM365, (*addFlow).viewM365},
 	stepSummary:     {"Summary", (*addFlow).updateSummary, (*addFlow).viewSummary},
 	stepPending:     {"Instructions for the customer's admin", (*addFlow).updatePending, (*addFlow).viewPending},
+	stepSignIn:      {"Create the App registration", (*addFlow).updateSignIn, (*addFlow).viewSignIn},
 }
 
 // String is the step's title.
@@ -92,6 +94,8 @@ type addFlow struct {
 	users     *field
 	knownForm *form
 	knownApp  *field
+	noApp     *picker // without a known App registration: sign in now, or instructions
+	signin    *signIn // the admin's sign-in and the creation (signin.go)
 	credForm  *form
 	cred      credFields
 	demoNext  int // the demo tenant ctrl+d fills in next
@@ -151,17 +155,20 @@ func (f *addFlow) title() string { return "Add service › " + f.step.String() }
 func (f *addFlow) dirty() bool {
 	return f.created == "" && (f.step != stepType || f.in.Customer != "" || f.in.Name != "")
 }
-func (f *addFlow) busy() bool { return f.step == stepValidating }
+func (f *addFlow) busy() bool { return f.step == stepValidating || f.signInBusy() }
 
 // typing: the step takes keys as text (a form or a filter).
 func (f *addFlow) typing() bool {
+	if f.step == stepSignIn {
+		return f.signInTyping()
+	}
 	switch f.step {
 	case stepType, stepTenant, stepLicense, stepKnownApp, stepValidating, stepResult, stepSummary, stepPending:
 		return false
 	}
 	return true
 }
-func (f *addFlow) stop() { f.val.cancel() }
+func (f *addFlow) stop() { f.val.cancel(); f.stopSignIn() }
 
 // goTo moves on to step, remembering where Esc returns to. The validating
 // step is never returned to: Esc from the result goes to the credentials.
@@ -189,6 +196,9 @@ func (f *addFlow) update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		return f.updateKey(km)
 	}
+	if cmd, ok := f.signInMsg(msg); ok {
+		return cmd
+	}
 	cmd, done := f.val.update(msg)
 	if done != nil {
 		return f.finishValidation(done)
@@ -204,7 +214,7 @@ func (f *addFlow) updateKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if key.Matches(msg, k.Back) && f.step != stepPending {
+	if key.Matches(msg, k.Back) && f.step != stepPending && f.step != stepSignIn {
 		if f.step == stepCustomer && f.custStep.clearFilter() {
 			return nil
 		}
@@ -240,6 +250,9 @@ func (f *addFlow) bindings() []key.Binding {
 	case stepNewCustomer, stepUsers, stepM365: // one field to type in
 		return []key.Binding{withHelp(k.Enter, "next"), back, quit}
 	case stepKnownApp:
+		if f.offerSignIn() {
+			return []key.Binding{k.Toggle, withHelp(k.Move, "choose"), withHelp(k.Enter, "next"), back, quit}
+		}
 		return []key.Binding{k.Toggle, withHelp(k.Enter, "next"), back, quit}
 	case stepCredentials:
 		b := []key.Binding{k.NextFld, withHelp(k.Enter, "next / validate"), back}
@@ -259,6 +272,8 @@ func (f *addFlow) bindings() []key.Binding {
 		return []key.Binding{withHelp(k.Enter, "create service"), back, quit}
 	case stepPending:
 		return []key.Binding{k.Copy, k.SaveText, withHelp(k.Enter, "open service page")}
+	case stepSignIn:
+		return f.signInBindings()
 	}
 	return []key.Binding{back}
 }

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -58,6 +59,9 @@ func (d *demoScreen) update(msg tea.Msg) tea.Cmd {
 func (d *demoScreen) view() string {
 	s := d.c.styles
 	head := wrap(s.Warning.Render("Sample data from the built-in simulated directory (offline). These demo secrets are shown because they are not real; a secret you type is never shown again."), d.c.width)
+	if n := withoutApp(d.c.demo); n > 0 {
+		head += "\n" + wrap(s.Warning.Render(fmt.Sprintf("The last %d have no App registration yet: try Sign in as the customer's admin now (their simulated admin signs in by itself).", n)), d.c.width)
+	}
 	if len(d.c.demo) == 0 {
 		return head
 	}
@@ -65,8 +69,8 @@ func (d *demoScreen) view() string {
 	rows := []present.Row{
 		row("Outcome", t.Outcome),
 		row("Tenant ID", t.TenantID),
-		row("Application ID", t.ClientID),
-		{Label: "Client secret", Value: t.Secret, Note: "demo value"},
+		row("Application ID", present.Or(t.ClientID)),
+		{Label: "Client secret", Value: present.Or(t.Secret), Note: demoNote(t.Secret)},
 	}
 	if t.RightSecret != "" {
 		rows = append(rows, present.Row{Label: "Right secret", Value: t.RightSecret, Note: "type it after the failure"})
@@ -80,3 +84,22 @@ func (d *demoScreen) view() string {
 
 // lines is how many lines text takes.
 func lines(text string) int { return strings.Count(text, "\n") + 1 }
+
+// demoNote marks a demo secret shown (a sign-in sample has none).
+func demoNote(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return "demo value"
+}
+
+// withoutApp counts the demo tenants that have no App registration yet.
+func withoutApp(demo []DemoTenant) int {
+	n := 0
+	for _, t := range demo {
+		if t.ClientID == "" {
+			n++
+		}
+	}
+	return n
+}

@@ -11,8 +11,10 @@
 // is addservice.go (typed values, back stack, the step table) with one
 // file per step: servicetype.go, customer.go, tenantstep.go, service.go,
 // license.go, knownapp.go, credentials.go, validating.go, result.go,
-// m365.go, summary.go and pending.go. accessible.go is the same product
-// for screen readers.
+// m365.go, summary.go and pending.go; signin.go is "Sign in as the
+// customer's admin now" (the code shown large by bigcode.go, the App
+// registration created and validated). accessible.go (and
+// signin_accessible.go) is the same product for screen readers.
 //
 // Shared parts: styles.go (semantic colours) and keys.go (the one keymap);
 // form.go and picker.go (the input widgets, forms read by named fields);

@@ -101,8 +101,12 @@ type app struct {
 	demo          bool
 	demoLatency   time.Duration
 	noCache       bool
+	// signInClientID is the public client the customer's admin signs in
+	// to when onboard creates an App registration (createapp.go).
+	signInClientID string
 
-	val *entra.Validator
+	val     *entra.Validator
+	creator usecase.AppCreator
 }
 
 // run is main without the process: tests call it in-process with their
@@ -233,7 +237,7 @@ func (a *app) resolve(cmd *cobra.Command) error {
 		}
 		return failedf("set up validation: %w", err)
 	}
-	return nil
+	return a.resolveSignIn(cmd)
 }
 
 // dbFile is the database: --db, else ONBOARD_DB (a bbolt file's path or a
@@ -343,7 +347,7 @@ func (a *app) withCases(fn func(*usecase.Cases) error) error {
 
 // cases are the use cases over st and the command's validator.
 func (a *app) cases(st usecase.Store) *usecase.Cases {
-	return usecase.New(st, a.val, usecase.Options{Now: a.now, Actor: a.actor()})
+	return usecase.New(st, a.val, usecase.Options{Now: a.now, Actor: a.actor(), Creator: a.creator})
 }
 
 // serviceError words a store error about the service called name: an

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"onboard/tenant/entra"
 )
 
 // buildVersion is set at link time:
@@ -63,6 +65,7 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
 	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
 	pf.BoolVar(&a.noCache, "no-cache", false, "skip the cache of Entra ID's tenant metadata for this run (env "+envNoCache+")")
+	pf.StringVar(&a.signInClientID, "signin-client-id", "", "the public client app the customer's admin signs in to when onboard creates an App registration (env "+envSignInClientID+"; default Microsoft Graph Command Line Tools, "+entra.DefaultSignInClientID+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))
 	root.Flags().BoolVar(&a.demo, "demo", false, "run the wizard against simulated sample tenants (offline), on a throw-away database unless --db names one")
 	root.Flags().DurationVar(&a.demoLatency, "demo-latency", 0, "with --demo, delay every simulated request by this much (to watch the live checks, or cancel a validation with Esc)")

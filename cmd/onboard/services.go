@@ -35,8 +35,8 @@ func (a *app) servicesAddCommand() *cobra.Command {
 		opts        addOptions
 	)
 	c := &cobra.Command{
-		Use:   "add --customer NAME --name SHORT --license essentials-plus|pro --users N --tenant-id ID --client-id ID --client-secret-stdin",
-		Short: "Validate an App registration and save the service (nothing is saved if validation fails)",
+		Use:   "add --customer NAME --name SHORT --license essentials-plus|pro --users N --tenant-id ID (--client-id ID --client-secret-stdin | --create-app)",
+		Short: "Validate an App registration (or create one with the admin's sign-in) and save the service (nothing is saved if validation fails)",
 		Long: `Validate the App registration credentials of a customer's tenant and, when
 they work (warnings allowed), save the service. A failed validation saves
 nothing, prints the report on stderr and exits 1. Input that breaks a rule
@@ -44,14 +44,30 @@ exits 2 before any network call.
 
 The client secret is read only from stdin (--client-secret-stdin): from a
 terminal it is prompted for without echo, from a pipe the first line is
-taken. It is never accepted as a flag or an environment variable.`,
+taken. It is never accepted as a flag or an environment variable.
+
+With --create-app there is no App registration yet: onboard prints a code
+on stderr, the customer's admin signs in with it on their own device, and
+onboard creates the App registration ("onboard – SHORT"), its service
+principal, admin consent for the Graph permissions, the Teams
+Administrator role and a client secret nobody sees, validates it, and
+saves the service with the admin as its customer admin. On failure what
+was created is listed and removed (unless --keep-created), exit 1.`,
 		Example: `  printf '%s\n' "$SECRET" | onboard services add --customer "Contoso Ltd" --name CONTOSO01 \
       --license essentials-plus --users 25 \
       --tenant-id 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 \
       --client-id 11111111-2222-3333-4444-555555555555 \
-      --client-secret-stdin --admin admin@contoso.onmicrosoft.com`,
+      --client-secret-stdin --admin admin@contoso.onmicrosoft.com
+  onboard services add --customer "Contoso Ltd" --name CONTOSO02 --license pro --users 25 \
+      --tenant-id contoso.onmicrosoft.com --create-app --secret-months 24`,
 		Args: noArgs("the client secret is read only from stdin (pipe it in with --client-secret-stdin)"),
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
+			if opts.createApp {
+				return a.addServiceCreatingApp(in, secretStdin, opts)
+			}
+			if cmd.Flags().Changed("secret-months") || opts.keepCreated {
+				return usagef("--secret-months and --keep-created go with --create-app")
+			}
 			if !secretStdin {
 				return usagef("the client secret is read only from stdin: add --client-secret-stdin and pipe the secret's Value in (it is never taken from a flag or an environment variable)")
 			}
@@ -67,12 +83,13 @@ taken. It is never accepted as a flag or an environment variable.`,
 	f.StringVar(&in.Users, "users", "", "number of licensed users (1–500)")
 	f.StringVar(&in.TenantID, "tenant-id", "", "the customer's Tenant ID: a GUID or a domain such as contoso.onmicrosoft.com")
 	f.StringVar(&in.ClientID, "client-id", "", "the App registration's Application (Client) ID")
-	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret's Value from stdin (required)")
+	f.BoolVar(&secretStdin, "client-secret-stdin", false, "read the client secret's Value from stdin (required unless --create-app)")
 	f.StringVar(&in.AdminUser, "admin", "", "optional customer admin who handed the credentials over (UPN)")
 	f.StringVar(&opts.m365Domain, "m365-domain", "", "M365 domain (default: the tenant's initial *.onmicrosoft.com domain)")
 	f.BoolVar(&opts.keepOnFailure, "keep-on-failure", false, "when the failure is for the customer's admin to fix (Conditional Access, a disabled app, a missing role or consent), save the service pending authentication with the credentials (still exit 1)")
 	f.BoolVar(&opts.allowShared, "allow-shared-tenant", false, "go on when the tenant is already another customer's, or the App registration and secret are another service's")
 	f.BoolVar(&opts.asJSON, "json", false, "print the saved service as JSON")
+	createAppFlags(c, &opts)
 	_ = c.RegisterFlagCompletionFunc("customer", a.completeCustomerNames)
 	_ = c.RegisterFlagCompletionFunc("license", fixedChoices(licenseChoices()...))
 	return c
@@ -84,6 +101,9 @@ type addOptions struct {
 	keepOnFailure bool
 	allowShared   bool
 	asJSON        bool
+	// --create-app and its flags (createapp.go).
+	createApp, keepCreated bool
+	secretMonths           string
 }
 
 // addService is `services add` after its flags: rules, then the store's

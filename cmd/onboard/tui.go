@@ -83,11 +83,18 @@ func (a *app) runDemo() error {
 	if err != nil {
 		return failedf("set up validation against the simulated directory: %w", err)
 	}
+	// The demo's admins sign in by themselves (entrasim.DemoSignIns), and
+	// a new secret is refused once while it "replicates".
+	cr, err := entra.NewCreator(v, a.signInClientID)
+	if err != nil {
+		return failedf("set up the admin sign-in against the simulated directory: %w", err)
+	}
+	srv.SetReplicationLag(1)
 	var demo []wizard.DemoTenant
-	for _, d := range entrasim.DemoTenants(now) {
+	for _, d := range append(entrasim.DemoTenants(now), entrasim.DemoSignIns(now)...) {
 		demo = append(demo, wizard.DemoTenant(d))
 	}
-	return a.runWizard(wizard.Options{Cases: usecase.New(st, v, usecase.Options{Now: a.now, Actor: a.actor()}), Demo: demo})
+	return a.runWizard(wizard.Options{Cases: usecase.New(st, v, usecase.Options{Now: a.now, Actor: a.actor(), Creator: usecase.SignInWith(cr.SignIn)}), Demo: demo})
 }
 
 func (a *app) runWizard(opts wizard.Options) error {

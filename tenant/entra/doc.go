@@ -7,7 +7,11 @@
 // went wrong for the support engineer; scrub.go is where every text from
 // the network is made safe (the secret scrubbed in any encoding, then
 // tenant.Untrusted) as it enters; cache.go keeps the tenants' OpenID
-// metadata on disk between runs, and nothing else.
+// metadata on disk between runs, and nothing else. createapp.go is the
+// Creator: the customer's admin signs in with a device code (MSAL Go's
+// public client) and, with the admin's delegated token, kept in memory
+// only, the Graph writes of createapp_graph.go create an App registration
+// the validator then passes.
 //
 // It imports the domain (package tenant) and never the screens, the
 // commands or the store. The simulated directory its tests talk to is

@@ -510,3 +510,128 @@ func explainGraph(ctx context.Context, z *sanitizer, res graphResult, graphHost 
 	msg := clip(res.Message, 200)
 	return failure{Detail: fmt.Sprintf("Microsoft Graph answered HTTP %d %s%s: %s", res.Status, res.Code, ids, msg), Fix: "Validate again; if it persists, give support the request-id."}
 }
+
+// --- Creating an App registration (createapp.go) -----------------------
+
+// The admin rights each step of creating an App registration needs
+// (docs/onboarding.md, from Grant tenant-wide admin consent,
+// https://learn.microsoft.com/en-us/entra/identity/enterprise-apps/grant-admin-consent,
+// and the built-in roles reference,
+// https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference):
+// creating and deleting apps, their service principals and secrets; or
+// granting Microsoft Graph application permissions and assigning
+// directory roles.
+const (
+	rightManageApps = "Application Administrator or Cloud Application Administrator (or Global Administrator)"
+	rightGrant      = "Privileged Role Administrator or Global Administrator"
+)
+
+// whereRoles is where an admin's roles are seen and assigned.
+const whereRoles = "Entra admin center > Identity > Roles & admins"
+
+// explainSignIn words a device-code sign-in of the customer's admin that
+// did not complete. Nothing was created when it fails.
+func explainSignIn(ctx context.Context, err error, tc tokenContext) *tenant.CreateError {
+	e := &tenant.CreateError{Step: tenant.StepSignIn}
+	if errors.Is(err, errCodeExpired) {
+		e.Code = "AADSTS70019"
+	}
+	var he *entraHTTPError
+	if errors.As(err, &he) {
+		body, _ := parseEntraError(he.Body)
+		body.Description = tenant.Untrusted(body.Description, tenant.UntrustedTextMax)
+		e.RequestID = tenant.Untrusted(body.CorrelationID, tenant.UntrustedIDMax)
+		switch body.Error {
+		case "authorization_declined", "access_denied":
+			e.Code = orCode(body.Code(), body.Error)
+			e.Detail = "The customer's admin declined the sign-in: nothing was created."
+			e.Fix = "Try again if it was a mistake: to create the App registration the admin must accept what Microsoft Graph Command Line Tools asks for (create applications, grant consent, manage role assignments). Otherwise choose Send instructions to the admin."
+			return e
+		case "expired_token", "code_expired":
+			e.Code = orCode(body.Code(), body.Error)
+		case "bad_verification_code":
+			e.Code = orCode(body.Code(), body.Error)
+			e.Detail = "Entra ID no longer knows the sign-in code (bad_verification_code): nothing was created."
+			e.Fix = "Try again for a new code."
+			return e
+		default:
+			if body.Code() == 700016 {
+				e.Code = "AADSTS700016"
+				e.Detail = fmt.Sprintf("Entra ID does not know the sign-in app %s in this tenant (AADSTS700016): nothing was created.", tc.ClientID)
+				e.Fix = "Leave --signin-client-id (ONBOARD_SIGNIN_CLIENT_ID) unset to sign in with Microsoft Graph Command Line Tools (" + DefaultSignInClientID + "), or name a public client app that exists in the customer's tenant."
+				return e
+			}
+			f := explainEntraAnswer(he, tc)
+			e.Code, e.Detail, e.Fix = f.AADSTS, "The sign-in did not complete: "+f.Detail, f.Fix
+			return e
+		}
+	}
+	if e.Code != "" {
+		e.Detail = "The code expired before the customer's admin signed in (a code lasts 15 minutes): nothing was created."
+		e.Fix = "Try again for a new code; the admin opens the address shown on their own phone or computer and types the code."
+		return e
+	}
+	var ba *badAnswerError
+	if errors.As(err, &ba) {
+		f := explainToken(ctx, err, tc)
+		e.Detail, e.Fix = f.Detail, f.Fix
+		return e
+	}
+	if f, ok := explainNetwork(ctx, nil, err, hostOf(tc.AuthorityHost), "Entra ID", 0); ok {
+		e.Cancelled = f.Cancelled
+		if f.Cancelled {
+			e.Detail, e.Fix = "The sign-in was cancelled: nothing was created.", ""
+			return e
+		}
+		e.Detail, e.Fix = f.Detail, f.Fix
+		return e
+	}
+	e.Detail = "The customer's admin could not be signed in: " + (*sanitizer)(nil).plain(err) + "."
+	e.Fix = "Try again; if it keeps failing, note the time and this message for support."
+	return e
+}
+
+func orCode(code int, oauth string) string {
+	if code != 0 {
+		return "AADSTS" + strconv.Itoa(code)
+	}
+	return oauth
+}
+
+// explainCreate words a Graph request refused while creating an App
+// registration: a 403 names the admin right the signed-in admin lacks for
+// the step.
+func explainCreate(ctx context.Context, step string, res graphResult, admin, graphHost string, timeout time.Duration) *tenant.CreateError {
+	right, what := rightManageApps, map[string]string{
+		tenant.StepApplication:      "create the App registration",
+		tenant.StepServicePrincipal: "create the App registration's service principal",
+		tenant.StepSecret:           "add a client secret to the App registration",
+		tenant.StepRemoval:          "remove what was created",
+		tenant.StepConsent:          "grant admin consent for the Microsoft Graph application permissions",
+		tenant.StepRole:             "assign the Teams Administrator role to the App registration",
+	}[step]
+	if step == tenant.StepConsent || step == tenant.StepRole {
+		right = rightGrant
+	}
+	who, whom := "the admin who signed in", "the admin who signed in"
+	if admin != "" {
+		who, whom = who+" ("+admin+")", admin
+	}
+	denied := failure{
+		Detail: fmt.Sprintf("Microsoft Graph refused to %s (403 Authorization_RequestDenied): %s is not %s.", what, who, right),
+		Fix:    fmt.Sprintf("Sign in again as an admin who is %s, or have such an admin assign one of those roles to %s (%s), then try again.", right, whom, whereRoles),
+	}
+	f := explainGraph(ctx, nil, res, graphHost, timeout, denied, failure{})
+	e := &tenant.CreateError{Step: step, Detail: f.Detail, Fix: f.Fix, Cancelled: f.Cancelled, RequestID: res.RequestID}
+	if res.Code != "" {
+		e.Code = res.Code
+	}
+	if res.Status == 403 && (res.Code == "Authorization_RequestDenied" || res.Code == "") {
+		e.MissingRight = right
+	}
+	if e.Cancelled {
+		e.Detail = "Cancelled before Microsoft Graph answered (" + what + ")."
+		e.Fix = ""
+	}
+	return e
+}

@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,30 +41,48 @@ func (v *Validator) graphGet(ctx context.Context, z *sanitizer, token, pathAndQu
 // graphFetch is graphGet without cleaning a successful answer (the caller
 // cleans what it keeps); error answers are cleaned.
 func (v *Validator) graphFetch(ctx context.Context, z *sanitizer, token, pathOrLink string, out any) graphResult {
+	return v.graphDo(ctx, z, token, http.MethodGet, pathOrLink, nil, out)
+}
+
+// graphDo sends one Graph request (body, when not nil, as JSON) and
+// decodes a 2xx JSON answer, if it has one, into out: graphFetch's reads
+// and the writes that create an App registration (createapp_graph.go).
+func (v *Validator) graphDo(ctx context.Context, z *sanitizer, token, method, pathOrLink string, body, out any) graphResult {
 	u := pathOrLink
 	if !strings.HasPrefix(u, "https://") {
 		u = v.graph + "/v1.0/" + pathOrLink
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	var payload io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return graphResult{Err: fmt.Errorf("build Graph request: %w", err)}
+		}
+		payload = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, payload)
 	if err != nil {
 		return graphResult{Err: fmt.Errorf("build Graph request: %w", err)}
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("client-request-id", randomid.GUID())
 	resp, err := v.http.Do(req)
 	if err != nil {
 		return graphResult{Err: err}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	res := graphResult{Status: resp.StatusCode, RequestID: z.text(resp.Header.Get("request-id"), tenant.UntrustedIDMax)}
 	if err != nil {
 		res.Err = err
 		return res
 	}
 	if resp.StatusCode/100 != 2 {
-		if g, ok := parseGraphError(body); ok {
+		if g, ok := parseGraphError(answer); ok {
 			res.Code = z.text(g.Error.Code, tenant.UntrustedNameMax)
 			res.Message = z.text(g.Error.Message, tenant.UntrustedTextMax)
 			if id := z.text(g.Error.InnerError.RequestID, tenant.UntrustedIDMax); id != "" {
@@ -72,7 +91,10 @@ func (v *Validator) graphFetch(ctx context.Context, z *sanitizer, token, pathOrL
 		}
 		return res
 	}
-	if err := json.Unmarshal(body, out); err != nil {
+	if out == nil || len(bytes.TrimSpace(answer)) == 0 && method != http.MethodGet {
+		return res // 204 No Content, or an answer nobody reads
+	}
+	if err := json.Unmarshal(answer, out); err != nil {
 		res.Err = &badAnswerError{Stage: "Graph", Err: errNotJSON}
 	}
 	return res

@@ -35,21 +35,44 @@ var errNotJWT = errors.New("the access token is not a JWT")
 
 // decodeClaims reads the payload of a compact JWS without verifying it.
 func decodeClaims(token string) (tokenClaims, error) {
+	var c tokenClaims
+	if err := decodePayload(token, &c); err != nil {
+		return tokenClaims{}, err
+	}
+	return c, nil
+}
+
+// userClaims are what a signed-in admin's delegated token says of them.
+type userClaims struct {
+	UPN      string `json:"upn"`
+	TenantID string `json:"tid"`
+}
+
+// decodeUserClaims reads a delegated token's claims without verifying it.
+func decodeUserClaims(token string) (userClaims, error) {
+	var c userClaims
+	if err := decodePayload(token, &c); err != nil {
+		return userClaims{}, err
+	}
+	return c, nil
+}
+
+// decodePayload decodes a compact JWS's payload into out.
+func decodePayload(token string, out any) error {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 || parts[1] == "" {
-		return tokenClaims{}, errNotJWT
+		return errNotJWT
 	}
 	payload := strings.TrimRight(parts[1], "=")
 	raw, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		// Some issuers use the standard alphabet; accept it too.
 		if raw, err = base64.RawStdEncoding.DecodeString(payload); err != nil {
-			return tokenClaims{}, errors.New("the access token's claims are not base64url")
+			return errors.New("the access token's claims are not base64url")
 		}
 	}
-	var c tokenClaims
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return tokenClaims{}, errors.New("the access token's claims are not a JSON object of the expected shape")
+	if err := json.Unmarshal(raw, out); err != nil {
+		return errors.New("the access token's claims are not a JSON object of the expected shape")
 	}
-	return c, nil
+	return nil
 }

@@ -163,7 +163,7 @@ func Demo(now time.Time) Directory {
 	healthy := func(id, name, prefix, appID, value string, n int) Tenant {
 		return demoTenant(id, name, prefix, appID, []Secret{secret(value, keyID(n), now, 300)}, allPermissions, teams, nil)
 	}
-	return Directory{Tenants: []Tenant{
+	return withSignInTenants(Directory{Tenants: []Tenant{
 		demoTenant(contosoTenant, "Contoso Ltd", "contoso", contosoApp,
 			[]Secret{secret(contosoSecret, "11111111-1111-4111-8111-111111111111", now, 400)},
 			allPermissions, teams, admin("contoso.com", true)),
@@ -236,7 +236,7 @@ func Demo(now time.Time) Directory {
 			t.OpaqueTokens = true
 			t.Apps[0].Permissions = append(append([]string{}, allPermissions...), "RoleManagement.Read.Directory")
 		}),
-	}}
+	}})
 }
 
 func withBlock(t Tenant, b Block) Tenant { t.Block = b; return t }

@@ -1,7 +1,9 @@
 // Package entrasim is a simulated Entra ID and Microsoft Graph: an
 // in-process HTTPS server that speaks the OpenID metadata, the
 // client-credentials token endpoint and the Graph calls of docs/validation.md with the
-// real JSON shapes and error bodies. It serves the tests of every package
+// real JSON shapes and error bodies, and the device-code sign-in
+// (devicecode.go) and Graph writes (graphwrite.go) that create a
+// customer's App registration. It serves the tests of every package
 // and `onboard --demo`; nothing in it ever reaches Microsoft.
 //
 // It imports only the standard library: the validator's tests import it,
@@ -71,6 +73,9 @@ type Tenant struct {
 	// (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens);
 	// Graph still accepts them.
 	OpaqueTokens bool
+	// DeviceSignIn, when set, completes every device-code sign-in of the
+	// tenant by itself (devicecode.go): nobody types a code here.
+	DeviceSignIn *DeviceSignIn
 }
 
 // Domain is a domain of a tenant. Graph's organization verifiedDomains
@@ -157,6 +162,10 @@ type User struct {
 	UserPrincipalName string
 	DisplayName       string
 	AccountEnabled    bool
+	// Roles are the template IDs of the directory roles assigned to the
+	// user: what a delegated token's wids lists, and what Graph checks
+	// before a signed-in admin's write (graphwrite.go).
+	Roles []string
 }
 
 // Built-in directory role template IDs and their display names as Graph
@@ -287,6 +296,9 @@ func (d Directory) clone() Directory {
 	for i, t := range d.Tenants {
 		t.Domains = append([]Domain(nil), t.Domains...)
 		t.Users = append([]User(nil), t.Users...)
+		for j := range t.Users {
+			t.Users[j].Roles = append([]string(nil), t.Users[j].Roles...)
+		}
 		t.BlockedResources = append([]string(nil), t.BlockedResources...)
 		t.MissingResources = append([]string(nil), t.MissingResources...)
 		skus := make([]SKU, len(t.SKUs))

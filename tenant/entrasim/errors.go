@@ -48,6 +48,17 @@ var entraErrors = map[int]entraErrorDef{
 	50196: {429, "temporarily_unavailable", "The server terminated an operation because it encountered a client request loop. Please contact your app vendor."},
 	90033: {503, "temporarily_unavailable", "A transient error has occurred. Please try again."},
 	90100: {500, "server_error", "Invalid request: the server encountered an internal error."},
+	// The device authorization grant's answers: the OAuth errors of
+	// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-device-code
+	// ("Expected errors") with the reference's codes (AuthorizationPending,
+	// BadVerificationCode, CodeExpired). The device-code page names no code
+	// for authorization_declined; the reference's UserDeclinedConsent is
+	// the simulator's choice.
+	70016: {400, "authorization_pending", "OAuth 2.0 device flow error. Authorization is pending. Continue polling."},
+	70018: {400, "bad_verification_code", "Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved."},
+	70019: {400, "expired_token", "Verification code expired. Have the user retry the sign-in."},
+	65004: {400, "authorization_declined", "User declined to consent to access the app."},
+	70011: {400, "invalid_scope", "The provided value for the input parameter 'scope' is not valid. The scope %s is not valid."},
 }
 
 // entraError writes Entra ID's JSON error body for code. detail fills the

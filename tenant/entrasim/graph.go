@@ -50,44 +50,15 @@ func graphAudience(aud string) bool {
 }
 
 func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet {
-		graphError(w, r, http.StatusMethodNotAllowed, "Request_BadRequest", "Only GET is simulated.")
-		return
-	}
-	auth := r.Header.Get("Authorization")
-	if !strings.HasPrefix(auth, "Bearer ") {
-		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
-		return
-	}
-	s.mu.Lock()
-	now := s.now()
-	s.mu.Unlock()
-	tok := strings.TrimPrefix(auth, "Bearer ")
-	claims, ok := s.opaqueClaims(tok)
-	if ok {
-		if exp, _ := claims["exp"].(int64); exp < now.Unix() {
-			graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
-			return
-		}
-	} else {
-		var err error
-		claims, err = verifyJWT(&s.key.PublicKey, tok, now)
-		if err != nil {
-			graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. "+err.Error())
-			return
-		}
-	}
-	if aud, _ := claims["aud"].(string); !graphAudience(aud) {
-		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
-		return
-	}
-	tid, _ := claims["tid"].(string)
-	roles := stringsOf(claims["roles"])
-	t, ok := s.tenant(tid)
+	c, ok := s.graphCaller(w, r)
 	if !ok {
-		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid tenant.")
 		return
 	}
+	if r.Method != http.MethodGet {
+		s.graphWrite(w, r, c)
+		return
+	}
+	t, roles := c.tenant, c.permissions
 	has := func(need []string) bool {
 		for _, h := range roles {
 			if slices.Contains(need, h) {
@@ -179,6 +150,10 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 			"@odata.context": ctx + "applications(id,appId,displayName,passwordCredentials)/$entity",
 			"id":             a.ObjectID, "appId": a.AppID, "displayName": a.DisplayName, "passwordCredentials": creds,
 		})
+	case isGraphServicePrincipal(path):
+		if permitted(permsApplication) {
+			s.graphServicePrincipal(w, r, t)
+		}
 	case strings.HasPrefix(path, "servicePrincipals"):
 		s.servicePrincipals(w, r, t, path, has(permsReadRoles), permitted)
 	case strings.HasPrefix(path, "users/"):
@@ -203,6 +178,65 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 	default:
 		graphError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+path+"'.")
 	}
+}
+
+// graphCaller is who calls Graph: the token is checked the way Graph
+// checks it (signature and lifetime, or a reference token the server
+// issued; the audience; the tenant), or Graph's 401 is answered.
+type graphCaller struct {
+	claims map[string]any
+	tenant Tenant
+	// permissions are what the token grants: an app-only token's roles
+	// (application permissions), a signed-in user's scp (delegated
+	// permissions, which Graph names the same way).
+	permissions []string
+	// delegated: the token is a signed-in user's; user is that user (nil
+	// when the user no longer exists).
+	delegated bool
+	user      *User
+}
+
+func (s *Server) graphCaller(w http.ResponseWriter, r *http.Request) (graphCaller, bool) {
+	auth := r.Header.Get("Authorization")
+	if !strings.HasPrefix(auth, "Bearer ") {
+		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
+		return graphCaller{}, false
+	}
+	s.mu.Lock()
+	now := s.now()
+	s.mu.Unlock()
+	tok := strings.TrimPrefix(auth, "Bearer ")
+	claims, ok := s.opaqueClaims(tok)
+	if ok {
+		if exp, _ := claims["exp"].(int64); exp < now.Unix() {
+			graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+			return graphCaller{}, false
+		}
+	} else {
+		var err error
+		claims, err = verifyJWT(&s.key.PublicKey, tok, now)
+		if err != nil {
+			graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. "+err.Error())
+			return graphCaller{}, false
+		}
+	}
+	if aud, _ := claims["aud"].(string); !graphAudience(aud) {
+		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+		return graphCaller{}, false
+	}
+	tid, _ := claims["tid"].(string)
+	t, ok := s.tenant(tid)
+	if !ok {
+		graphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token validation failure. Invalid tenant.")
+		return graphCaller{}, false
+	}
+	c := graphCaller{claims: claims, tenant: t, permissions: stringsOf(claims["roles"])}
+	if scp, _ := claims["scp"].(string); scp != "" {
+		oid, _ := claims["oid"].(string)
+		c.permissions, c.delegated = strings.Fields(scp), true
+		c.user = t.user(oid)
+	}
+	return c, true
 }
 
 // servicePrincipals serves servicePrincipals/{id} and

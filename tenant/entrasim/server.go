@@ -96,6 +96,10 @@ type Server struct {
 	// opaque holds the claims of the opaque access tokens issued, as a
 	// reference-token store would.
 	opaque map[string]map[string]any
+
+	// live is what sign-ins and Graph writes change: device codes, the
+	// replication of new apps (devicecode.go, graphwrite.go).
+	live *liveState
 }
 
 type barrier struct {
@@ -309,6 +313,8 @@ func kindOf(path string) Kind {
 		return KindMetadata
 	case strings.HasSuffix(path, "/oauth2/v2.0/token"), strings.HasSuffix(path, "/oauth2/token"):
 		return KindToken
+	case strings.HasSuffix(path, "/oauth2/v2.0/devicecode"):
+		return KindDeviceCode
 	}
 	return KindOther
 }
@@ -458,6 +464,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, kind Kind) {
 		s.metadata(w, r)
 	case KindToken:
 		s.token(w, r)
+	case KindDeviceCode:
+		s.deviceCode(w, r)
 	case KindGraph:
 		s.graph(w, r)
 	default:
@@ -582,6 +590,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.entraError(w, r, 900144, "grant_type")
 		return
 	}
+	if isDeviceCodeGrant(r.PostForm.Get("grant_type")) {
+		s.deviceCodeToken(w, r, t)
+		return
+	}
 	if g := r.PostForm.Get("grant_type"); g != "client_credentials" {
 		s.entraError(w, r, 70003, g)
 		return
@@ -606,6 +618,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		app = *a
 	}
 	s.mu.Unlock()
+	if a != nil && s.refusedWhileReplicating(w, r, t, app, resourceApp(resource)) {
+		return
+	}
 	switch {
 	case a == nil:
 		s.entraError(w, r, 700016, fmt.Sprintf("%s|%s", clientID, t.DisplayName))

@@ -1,6 +1,8 @@
 // Package usecase is onboard's service layer: every use case a support
-// engineer has — add a service, add credentials to a pending one, replace a
-// secret, re-validate one or all, edit, delete, the expiry watch — written
+// engineer has — add a service, create the customer's App registration
+// with the admin's sign-in (createapp.go), add credentials to a pending
+// one, replace a secret, re-validate one or all, edit, delete, the expiry
+// watch — written
 // once, against small interfaces for the storage (store.go) and the
 // validator. The screens, the accessible mode and every command only gather
 // input and present results; none of them orders store and validator calls
@@ -34,6 +36,13 @@ type Options struct {
 	Now func() time.Time
 	// Actor is who acts; reports are stamped with the engineer.
 	Actor Actor
+	// Creator creates a customer's App registration with the admin's
+	// sign-in (createapp.go); nil: the use cases cannot create one.
+	Creator AppCreator
+	// ReplicationWait is the first wait before validating a created App
+	// registration again while Entra ID replicates it (0 = 2 s), and
+	// ReplicationBudget how long it may take in all (0 = 2 min).
+	ReplicationWait, ReplicationBudget time.Duration
 }
 
 // Cases are the use cases over one store and one validator. Safe for
@@ -43,11 +52,13 @@ type Cases struct {
 	val   Validator
 	now   func() time.Time
 	actor Actor
+	apps  creating
 }
 
 // New returns the use cases over st and v.
 func New(st Store, v Validator, opts Options) *Cases {
-	c := &Cases{store: st, val: v, now: opts.Now, actor: opts.Actor}
+	c := &Cases{store: st, val: v, now: opts.Now, actor: opts.Actor,
+		apps: creating{creator: opts.Creator, wait: opts.ReplicationWait, budget: opts.ReplicationBudget}}
 	if c.now == nil {
 		c.now = time.Now
 	}
