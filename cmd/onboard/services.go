@@ -291,11 +291,7 @@ func (a *app) servicesShowCommand() *cobra.Command {
 		Args:              exactArgs(1, "the service's short name"),
 		ValidArgsFunction: a.completeServiceNames,
 		RunE: a.action(func(cmd *cobra.Command, args []string) error {
-			var s tenant.Service
-			err := a.withCases(func(c *usecase.Cases) (err error) {
-				s, err = c.Store().GetService(args[0])
-				return serviceError("look up", args[0], err)
-			})
+			s, err := a.lookUp(args[0])
 			if err != nil {
 				return err
 			}
@@ -347,11 +343,7 @@ AADSTS and correlation IDs, who validated and when. Never the secret.`,
 			if format != "md" && format != "html" {
 				return usagef("--format must be md or html")
 			}
-			var s tenant.Service
-			err := a.withCases(func(c *usecase.Cases) (err error) {
-				s, err = c.Store().GetService(args[0])
-				return serviceError("look up", args[0], err)
-			})
+			s, err := a.lookUp(args[0])
 			if err != nil {
 				return err
 			}
@@ -375,4 +367,14 @@ AADSTS and correlation IDs, who validated and when. Never the secret.`,
 	c.Flags().StringVar(&output, "output", "", "write to this file (0600) instead of stdout")
 	_ = c.RegisterFlagCompletionFunc("format", fixedChoices("md", "html"))
 	return c
+}
+
+// lookUp is the stored service of a short name, for the commands that
+// show it.
+func (a *app) lookUp(name string) (s tenant.Service, err error) {
+	err = a.withCases(func(c *usecase.Cases) (err error) {
+		s, err = c.Store().GetService(name)
+		return serviceError("look up", name, err)
+	})
+	return s, err
 }

@@ -25,11 +25,8 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 	}
 	now := s.stamp()
 	return s.update(func(tx *bolt.Tx) error {
-		rec, err := s.getService(tx, name)
+		rec, err := s.serviceToChange(tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(rec, version); err != nil {
 			return err
 		}
 		before := rec.App

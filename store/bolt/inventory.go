@@ -286,13 +286,10 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 		last    int
 	}
 	ready := make([]*prepared, len(batch))
+	now := s.stamp()
 	for i, im := range batch {
-		svc := im.Service
-		if err := tenant.CheckShortName(svc.Name); err != nil {
-			errs[i] = err
-			continue
-		}
-		if err := tenant.CleanStored(&svc); err != nil {
+		svc, err := usecase.NewStored(im.Service, now, s.actor.Engineer)
+		if err != nil {
 			errs[i] = err
 			continue
 		}
@@ -313,7 +310,6 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			ready[i] = p
 		}
 	}
-	now := s.stamp()
 	err := s.update(func(tx *bolt.Tx) error {
 		for i, p := range ready {
 			if p == nil {
@@ -322,12 +318,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			errs[i] = nil
 			rec := p.rec
 			key := nameKey(rec.Name)
-			if v := tx.Bucket(bucketServices).Get(key); v != nil {
-				if old, err := s.decodeService(key, v); err == nil {
-					errs[i] = usecase.ServiceExists(old.Name)
-				} else {
-					errs[i] = usecase.ServiceExists(rec.Name)
-				}
+			if errs[i] = s.nameFree(tx, rec.Name); errs[i] != nil {
 				continue
 			}
 			customer, err := s.customerOf(tx, rec.Customer)
@@ -337,7 +328,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			}
 			rec.Customer = customer
 			svc := rec.Service
-			rec.LastValidation, rec.UpdatedAt, rec.UpdatedBy, rec.Version = nil, now, s.actor.Engineer, 1
+			rec.LastValidation = nil
 			for j := len(p.history) - 1; j >= 0; j-- {
 				seq, err := appendHistory(tx, key, p.history[j])
 				if err != nil {
@@ -347,16 +338,8 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 					rec.LastSeq, rec.Last = seq, lastFactsOf(&batch[i].History[j])
 				}
 			}
-			if err := s.putService(tx, rec); err != nil {
+			if err := s.insertService(tx, rec); err != nil {
 				return err
-			}
-			if err := tx.Bucket(bucketOwners).Put(ownerKey(nameKey(customer), key), nil); err != nil {
-				return err
-			}
-			if rec.Sealed != nil {
-				if err := s.noteKey(tx); err != nil {
-					return err
-				}
 			}
 			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, usecase.DescribeCopied(svc, len(p.history))); err != nil {
 				return err

@@ -33,24 +33,17 @@ func (s *Store) customerOf(tx *bolt.Tx, name string) (string, error) {
 // CreateService saves a new service (see usecase.ServiceStore). Broken
 // rules, a taken name and a missing customer are *tenant.RuleError.
 func (s *Store) CreateService(svc tenant.Service) error {
-	if err := tenant.CheckShortName(svc.Name); err != nil {
-		return err
-	}
-	if err := tenant.CleanStored(&svc); err != nil {
-		return err
-	}
 	now := s.stamp()
-	if svc.CreatedAt.IsZero() {
-		svc.CreatedAt = now
+	svc, err := usecase.NewStored(svc, now, s.actor.Engineer)
+	if err != nil {
+		return err
 	}
-	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, 1
 	rec := serviceRecord{Service: svc}
 	if err := s.sealInto(&rec, svc.App.Secret); err != nil {
 		return err
 	}
 	var first []byte
 	if r := svc.LastValidation; r != nil {
-		var err error
 		if first, err = encodeReport(*r); err != nil {
 			return fmt.Errorf("save service %s: its validation report: %w", svc.Name, err)
 		}
@@ -62,11 +55,8 @@ func (s *Store) CreateService(svc tenant.Service) error {
 		}
 		rec.Customer = customer
 		key := nameKey(rec.Name)
-		if v := tx.Bucket(bucketServices).Get(key); v != nil {
-			if old, err := s.decodeService(key, v); err == nil {
-				return usecase.ServiceExists(old.Name)
-			}
-			return usecase.ServiceExists(rec.Name)
+		if err := s.nameFree(tx, rec.Name); err != nil {
+			return err
 		}
 		if first != nil {
 			if rec.LastSeq, err = appendHistory(tx, key, first); err != nil {
@@ -74,19 +64,40 @@ func (s *Store) CreateService(svc tenant.Service) error {
 			}
 			rec.Last = lastFactsOf(svc.LastValidation)
 		}
-		if err := s.putService(tx, rec); err != nil {
+		if err := s.insertService(tx, rec); err != nil {
 			return err
-		}
-		if err := tx.Bucket(bucketOwners).Put(ownerKey(nameKey(customer), key), nil); err != nil {
-			return err
-		}
-		if rec.Sealed != nil {
-			if err := s.noteKey(tx); err != nil {
-				return err
-			}
 		}
 		return s.audit(tx, now, usecase.ActionServiceAdded, customer, rec.Name, usecase.DescribeService(svc))
 	})
+}
+
+// insertService writes a new service's record, indexes it under its
+// customer and records the key its secret is sealed with.
+func (s *Store) insertService(tx *bolt.Tx, rec serviceRecord) error {
+	if err := s.putService(tx, rec); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketOwners).Put(ownerKey(nameKey(rec.Customer), nameKey(rec.Name)), nil); err != nil {
+		return err
+	}
+	if rec.Sealed == nil {
+		return nil
+	}
+	return s.noteKey(tx)
+}
+
+// nameFree refuses a short name another service has, ignoring case,
+// naming that service as it is spelled when its record can be read.
+func (s *Store) nameFree(tx *bolt.Tx, name string) error {
+	key := nameKey(name)
+	v := tx.Bucket(bucketServices).Get(key)
+	if v == nil {
+		return nil
+	}
+	if old, err := s.decodeService(key, v); err == nil {
+		name = old.Name
+	}
+	return usecase.ServiceExists(name)
 }
 
 // sealInto seals the secret onto the record (nothing when there is none).
@@ -229,12 +240,18 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 	})
 }
 
-// checkVersion refuses a change made on a copy older than the stored one.
-func checkVersion(rec serviceRecord, version int64) error {
-	if version != 0 && rec.Version != version {
-		return usecase.Stale(rec.Name, rec.UpdatedBy, rec.UpdatedAt)
+// serviceToChange is the stored record of a service about to change,
+// refused when the change was made on a copy older than the stored one
+// (version 0: whatever is stored).
+func (s *Store) serviceToChange(tx *bolt.Tx, name string, version int64) (serviceRecord, error) {
+	rec, err := s.getService(tx, name)
+	if err != nil {
+		return serviceRecord{}, err
 	}
-	return nil
+	if version != 0 && rec.Version != version {
+		return serviceRecord{}, usecase.Stale(rec.Name, rec.UpdatedBy, rec.UpdatedAt)
+	}
+	return rec, nil
 }
 
 // UpdateService edits a service in one write transaction (see
@@ -243,11 +260,8 @@ func checkVersion(rec serviceRecord, version int64) error {
 func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Service) error) error {
 	now := s.stamp()
 	return s.update(func(tx *bolt.Tx) error {
-		rec, err := s.getService(tx, name)
+		rec, err := s.serviceToChange(tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(rec, version); err != nil {
 			return err
 		}
 		// fn sees the stored service with its last validation, as
@@ -288,11 +302,8 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 func (s *Store) DeleteService(name string, version int64) error {
 	now := s.stamp()
 	return s.update(func(tx *bolt.Tx) error {
-		rec, err := s.getService(tx, name)
+		rec, err := s.serviceToChange(tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(rec, version); err != nil {
 			return err
 		}
 		key := nameKey(rec.Name)

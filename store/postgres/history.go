@@ -26,11 +26,8 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 	}
 	now := s.stamp()
 	return s.write(func(ctx context.Context, tx pgx.Tx) error {
-		x, err := s.getRow(ctx, tx, name, true)
+		x, err := s.rowToChange(ctx, tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(x, version); err != nil {
 			return err
 		}
 		before := x.svc.App

@@ -165,12 +165,8 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 	ready := make([]*prepared, len(batch))
 	now := s.stamp()
 	for i, im := range batch {
-		svc := im.Service
-		if err := tenant.CheckShortName(svc.Name); err != nil {
-			errs[i] = err
-			continue
-		}
-		if err := tenant.CleanStored(&svc); err != nil {
+		svc, err := usecase.NewStored(im.Service, now, s.actor.Engineer)
+		if err != nil {
 			errs[i] = err
 			continue
 		}
@@ -184,7 +180,6 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			r := im.History[p.last]
 			p.x.svc.LastValidation = &r
 		}
-		p.x.svc.UpdatedAt, p.x.svc.UpdatedBy, p.x.svc.Version = now, s.actor.Engineer, 1
 		for _, r := range im.History {
 			enc, err := encodeReport(r)
 			if err != nil {

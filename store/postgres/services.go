@@ -169,29 +169,22 @@ func (s *Store) sealInto(x *row, secret tenant.Secret) error {
 // CreateService saves a new service (see usecase.ServiceStore). Broken
 // rules, a taken name and a missing customer are *tenant.RuleError.
 func (s *Store) CreateService(svc tenant.Service) error {
-	if err := tenant.CheckShortName(svc.Name); err != nil {
-		return err
-	}
-	if err := tenant.CleanStored(&svc); err != nil {
-		return err
-	}
 	now := s.stamp()
-	if svc.CreatedAt.IsZero() {
-		svc.CreatedAt = now
+	svc, err := usecase.NewStored(svc, now, s.actor.Engineer)
+	if err != nil {
+		return err
 	}
-	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, s.actor.Engineer, 1
 	x := row{svc: svc}
 	if err := s.sealInto(&x, svc.App.Secret); err != nil {
 		return err
 	}
 	var first []byte
 	if r := svc.LastValidation; r != nil {
-		var err error
 		if first, err = encodeReport(*r); err != nil {
 			return fmt.Errorf("save service %s: its validation report: %w", svc.Name, err)
 		}
 	}
-	err := s.write(func(ctx context.Context, tx pgx.Tx) error {
+	err = s.write(func(ctx context.Context, tx pgx.Tx) error {
 		return s.createService(ctx, tx, x, first, usecase.DescribeService(svc))
 	})
 	if isUnique(err) {
@@ -396,12 +389,18 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 	return usecase.ListingOf(svcs, errs, func(i int) string { return all[i].x.svc.Name }), nil
 }
 
-// checkVersion refuses a change made on a copy older than the stored one.
-func checkVersion(x row, version int64) error {
-	if version != 0 && x.svc.Version != version {
-		return usecase.Stale(x.svc.Name, x.svc.UpdatedBy, x.svc.UpdatedAt)
+// rowToChange is the row of a service about to change, locked until the
+// transaction ends, refused when the change was made on a copy older than
+// the stored one (version 0: whatever is stored).
+func (s *Store) rowToChange(ctx context.Context, tx pgx.Tx, name string, version int64) (row, error) {
+	x, err := s.getRow(ctx, tx, name, true)
+	if err != nil {
+		return row{}, err
 	}
-	return nil
+	if version != 0 && x.svc.Version != version {
+		return row{}, usecase.Stale(x.svc.Name, x.svc.UpdatedBy, x.svc.UpdatedAt)
+	}
+	return x, nil
 }
 
 // UpdateService edits a service in one transaction, on its row locked
@@ -410,11 +409,8 @@ func checkVersion(x row, version int64) error {
 func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Service) error) error {
 	now := s.stamp()
 	return s.write(func(ctx context.Context, tx pgx.Tx) error {
-		x, err := s.getRow(ctx, tx, name, true)
+		x, err := s.rowToChange(ctx, tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(x, version); err != nil {
 			return err
 		}
 		before := x.svc
@@ -442,11 +438,8 @@ func (s *Store) UpdateService(name string, version int64, fn func(*tenant.Servic
 func (s *Store) DeleteService(name string, version int64) error {
 	now := s.stamp()
 	return s.write(func(ctx context.Context, tx pgx.Tx) error {
-		x, err := s.getRow(ctx, tx, name, true)
+		x, err := s.rowToChange(ctx, tx, name, version)
 		if err != nil {
-			return err
-		}
-		if err := checkVersion(x, version); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `delete from services where key = $1`, tenant.NameKey(x.svc.Name)); err != nil {

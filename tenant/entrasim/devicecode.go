@@ -132,16 +132,8 @@ func graphScope(scope string) (string, bool) {
 
 // deviceCode answers POST /{tenant}/oauth2/v2.0/devicecode.
 func (s *Server) deviceCode(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		s.entraError(w, r, 900561, "")
-		return
-	}
-	t, ok := s.findTenant(w, r)
+	t, ok := s.postedForm(w, r, "client_id")
 	if !ok {
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.entraError(w, r, 900144, "client_id")
 		return
 	}
 	clientID := r.PostForm.Get("client_id")

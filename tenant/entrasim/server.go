@@ -577,17 +577,29 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+// postedForm checks what the token and device-code endpoints both
+// require first — a POST, a known tenant, a form body (named by the field
+// Entra ID says is missing when the body cannot be read) — and answers
+// the error itself when one fails.
+func (s *Server) postedForm(w http.ResponseWriter, r *http.Request, field string) (Tenant, bool) {
 	if r.Method != http.MethodPost {
 		s.entraError(w, r, 900561, "")
-		return
+		return Tenant{}, false
 	}
 	t, ok := s.findTenant(w, r)
 	if !ok {
-		return
+		return Tenant{}, false
 	}
 	if err := r.ParseForm(); err != nil {
-		s.entraError(w, r, 900144, "grant_type")
+		s.entraError(w, r, 900144, field)
+		return Tenant{}, false
+	}
+	return t, true
+}
+
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.postedForm(w, r, "grant_type")
+	if !ok {
 		return
 	}
 	if isDeviceCodeGrant(r.PostForm.Get("grant_type")) {

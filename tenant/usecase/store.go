@@ -104,6 +104,23 @@ type Listing struct {
 	Unreadable []Unreadable
 }
 
+// NewStored is CreateService's and ImportServices' rules, the same on
+// every backend: the short name's rule, the rules of a saved service, the
+// creation time kept (now when there is none), the first version stamped.
+func NewStored(svc tenant.Service, now time.Time, engineer string) (tenant.Service, error) {
+	if err := tenant.CheckShortName(svc.Name); err != nil {
+		return tenant.Service{}, err
+	}
+	if err := tenant.CleanStored(&svc); err != nil {
+		return tenant.Service{}, err
+	}
+	if svc.CreatedAt.IsZero() {
+		svc.CreatedAt = now
+	}
+	svc.UpdatedAt, svc.UpdatedBy, svc.Version = now, engineer, 1
+	return svc, nil
+}
+
 // ApplyEdit is UpdateService's rules, the same on every backend: fn edits
 // a copy of the stored service; the short name may change in case only;
 // the rules of a saved service apply; what an edit may not change (the
