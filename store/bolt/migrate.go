@@ -87,6 +87,13 @@ func (s *Store) migrateV1() error {
 					return usecase.Errorf([]error{usecase.ErrCannotUnseal},
 						"cannot upgrade %s: the key given does not open the client secret of service %s (%v): give the key this database was used with", s.path, old.Name, err)
 				}
+				// Sealed again with the current key, in the format that
+				// names its key: the key recorded as in use is then the
+				// one that sealed every secret, even when an older key of
+				// the keyring opened them.
+				if rec.Sealed, err = s.keys.Seal(old.Name, secret); err != nil {
+					return err
+				}
 				rec.Hint = secret.Masked()
 				sealed = true
 			}

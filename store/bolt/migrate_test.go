@@ -2,6 +2,7 @@ package bolt_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -350,5 +351,29 @@ func TestMigratedReopensWithoutMigrating(t *testing.T) {
 	}
 	if bytes.Equal(migrated[:], make([]byte, 32)) {
 		t.Fatal("no hash")
+	}
+}
+
+// Upgraded during a key rotation — the new key current, the fixture's key
+// the older one — every secret is sealed again with the new key, which is
+// the key recorded as in use: the database then opens with the new key
+// alone, and db check finds nothing wrong.
+func TestMigrateSchema1DuringKeyRotation(t *testing.T) {
+	path := copySchema1(t)
+	fresh := ringOf(t, 0x42).Current()
+	st := mustOpen(t, path, seal.NewKeyring(fresh, schema1Ring(t).Current()))
+	st.Close()
+	if _, keys := rawMeta(t, path); len(keys) != 1 || keys[0] != fresh.ID() {
+		t.Fatalf("keys recorded as in use: %v, want only the current key %s", keys, fresh.ID())
+	}
+	st = mustOpen(t, path, seal.NewKeyring(fresh))
+	for _, want := range schema1Services {
+		svc, err := st.GetService(want.name)
+		if err != nil || svc.App.Secret.Reveal() != want.secret {
+			t.Fatalf("%s with the new key alone: %v", want.name, err)
+		}
+	}
+	if res, err := st.Check(context.Background()); err != nil || len(res.Problems) != 0 {
+		t.Fatalf("db check: %v %v", res.Problems, err)
 	}
 }
