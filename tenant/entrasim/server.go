@@ -86,6 +86,9 @@ type Server struct {
 	counts      map[Kind]int
 	inflight    map[Kind]int
 	maxInflight map[Kind]int
+	// doneWave is the deepest wave a finished request was in, maxWave the
+	// deepest any request was in (Waves).
+	doneWave, maxWave int
 	conns       int // TCP connections accepted
 	http2       int // requests that arrived over HTTP/2
 
@@ -289,11 +292,25 @@ func (s *Server) HTTP2Requests() int {
 	return s.http2
 }
 
-// ResetCounts zeroes the request, in-flight, connection and HTTP/2 counters.
+// Waves is how many round trips one after another the requests since the
+// last ResetCounts took: a request is in the wave after the deepest one
+// any request that had finished when it arrived was in. Requests sent side
+// by side share a wave; one sent after an answer is a wave deeper. With a
+// latency set (SetLatency), a request that belongs to a wave arrives long
+// before any of that wave finishes, whatever the load.
+func (s *Server) Waves() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxWave
+}
+
+// ResetCounts zeroes the request, in-flight, wave, connection and HTTP/2
+// counters.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	s.counts = map[Kind]int{}
 	s.maxInflight = map[Kind]int{}
+	s.doneWave, s.maxWave = 0, 0
 	s.conns, s.http2 = 0, 0
 	s.mu.Unlock()
 }
@@ -335,6 +352,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if s.inflight[kind] > s.maxInflight[kind] {
 		s.maxInflight[kind] = s.inflight[kind]
 	}
+	wave := s.doneWave + 1
+	s.maxWave = max(s.maxWave, wave)
 	latency := s.latency
 	var fault *Fault
 	for _, f := range s.faults {
@@ -350,6 +369,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		s.mu.Lock()
 		s.inflight[kind]--
+		s.doneWave = max(s.doneWave, wave)
 		s.mu.Unlock()
 	}()
 
