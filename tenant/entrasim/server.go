@@ -89,8 +89,8 @@ type Server struct {
 	// doneWave is the deepest wave a finished request was in, maxWave the
 	// deepest any request was in (Waves).
 	doneWave, maxWave int
-	conns       int // TCP connections accepted
-	http2       int // requests that arrived over HTTP/2
+	conns             int // TCP connections accepted
+	http2             int // requests that arrived over HTTP/2
 
 	// Barriers: requests of a kind wait until n of them have arrived,
 	// which proves at the server that a client sends them in parallel.
