@@ -75,9 +75,12 @@ type addFlow struct {
 	// in holds everything typed so far, exactly as typed.
 	in          tenant.ServiceInput
 	newCustomer bool
-	customers   []tenant.Customer
-	takenNames  map[string]bool // NameKey of every existing service
-	loadErr     string
+	// createdApp names the App registration onboard created in the
+	// customer's tenant during this flow: cancelling leaves it there.
+	createdApp string
+	customers  []tenant.Customer
+	takenNames map[string]bool // NameKey of every existing service
+	loadErr    string
 
 	typeStep  *picker
 	custStep  *picker

@@ -14,7 +14,12 @@ import (
 // Seed step 9: the validation result. Next only when it passed (warnings
 // allowed); on failure edit the credentials, retry or cancel.
 
-func resultActions(c *common, r *tenant.ValidationReport, shared bool) *picker {
+func resultActions(c *common, r *tenant.ValidationReport, shared bool, createdApp bool) *picker {
+	cancel := option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"}
+	if createdApp {
+		// Short enough for 80 columns; the note above names the app.
+		cancel.desc = "nothing is saved; the new app stays in the tenant"
+	}
 	if r.Passed() {
 		next := option{label: "Next", desc: "Microsoft 365 settings", value: "next"}
 		if shared {
@@ -24,7 +29,7 @@ func resultActions(c *common, r *tenant.ValidationReport, shared bool) *picker {
 		return newPicker(c, false,
 			next,
 			option{label: "Edit credentials", value: "edit"},
-			option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
+			cancel,
 		)
 	}
 	opts := []option{}
@@ -36,7 +41,7 @@ func resultActions(c *common, r *tenant.ValidationReport, shared bool) *picker {
 	return newPicker(c, false, append(opts,
 		option{label: "Edit credentials", value: "edit"},
 		option{label: "Retry", desc: "validate the same credentials again", value: "retry"},
-		option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"},
+		cancel,
 	)...)
 }
 

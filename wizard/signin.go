@@ -341,6 +341,7 @@ func (f *addFlow) useCreated(c *usecase.AppCreation, why string) tea.Cmd {
 	f.in.UseKnownApp, f.knownApp.checked = true, true
 	f.credNote = fmt.Sprintf("Filled in from the App registration %q onboard created with %s.", c.App.DisplayName, present.Or(cr.AdminUPN))
 	c.Close()
+	f.createdApp = c.App.DisplayName
 	f.signin.phase = phaseForm
 	f.back = append(f.back, stepCredentials)
 	cmd := f.finishValidation(&doneMsg{result: c.Report})

@@ -106,6 +106,8 @@ func TestCreateAppInTheWizard(t *testing.T) {
 	p.enter()
 	p.waitFor("passed")
 	p.waitFor(`Created App registration "onboard – tw-dr1"`)
+	// Cancelling now would leave the working app behind: the choice says so.
+	p.waitFor("nothing is saved; the new app stays in the tenant")
 	p.enter() // Next
 	p.waitFor("M365 domain")
 	p.enter()

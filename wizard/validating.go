@@ -124,6 +124,6 @@ func (f *addFlow) finishValidation(d *doneMsg) tea.Cmd {
 		}
 		f.sharing, _ = f.c.cases.Sharings(f.in.Customer, tid, f.in.ClientID, secret)
 	}
-	f.actions = resultActions(f.c, r, len(f.sharing) > 0)
+	f.actions = resultActions(f.c, r, len(f.sharing) > 0, f.createdApp != "")
 	return nil
 }
