@@ -1,17 +1,17 @@
 package main
 
 import (
-	"context"
-
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"onboard/wizard"
 	"os"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+
+	"onboard/wizard"
 )
 
 // maxSecretBytes bounds what is read from stdin: Entra secrets are 40

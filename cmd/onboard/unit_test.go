@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +125,21 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 	walk(a.rootCommand())
 	if n < 16 {
 		t.Errorf("walked only %d commands", n)
+	}
+}
+
+// A secret of exactly maxSecretBytes is taken whatever its line ending;
+// one byte more is refused, naming the limit and never the secret.
+func TestReadSecretLimit(t *testing.T) {
+	at := strings.Repeat("s", maxSecretBytes)
+	for _, in := range []string{at, at + "\n", at + "\r\n"} {
+		got, err := readSecret(context.Background(), strings.NewReader(in), io.Discard)
+		if err != nil || got != at {
+			t.Fatalf("a %d-byte secret (%q line end): %d bytes, %v", maxSecretBytes, strings.TrimPrefix(in, at), len(got), err)
+		}
+	}
+	_, err := readSecret(context.Background(), strings.NewReader(at+"x\n"), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "longer than 4096 bytes") || strings.Contains(err.Error(), "sss") {
+		t.Fatalf("a %d-byte secret: %v", maxSecretBytes+1, err)
 	}
 }
