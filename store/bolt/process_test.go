@@ -3,6 +3,7 @@ package bolt_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ const (
 
 // childKey is the key parent and children share: 32 times 0x42.
 func childKey(t testing.TB) *seal.Keyring { return ringOf(t, 0x42) }
+
+// rotatedKey is the key the rotating child rotates to.
+func rotatedKey(t testing.TB) *seal.Key { return ringOf(t, 0x43).Current() }
 
 // startChild runs the test binary as a child in the given role on the
 // database at path, its stdout readable line by line; closing stdin asks
@@ -99,6 +103,21 @@ func TestChildProcess(t *testing.T) {
 		}
 		fmt.Println("refused:", err)
 		os.Exit(0)
+	case "rotate":
+		// Rotates to rotatedKey in batches of 5; after the second it says
+		// so and waits for the parent's SIGKILL.
+		st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(rotatedKey(t), key)})
+		if err != nil {
+			fail("child open: %v", err)
+		}
+		_, err = st.Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5, AfterBatch: func(n int) error {
+			if n >= 10 {
+				fmt.Println("resealed", n)
+				select {}
+			}
+			return nil
+		}})
+		fail("the rotation ended before it was killed: %v", err)
 	}
 	st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(key), Actor: usecase.Actor{Engineer: "child"}})
 	if err != nil {
@@ -304,5 +323,53 @@ func TestFullDiskLeavesNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(top); len(entries) != 0 {
 		t.Errorf("left behind: %v (after %s)", entries, out[0])
+	}
+}
+
+// `onboard key rotate` killed midway (SIGKILL between two batches) and run
+// again: every secret unseals with the new key alone, and the old key
+// alone is refused.
+func TestKeyRotateKilledMidway(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process; skipped in -short mode")
+	}
+	path := filepath.Join(t.TempDir(), "onboard.db")
+	st := mustOpen(t, path, childKey(t))
+	mustCustomer(t, st, "Rot")
+	var names []string
+	for i := range 23 {
+		names = append(names, fmt.Sprintf("rot-%02d", i))
+		mustService(t, st, activeSvc(t, names[i], "Rot", day0))
+	}
+	st.Close()
+
+	cmd, lines, _ := startChild(t, "rotate", path)
+	if !lines.Scan() || lines.Text() != "resealed 10" {
+		t.Fatalf("the rotating child said %q", lines.Text())
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	old, fresh := childKey(t).Current(), rotatedKey(t)
+	st = mustOpen(t, path, seal.NewKeyring(fresh, old))
+	res, err := st.Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5})
+	if err != nil || res.Resealed != 13 || !res.Complete() || fmt.Sprint(res.KeyIDs) != fmt.Sprint([]string{fresh.ID()}) {
+		t.Fatalf("the re-run after the kill: %+v %v (want the 13 left re-sealed, only the new key in use)", res, err)
+	}
+	st.Close()
+	st = mustOpen(t, path, seal.NewKeyring(fresh))
+	for _, n := range names {
+		if svc, err := st.GetService(n); err != nil || svc.App.Secret.Reveal() != secretFor(n).Reveal() {
+			t.Errorf("%s with the new key alone: %v", n, err)
+		}
+	}
+	st.Close()
+	if st, err := bolt.Open(path, bolt.Options{Keys: seal.NewKeyring(old)}); err == nil {
+		st.Close()
+		t.Fatal("the old key alone is accepted after the rotation")
+	} else if !errors.Is(err, seal.ErrWrongKey) {
+		t.Errorf("the old key alone after the rotation: %v", err)
 	}
 }

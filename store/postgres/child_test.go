@@ -29,6 +29,8 @@ const (
 	envSchema = "ONBOARD_TEST_SCHEMA"
 	envKey    = "ONBOARD_TEST_KEY"
 	envProc   = "ONBOARD_TEST_PROC"
+	// envOldKey is the key a rotating child keeps beside envKey.
+	envOldKey = "ONBOARD_TEST_OLD_KEY"
 )
 
 // The concurrency test's sizes: services added by all, hot services
@@ -59,8 +61,22 @@ func runChild(role string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	keys := seal.NewKeyring(k)
+	if old := os.Getenv(envOldKey); old != "" {
+		raw, err := base64.StdEncoding.DecodeString(old)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		o, err := seal.NewKey(raw, "old test key")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		keys = seal.NewKeyring(k, o)
+	}
 	proc := os.Getenv(envProc)
-	opts := postgres.Options{Keys: seal.NewKeyring(k), Actor: usecase.Actor{Engineer: "engineer-" + proc, Host: "host-" + proc}, Schema: os.Getenv(envSchema)}
+	opts := postgres.Options{Keys: keys, Actor: usecase.Actor{Engineer: "engineer-" + proc, Host: "host-" + proc}, Schema: os.Getenv(envSchema)}
 	st, err := postgres.Open(context.Background(), serverURL, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -74,6 +90,18 @@ func runChild(role string) int {
 		stats := engineer(st, proc)
 		_ = json.NewEncoder(os.Stdout).Encode(stats)
 		return 0
+	case "rotate":
+		// Rotates in batches of 5; after the second it says so and waits
+		// for the parent's SIGKILL.
+		_, err := st.Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5, AfterBatch: func(n int) error {
+			if n >= 10 {
+				fmt.Printf("resealed %d\n", n)
+				select {}
+			}
+			return nil
+		}})
+		fmt.Fprintln(os.Stderr, "the rotation ended before it was killed:", err)
+		return 1
 	}
 	fmt.Fprintf(os.Stderr, "unknown child role %q\n", role)
 	return 2

@@ -1,12 +1,16 @@
 package postgres_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -287,5 +291,73 @@ func TestCopyTenThousandServices(t *testing.T) {
 	res, err = usecase.CopyInventory(context.Background(), laptop, team, usecase.CopyOptions{})
 	if err != nil || len(res.Copied) != 0 || len(res.Skipped) != n || len(res.Refused) != 0 || len(res.CustomersCopied) != 0 {
 		t.Errorf("re-run: %d copied, %d skipped, %d refused, %v", len(res.Copied), len(res.Skipped), len(res.Refused), err)
+	}
+}
+
+// `onboard key rotate` killed midway (SIGKILL, between two batches, its
+// connection dropped with it) and run again: every secret unseals with
+// the new key alone, and the old key alone is refused.
+func TestKeyRotateKilledMidway(t *testing.T) {
+	sc := newSchema(t)
+	oldKey, oldRaw := newKey(t)
+	st := sc.open(t, seal.NewKeyring(oldKey), storetest.Engineer)
+	if _, err := st.CreateCustomer("Contoso"); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 23 {
+		name := fmt.Sprintf("rot-%02d", i)
+		if err := st.CreateService(tenant.Service{Name: name, Customer: "Contoso", License: tenant.LicensePro, Users: 1, State: tenant.StatePendingAuth,
+			App: tenant.AppRegistration{ClientID: "11111111-2222-4333-8444-555555555555", Secret: storetest.SecretOf(name)}}); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	_ = st.Close()
+
+	newK, newRaw := newKey(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envChild+"=rotate", envSchema+"="+sc.name, envProc+"=1",
+		envKey+"="+base64.StdEncoding.EncodeToString(newRaw), envOldKey+"="+base64.StdEncoding.EncodeToString(oldRaw))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "resealed 10\n" {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatalf("the rotating child said %q (%v): %s", line, err, stderr.String())
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	// Midway both keys are in use; the re-run finishes the job.
+	rotating := sc.open(t, seal.NewKeyring(newK, oldKey), storetest.Engineer)
+	res, err := rotating.Rekey(context.Background(), usecase.RekeyOptions{BatchSize: 5})
+	if err != nil || res.Resealed != 13 || !res.Complete() || fmt.Sprint(res.KeyIDs) != fmt.Sprint([]string{newK.ID()}) {
+		t.Fatalf("the re-run after the kill: %+v %v (want the 13 left re-sealed, only the new key in use)", res, err)
+	}
+	_ = rotating.Close()
+	alone := sc.open(t, seal.NewKeyring(newK), storetest.Engineer)
+	for _, n := range names {
+		s, err := alone.GetService(n)
+		if err != nil || s.App.Secret.Reveal() != storetest.SecretOf(n).Reveal() {
+			t.Errorf("%s with the new key alone: %v", n, err)
+		}
+	}
+	_ = alone.Close()
+	if st, err := sc.Open(seal.NewKeyring(oldKey), storetest.Engineer); err == nil {
+		_ = st.Close()
+		t.Fatal("the old key alone is accepted after the rotation")
+	} else if !errors.Is(err, seal.ErrWrongKey) {
+		t.Errorf("the old key alone after the rotation: %v", err)
 	}
 }
