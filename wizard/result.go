@@ -36,7 +36,7 @@ func resultActions(c *common, r *tenant.ValidationReport, shared bool, createdAp
 	if r.CustomerSide() {
 		// The credentials are right; the tenant is not ready yet. The
 		// engineer can close the session and validate again later.
-		opts = append(opts, option{label: "Save as pending authentication", desc: "keep the credentials; validate again once the admin fixed the tenant", value: "park"})
+		opts = append(opts, option{label: "Save as pending authentication", desc: "validate again once the tenant is fixed", value: "park"})
 	}
 	return newPicker(c, false, append(opts,
 		option{label: "Edit credentials", value: "edit"},
@@ -128,15 +128,15 @@ func (f *addFlow) viewResult() string {
 	s := f.c.styles
 	r := f.report
 	var b strings.Builder
-	b.WriteString(verdictText(s, r.Status))
+	why := "nothing was saved; fix the credentials and retry"
 	switch {
 	case r.Passed():
-		b.WriteString("  " + s.Faint.Render("Direct Routing can be configured with these credentials"))
+		why = "Direct Routing can be configured with these credentials"
 	case r.CustomerSide():
-		b.WriteString("  " + s.Faint.Render("the credentials are right; the customer's admin must fix the tenant (c copies what to fix)"))
-	default:
-		b.WriteString("  " + s.Faint.Render("nothing was saved; fix the credentials and retry"))
+		why = "the credentials are right; the customer's admin must fix the tenant (c copies what to fix)"
 	}
+	// Wrapped, never cut: the reason is what the engineer reads first.
+	b.WriteString(wrap(verdictText(s, r.Status)+"  "+s.Faint.Render(why), f.c.width))
 	for _, sh := range f.sharing {
 		tid := f.report.TenantID
 		if tid == "" {
@@ -145,7 +145,7 @@ func (f *addFlow) viewResult() string {
 		b.WriteString("\n" + wrap(s.Warning.Render("! "+sh.Warning(tid)), f.c.width))
 	}
 	if f.note != "" {
-		b.WriteString("\n" + s.Success.Render(f.note))
+		b.WriteString("\n" + wrap(s.Success.Render(f.note), f.c.width))
 	}
 	b.WriteString("\n\n" + f.actions.view(4) + "\n\n")
 	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-strings.Count(b.String(), "\n")))

@@ -908,3 +908,33 @@ func TestAccessibleModeRetriesKeepsTheSecretAndParks(t *testing.T) {
 		t.Errorf("parked service: state %s, secret kept %v, report %v", svc.State, svc.App.Secret.Reveal() == d.Secret, svc.LastValidation != nil)
 	}
 }
+
+// A failure on the customer's side (Conditional Access) offers Save as
+// pending authentication first, whole at 80 columns, and saving parks
+// the service with its secret and report.
+func TestParkWhenTheCustomerMustFixTheTenant(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = demoList()
+	h := newHarness(t, opts)
+	for h.view() != "" && !strings.Contains(h.view(), "> Proseware") {
+		h.key(tea.KeyDown)
+	}
+	h.typ("a") // add a service with Proseware's credentials
+	h.toCredentials("Proseware", "prose-1")
+	h.enter() // validate
+	h.contains("the credentials are right; the customer's admin must fix the tenant")
+	h.contains("> Save as pending authentication  validate again once the tenant is fixed")
+	for _, line := range strings.Split(h.view(), "\n") {
+		if strings.Contains(line, "…") && !strings.Contains(line, "more lines") {
+			t.Errorf("cut at 80 columns: %q", line)
+		}
+	}
+	h.enter()
+	h.contains("Create service")
+	h.enter()
+	svc, err := e.store.GetService("prose-1")
+	if err != nil || svc.State != tenant.StatePendingAuth || svc.App.Secret.IsZero() || svc.LastValidation == nil {
+		t.Fatalf("parked service: %+v %v", svc, err)
+	}
+}
