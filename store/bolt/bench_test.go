@@ -357,3 +357,19 @@ func BenchmarkRecordValidations(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCheck: `onboard db check` of the 100,000-service database:
+// every page, record and report read once.
+func BenchmarkCheck(b *testing.B) {
+	s := openBench(b)
+	cpu := cpuTime()
+	n := 0
+	for b.Loop() {
+		res, err := s.Check(b.Context())
+		if err != nil || len(res.Problems) != 0 || res.Services != benchServices {
+			b.Fatal(res.Problems, err)
+		}
+		n++
+	}
+	reportCPU(b, cpu, n)
+}
