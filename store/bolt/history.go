@@ -107,18 +107,15 @@ func (s *Store) record(tx *bolt.Tx, e usecase.Recorded, report []byte, now time.
 	if err != nil {
 		return err
 	}
-	last, err := s.lastReport(tx, rec)
-	if err != nil {
-		return err
-	}
 	key := nameKey(rec.Name)
 	seq, err := appendHistory(tx, key, report)
 	if err != nil {
 		return err
 	}
 	// An attempt at a new secret, or a report older than the last one
-	// (two engineers validating at once), stays in the history only.
-	if e.Report.Trigger != tenant.TriggerAttempt && (last == nil || !last.At.After(e.Report.At)) {
+	// (two engineers validating at once), stays in the history only. The
+	// record keeps when its last validation ran: no report is inflated.
+	if last := rec.Last.At; e.Report.Trigger != tenant.TriggerAttempt && (last == nil || !last.After(e.Report.At)) {
 		rec.LastSeq = seq
 		r := e.Report
 		rec.Apply(&r)
