@@ -1,15 +1,13 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -83,35 +81,12 @@ func (s *Store) sealedService(tx *bolt.Tx, k, raw []byte) (usecase.SealedService
 	if err != nil {
 		return usecase.SealedService{}, err
 	}
-	type entry struct {
-		seq uint64
-		r   tenant.ValidationReport
+	history, seqs, err := s.reports(tx, k)
+	if err != nil {
+		return usecase.SealedService{}, err
 	}
-	var entries []entry
-	prefix := historyPrefix(k)
-	c := tx.Bucket(bucketHistory).Cursor()
-	for hk, hv := c.Seek(prefix); hk != nil && bytes.HasPrefix(hk, prefix); hk, hv = c.Next() {
-		r, err := s.decodeReport(hk, hv)
-		if err != nil {
-			return usecase.SealedService{}, err
-		}
-		entries = append(entries, entry{binary.BigEndian.Uint64(hk[len(prefix):]), r})
-	}
-	// Newest first, the later recorded first among equal times (History).
-	sort.SliceStable(entries, func(i, j int) bool {
-		if !entries[i].r.At.Equal(entries[j].r.At) {
-			return entries[i].r.At.After(entries[j].r.At)
-		}
-		return entries[i].seq > entries[j].seq
-	})
-	ss := usecase.SealedService{Service: rec.Service, Sealed: rec.Sealed, Hint: rec.Hint, Last: -1}
+	ss := usecase.SealedService{Service: rec.Service, Sealed: rec.Sealed, Hint: rec.Hint, History: history, Last: slices.Index(seqs, rec.LastSeq)}
 	ss.Service.App.Secret, ss.Service.LastValidation = tenant.Secret{}, nil
-	for i, e := range entries {
-		ss.History = append(ss.History, e.r)
-		if e.seq == rec.LastSeq {
-			ss.Last = i
-		}
-	}
 	if rec.LastSeq != 0 && ss.Last < 0 {
 		return usecase.SealedService{}, usecase.Errorf([]error{usecase.ErrDamaged}, "the last validation of service %s is missing from %s", rec.Name, s.path)
 	}
