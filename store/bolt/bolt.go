@@ -47,6 +47,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -367,36 +368,40 @@ func (s *Store) prepareSchema(readOnly bool) error {
 
 // keyIDs are the IDs of the keys the stored secrets were sealed with.
 func (s *Store) keyIDs() ([]string, error) {
-	return read(s, func(tx *bolt.Tx) ([]string, error) {
-		var ids []string
-		if v := tx.Bucket(bucketMeta).Get(keyKeys); v != nil {
-			if err := json.Unmarshal(v, &ids); err != nil {
-				return nil, usecase.Errorf([]error{usecase.ErrDamaged}, "the key IDs recorded in %s are damaged: %v", s.path, err)
-			}
+	return read(s, s.keyIDsIn)
+}
+
+// keyIDsIn reads the key IDs in use (a JSON list in the meta bucket).
+func (s *Store) keyIDsIn(tx *bolt.Tx) ([]string, error) {
+	var ids []string
+	if v := tx.Bucket(bucketMeta).Get(keyKeys); v != nil {
+		if err := json.Unmarshal(v, &ids); err != nil {
+			return nil, usecase.Errorf([]error{usecase.ErrDamaged}, "the key IDs recorded in %s are damaged: %v", s.path, err)
 		}
-		return ids, nil
-	})
+	}
+	return ids, nil
+}
+
+// putKeyIDs records the key IDs in use.
+func putKeyIDs(tx *bolt.Tx, ids []string) error {
+	data, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyKeys, data)
 }
 
 // noteKey records that the current key sealed something, inside the
 // transaction that stores it.
 func (s *Store) noteKey(tx *bolt.Tx) error {
-	meta := tx.Bucket(bucketMeta)
-	var ids []string
-	if v := meta.Get(keyKeys); v != nil {
-		_ = json.Unmarshal(v, &ids)
-	}
-	id := s.keys.Current().ID()
-	for _, have := range ids {
-		if have == id {
-			return nil
-		}
-	}
-	data, err := json.Marshal(append(ids, id))
+	ids, err := s.keyIDsIn(tx)
 	if err != nil {
 		return err
 	}
-	return meta.Put(keyKeys, data)
+	if id := s.keys.Current().ID(); !slices.Contains(ids, id) {
+		return putKeyIDs(tx, append(ids, id))
+	}
+	return nil
 }
 
 // Close releases the database (and its lock).

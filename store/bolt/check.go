@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -76,11 +75,9 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		if len(res.Problems) > 0 {
 			return nil // the pages are not to be trusted: stop here
 		}
-		var ids []string
-		if v := tx.Bucket(bucketMeta).Get(keyKeys); v != nil {
-			if err := json.Unmarshal(v, &ids); err != nil {
-				problem("the key IDs in use", err)
-			}
+		ids, err := s.keyIDsIn(tx)
+		if err != nil {
+			problem("the key IDs in use", err)
 		}
 		customers := map[string]bool{}
 		_ = tx.Bucket(bucketCustomers).ForEach(func(k, v []byte) error {

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,11 +29,9 @@ var (
 // still sealed (see usecase.Inventory).
 func (s *Store) ReadInventory(ctx context.Context, v usecase.InventoryVisitor) error {
 	return s.view(func(tx *bolt.Tx) error {
-		var ids []string
-		if raw := tx.Bucket(bucketMeta).Get(keyKeys); raw != nil {
-			if err := json.Unmarshal(raw, &ids); err != nil {
-				return usecase.Errorf([]error{usecase.ErrDamaged}, "the key IDs recorded in %s are damaged: %v", s.path, err)
-			}
+		ids, err := s.keyIDsIn(tx)
+		if err != nil {
+			return err
 		}
 		if v.KeyIDs != nil {
 			if err := v.KeyIDs(ids); err != nil {
@@ -186,13 +183,7 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 	}
 	err = from.ReadInventory(ctx, usecase.InventoryVisitor{
 		KeyIDs: func(ids []string) error {
-			return st.update(func(tx *bolt.Tx) error {
-				data, err := json.Marshal(ids)
-				if err != nil {
-					return err
-				}
-				return tx.Bucket(bucketMeta).Put(keyKeys, data)
-			})
+			return st.update(func(tx *bolt.Tx) error { return putKeyIDs(tx, ids) })
 		},
 		Customer: func(c tenant.Customer) error {
 			res.Customers++
