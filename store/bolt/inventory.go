@@ -188,7 +188,7 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 		Customer: func(c tenant.Customer) error {
 			res.Customers++
 			return st.update(func(tx *bolt.Tx) error {
-				return putJSON(tx.Bucket(bucketCustomers), nameKey(c.Name), customerRecord{V: recordVersion, Customer: c})
+				return putCustomer(tx.Bucket(bucketCustomers), nameKey(c.Name), c)
 			})
 		},
 		Service: func(ss usecase.SealedService) error {
