@@ -10,6 +10,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"onboard/store/internal/imports"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
 )
@@ -245,44 +246,15 @@ func (s *Store) restoreService(tx *bolt.Tx, ss usecase.SealedService) error {
 // plain secret sealed with this store's key and its whole history, in one
 // write transaction (see usecase.Importer).
 func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []error {
-	errs := make([]error, len(batch))
-	type prepared struct {
-		rec     serviceRecord
-		history [][]byte
-		last    int
-	}
-	ready := make([]*prepared, len(batch))
 	now := s.stamp()
-	for i, im := range batch {
-		svc, err := usecase.NewStored(im.Service, now, s.actor.Engineer)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		p := &prepared{rec: serviceRecord{Service: svc}, last: usecase.LastIndex(im.History, svc.LastValidation)}
-		if err := s.sealInto(&p.rec, svc.App.Secret); err != nil {
-			errs[i] = err
-			continue
-		}
-		for _, r := range im.History {
-			enc, err := encodeReport(r)
-			if err != nil {
-				errs[i] = fmt.Errorf("copy service %s: %w", svc.Name, err)
-				break
-			}
-			p.history = append(p.history, enc)
-		}
-		if errs[i] == nil {
-			ready[i] = p
-		}
-	}
+	ready, errs := imports.Prepare(batch, now, s.actor.Engineer, s.keys, encodeReport)
 	err := s.update(func(tx *bolt.Tx) error {
 		for i, p := range ready {
 			if p == nil {
 				continue
 			}
 			errs[i] = nil
-			rec := p.rec
+			rec := serviceRecord{Service: p.Service, Sealed: p.Sealed, Hint: p.Hint}
 			key := nameKey(rec.Name)
 			if errs[i] = s.nameFree(tx, rec.Name); errs[i] != nil {
 				continue
@@ -293,21 +265,19 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 				continue
 			}
 			rec.Customer = customer
-			svc := rec.Service
-			rec.LastValidation = nil
-			for j := len(p.history) - 1; j >= 0; j-- {
-				seq, err := appendHistory(tx, key, p.history[j])
+			for j := len(p.Reports) - 1; j >= 0; j-- {
+				seq, err := appendHistory(tx, key, p.Reports[j])
 				if err != nil {
 					return err
 				}
-				if j == p.last {
-					rec.LastSeq, rec.Last = seq, lastFactsOf(&batch[i].History[j])
+				if j == p.Last {
+					rec.LastSeq, rec.Last = seq, lastFactsOf(p.Service.LastValidation)
 				}
 			}
 			if err := s.insertService(tx, rec); err != nil {
 				return err
 			}
-			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, usecase.DescribeCopied(svc, len(p.history))); err != nil {
+			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, usecase.DescribeCopied(rec.Service, len(p.Reports))); err != nil {
 				return err
 			}
 		}
