@@ -277,7 +277,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			if err := s.insertService(tx, rec); err != nil {
 				return err
 			}
-			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, usecase.DescribeCopied(rec.Service, len(p.Reports))); err != nil {
+			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, p.Detail); err != nil {
 				return err
 			}
 		}

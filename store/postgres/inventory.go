@@ -201,8 +201,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 					b.Queue(`insert into history (service_key, at, report) values ($1, $2, $3)`, key, batch[i].History[j].At, p.Reports[j])
 				}
 			}
-			b.Queue(insertAudit, now, s.actor.Engineer, s.actor.Host, usecase.ActionServiceCopied, customer, x.svc.Name, key,
-				usecase.DescribeCopied(x.svc, len(p.Reports)))
+			b.Queue(insertAudit, now, s.actor.Engineer, s.actor.Host, usecase.ActionServiceCopied, customer, x.svc.Name, key, p.Detail)
 			sealed = sealed || x.sealed != nil
 		}
 		if sealed {

@@ -976,7 +976,11 @@ func copyFromLaptop(t *testing.T, f Factory) {
 		!errors.Is(res.Refused[0].Err, usecase.ErrDifferent) || !strings.Contains(res.Refused[0].Err.Error(), "users 499 here, 4 there") {
 		t.Fatalf("re-run: %d copied, %d skipped, %v refused, %v", len(res.Copied), len(res.Skipped), res.Refused, err)
 	}
-	if a, _ := x.st.Audit(usecase.AuditFilter{Service: "svc-00000"}); len(a) != 1 || a[0].Action != usecase.ActionServiceCopied {
+	// Its audit entry describes it as "service added" does, secret hint
+	// included (never the secret).
+	secret := SecretOf("svc-00000")
+	if a, _ := x.st.Audit(usecase.AuditFilter{Service: "svc-00000"}); len(a) != 1 || a[0].Action != usecase.ActionServiceCopied ||
+		!strings.Contains(a[0].Detail, "secret "+secret.Masked()) || strings.Contains(a[0].Detail, secret.Reveal()) {
 		t.Errorf("audit of a copied service: %+v", a)
 	}
 }

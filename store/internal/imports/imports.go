@@ -26,6 +26,8 @@ type Service struct {
 	// its last validation among them (-1: none).
 	Reports [][]byte
 	Last    int
+	// Detail is its audit entry's (usecase.ActionServiceCopied).
+	Detail string
 }
 
 // Prepare prepares every service of batch: ready[i] is nil where errs[i]
@@ -45,7 +47,7 @@ func prepare(im usecase.Imported, now time.Time, engineer string, keys *seal.Key
 	if err != nil {
 		return nil, err
 	}
-	p := &Service{Service: svc, Last: usecase.LastIndex(im.History, svc.LastValidation)}
+	p := &Service{Service: svc, Last: usecase.LastIndex(im.History, svc.LastValidation), Detail: usecase.DescribeCopied(svc, len(im.History))}
 	p.Service.App.Secret, p.Service.LastValidation = tenant.Secret{}, nil
 	if p.Last >= 0 {
 		r := im.History[p.Last]
