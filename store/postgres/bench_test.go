@@ -102,3 +102,16 @@ func BenchmarkRecordValidations(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadInventory100k reads the whole 100,000-service team
+// database as a backup or a copy does.
+func BenchmarkReadInventory100k(b *testing.B) {
+	st := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := st.ReadInventory(context.Background(), usecase.InventoryVisitor{Service: func(usecase.SealedService) error { n++; return nil }}); err != nil || n != benchServices {
+			b.Fatal(n, err)
+		}
+	}
+}

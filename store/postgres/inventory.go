@@ -50,7 +50,7 @@ func (s *Store) ReadInventory(ctx context.Context, v usecase.InventoryVisitor) e
 			}
 		}
 		var services []row
-		rows, err = tx.Query(ctx, serviceSelect+` order by s.key`)
+		rows, err = tx.Query(ctx, serviceSelectNoReport+` order by s.key`)
 		if err != nil {
 			return none, err
 		}
