@@ -159,14 +159,23 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 			res.Bytes = fi.Size()
 		}
 	}()
+	// The file is a copy only once it is whole (a failure removes it):
+	// its commits skip their fsync, and it is synced once at the end.
+	st.db.NoSync = true
 	const batch = 500
+	var customers []tenant.Customer
 	var services []usecase.SealedService
 	var audit []usecase.AuditEntry
 	flush := func() error {
-		if len(services) == 0 && len(audit) == 0 {
+		if len(customers) == 0 && len(services) == 0 && len(audit) == 0 {
 			return nil
 		}
 		err := st.update(func(tx *bolt.Tx) error {
+			for _, c := range customers {
+				if err := putCustomer(tx.Bucket(bucketCustomers), nameKey(c.Name), c); err != nil {
+					return err
+				}
+			}
 			for _, ss := range services {
 				if err := st.restoreService(tx, ss); err != nil {
 					return err
@@ -179,7 +188,7 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 			}
 			return nil
 		})
-		services, audit = services[:0], audit[:0]
+		customers, services, audit = customers[:0], services[:0], audit[:0]
 		return err
 	}
 	err = from.ReadInventory(ctx, usecase.InventoryVisitor{
@@ -188,9 +197,10 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 		},
 		Customer: func(c tenant.Customer) error {
 			res.Customers++
-			return st.update(func(tx *bolt.Tx) error {
-				return putCustomer(tx.Bucket(bucketCustomers), nameKey(c.Name), c)
-			})
+			if customers = append(customers, c); len(customers) >= 20*batch {
+				return flush()
+			}
+			return nil
 		},
 		Service: func(ss usecase.SealedService) error {
 			res.Services++
@@ -210,6 +220,9 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 	})
 	if err == nil {
 		err = flush()
+	}
+	if err == nil {
+		err = st.db.Sync()
 	}
 	if err != nil {
 		return res, fmt.Errorf("write %s: %w", path, err)

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -112,6 +113,19 @@ func BenchmarkReadInventory100k(b *testing.B) {
 		n := 0
 		if err := st.ReadInventory(context.Background(), usecase.InventoryVisitor{Service: func(usecase.SealedService) error { n++; return nil }}); err != nil || n != benchServices {
 			b.Fatal(n, err)
+		}
+	}
+}
+
+// BenchmarkBackup100k writes the 100,000-service team database into a
+// new bbolt file (db backup).
+func BenchmarkBackup100k(b *testing.B) {
+	st := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := st.Backup(context.Background(), filepath.Join(b.TempDir(), "backup.db"))
+		if err != nil || res.Services != benchServices {
+			b.Fatal(res, err)
 		}
 	}
 }
