@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -76,11 +75,9 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 		if len(res.Problems) > 0 {
 			return nil // the pages are not to be trusted: stop here
 		}
-		var ids []string
-		if v := tx.Bucket(bucketMeta).Get(keyKeys); v != nil {
-			if err := json.Unmarshal(v, &ids); err != nil {
-				problem("the key IDs in use", err)
-			}
+		ids, err := s.keyIDsIn(tx)
+		if err != nil {
+			problem("the key IDs in use", err)
 		}
 		customers := map[string]bool{}
 		_ = tx.Bucket(bucketCustomers).ForEach(func(k, v []byte) error {
@@ -96,7 +93,15 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 			}
 			return nil
 		})
-		services := map[string]bool{}
+		// The last validation of each service, by its history key: what
+		// lists show of it is compared when the history is decoded, so
+		// each report is inflated once.
+		type lastOf struct {
+			what  string
+			seq   uint64
+			facts lastFacts
+		}
+		lasts := map[string]lastOf{}
 		owners := tx.Bucket(bucketOwners)
 		history := tx.Bucket(bucketHistory)
 		_ = tx.Bucket(bucketServices).ForEach(func(k, v []byte) error {
@@ -110,7 +115,6 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 				problem(what, err)
 				return nil
 			}
-			services[string(k)] = true
 			what = "service " + rec.Name
 			if string(nameKey(rec.Name)) != string(k) {
 				problem(what, fmt.Errorf("stored under another name's key (%q)", k))
@@ -123,10 +127,10 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 			}
 			if rec.LastSeq != 0 {
 				hk := historyKey(k, rec.LastSeq)
-				if hv := history.Get(hk); hv == nil {
+				if history.Get(hk) == nil {
 					problem(what, fmt.Errorf("its last validation (report %d) is missing", rec.LastSeq))
-				} else if r, err := s.decodeReport(hk, hv); err == nil && !reflect.DeepEqual(lastFactsOf(&r), rec.Last) {
-					problem(what, fmt.Errorf("what lists show of it disagrees with its last validation (report %d)", rec.LastSeq))
+				} else {
+					lasts[string(hk)] = lastOf{what, rec.LastSeq, rec.Last} // compared when the history is read
 				}
 			}
 			if rec.Sealed != nil {
@@ -153,8 +157,11 @@ func (s *Store) Check(ctx context.Context) (usecase.CheckResult, error) {
 				problem(fmt.Sprintf("validation report %x", k), fmt.Errorf("belongs to no service"))
 				return nil
 			}
-			if _, err := s.decodeReport(k, v); err != nil {
+			r, err := s.decodeReport(k, v)
+			if err != nil {
 				problem(fmt.Sprintf("a validation report of service %q", k[:i]), err)
+			} else if l, ok := lasts[string(k)]; ok && !reflect.DeepEqual(lastFactsOf(&r), l.facts) {
+				problem(l.what, fmt.Errorf("what lists show of it disagrees with its last validation (report %d)", l.seq))
 			}
 			return nil
 		})

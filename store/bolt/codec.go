@@ -14,8 +14,9 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// recordVersion is the "v" field of every JSON record. A value with a
-// higher one was written by a newer onboard.
+// recordVersion is the "v" field of a customer's record, the one value
+// still JSON (customers are few and small). A value with a higher one was
+// written by a newer onboard.
 const recordVersion = 2
 
 type customerRecord struct {
@@ -97,12 +98,12 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 // batch lost.
 const maxRecord = 1 << 20
 
-// encode is a JSON value (customers and the meta bucket: few and small).
-func encode(v any) ([]byte, error) {
+// encodeCustomer is a customer's value.
+func encodeCustomer(c tenant.Customer) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(customerRecord{V: recordVersion, Customer: c}); err != nil {
 		return nil, err
 	}
 	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))

@@ -27,7 +27,7 @@ func (s *Store) CreateCustomer(name string) (tenant.Customer, error) {
 		if v := b.Get(key); v != nil {
 			return s.existingCustomer(key, v, clean)
 		}
-		if err := putJSON(b, key, customerRecord{V: recordVersion, Customer: c}); err != nil {
+		if err := putCustomer(b, key, c); err != nil {
 			return err
 		}
 		return s.audit(tx, now, usecase.ActionCustomerAdded, clean, "", "")
@@ -101,7 +101,7 @@ func (s *Store) RenameCustomer(old, new string) error {
 		}
 		was := c.Name
 		c.Name, c.UpdatedAt = clean, now
-		if err := putJSON(customers, newKey, customerRecord{V: recordVersion, Customer: c}); err != nil {
+		if err := putCustomer(customers, newKey, c); err != nil {
 			return err
 		}
 		owners := tx.Bucket(bucketOwners)
@@ -178,8 +178,9 @@ func keysWithPrefix(b *bolt.Bucket, prefix []byte) [][]byte {
 	return keys
 }
 
-func putJSON(b *bolt.Bucket, key []byte, v any) error {
-	data, err := encode(v)
+// putCustomer writes a customer's record under key.
+func putCustomer(b *bolt.Bucket, key []byte, c tenant.Customer) error {
+	data, err := encodeCustomer(c)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,9 @@ package bolt
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -107,18 +108,15 @@ func (s *Store) record(tx *bolt.Tx, e usecase.Recorded, report []byte, now time.
 	if err != nil {
 		return err
 	}
-	last, err := s.lastReport(tx, rec)
-	if err != nil {
-		return err
-	}
 	key := nameKey(rec.Name)
 	seq, err := appendHistory(tx, key, report)
 	if err != nil {
 		return err
 	}
 	// An attempt at a new secret, or a report older than the last one
-	// (two engineers validating at once), stays in the history only.
-	if e.Report.Trigger != tenant.TriggerAttempt && (last == nil || !last.At.After(e.Report.At)) {
+	// (two engineers validating at once), stays in the history only. The
+	// record keeps when its last validation ran: no report is inflated.
+	if last := rec.Last.At; e.Report.Trigger != tenant.TriggerAttempt && (last == nil || !last.After(e.Report.At)) {
 		rec.LastSeq = seq
 		r := e.Report
 		rec.Apply(&r)
@@ -138,23 +136,38 @@ func (s *Store) History(name string) ([]tenant.ValidationReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		prefix := historyPrefix(nameKey(rec.Name))
-		var out []tenant.ValidationReport
-		c := tx.Bucket(bucketHistory).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			r, err := s.decodeReport(k, v)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
-		// Recorded order is almost always time order; two engineers
-		// validating at once can cross. Newest first by time, the later
-		// recorded first among equals.
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
-		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
-		return out, nil
+		out, _, err := s.reports(tx, nameKey(rec.Name))
+		return out, err
 	})
+}
+
+// reports are a service's validation reports, newest first, with the
+// sequence number each was recorded under. Recorded order is almost
+// always time order; two engineers validating at once can cross: newest
+// first by time, the later recorded first among equals.
+func (s *Store) reports(tx *bolt.Tx, serviceKey []byte) ([]tenant.ValidationReport, []uint64, error) {
+	type entry struct {
+		seq uint64
+		r   tenant.ValidationReport
+	}
+	var entries []entry
+	prefix := historyPrefix(serviceKey)
+	c := tx.Bucket(bucketHistory).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		r, err := s.decodeReport(k, v)
+		if err != nil {
+			return nil, nil, err
+		}
+		entries = append(entries, entry{binary.BigEndian.Uint64(k[len(prefix):]), r})
+	}
+	if len(entries) == 0 {
+		return nil, nil, nil
+	}
+	slices.Reverse(entries)
+	slices.SortStableFunc(entries, func(a, b entry) int { return b.r.At.Compare(a.r.At) })
+	out, seqs := make([]tenant.ValidationReport, len(entries)), make([]uint64, len(entries))
+	for i, e := range entries {
+		out[i], seqs[i] = e.r, e.seq
+	}
+	return out, seqs, nil
 }

@@ -1,18 +1,16 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
+	"onboard/store/internal/imports"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
 )
@@ -32,11 +30,9 @@ var (
 // still sealed (see usecase.Inventory).
 func (s *Store) ReadInventory(ctx context.Context, v usecase.InventoryVisitor) error {
 	return s.view(func(tx *bolt.Tx) error {
-		var ids []string
-		if raw := tx.Bucket(bucketMeta).Get(keyKeys); raw != nil {
-			if err := json.Unmarshal(raw, &ids); err != nil {
-				return usecase.Errorf([]error{usecase.ErrDamaged}, "the key IDs recorded in %s are damaged: %v", s.path, err)
-			}
+		ids, err := s.keyIDsIn(tx)
+		if err != nil {
+			return err
 		}
 		if v.KeyIDs != nil {
 			if err := v.KeyIDs(ids); err != nil {
@@ -83,35 +79,12 @@ func (s *Store) sealedService(tx *bolt.Tx, k, raw []byte) (usecase.SealedService
 	if err != nil {
 		return usecase.SealedService{}, err
 	}
-	type entry struct {
-		seq uint64
-		r   tenant.ValidationReport
+	history, seqs, err := s.reports(tx, k)
+	if err != nil {
+		return usecase.SealedService{}, err
 	}
-	var entries []entry
-	prefix := historyPrefix(k)
-	c := tx.Bucket(bucketHistory).Cursor()
-	for hk, hv := c.Seek(prefix); hk != nil && bytes.HasPrefix(hk, prefix); hk, hv = c.Next() {
-		r, err := s.decodeReport(hk, hv)
-		if err != nil {
-			return usecase.SealedService{}, err
-		}
-		entries = append(entries, entry{binary.BigEndian.Uint64(hk[len(prefix):]), r})
-	}
-	// Newest first, the later recorded first among equal times (History).
-	sort.SliceStable(entries, func(i, j int) bool {
-		if !entries[i].r.At.Equal(entries[j].r.At) {
-			return entries[i].r.At.After(entries[j].r.At)
-		}
-		return entries[i].seq > entries[j].seq
-	})
-	ss := usecase.SealedService{Service: rec.Service, Sealed: rec.Sealed, Hint: rec.Hint, Last: -1}
+	ss := usecase.SealedService{Service: rec.Service, Sealed: rec.Sealed, Hint: rec.Hint, History: history, Last: slices.Index(seqs, rec.LastSeq)}
 	ss.Service.App.Secret, ss.Service.LastValidation = tenant.Secret{}, nil
-	for i, e := range entries {
-		ss.History = append(ss.History, e.r)
-		if e.seq == rec.LastSeq {
-			ss.Last = i
-		}
-	}
 	if rec.LastSeq != 0 && ss.Last < 0 {
 		return usecase.SealedService{}, usecase.Errorf([]error{usecase.ErrDamaged}, "the last validation of service %s is missing from %s", rec.Name, s.path)
 	}
@@ -186,14 +159,23 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 			res.Bytes = fi.Size()
 		}
 	}()
+	// The file is a copy only once it is whole (a failure removes it):
+	// its commits skip their fsync, and it is synced once at the end.
+	st.db.NoSync = true
 	const batch = 500
+	var customers []tenant.Customer
 	var services []usecase.SealedService
 	var audit []usecase.AuditEntry
 	flush := func() error {
-		if len(services) == 0 && len(audit) == 0 {
+		if len(customers) == 0 && len(services) == 0 && len(audit) == 0 {
 			return nil
 		}
 		err := st.update(func(tx *bolt.Tx) error {
+			for _, c := range customers {
+				if err := putCustomer(tx.Bucket(bucketCustomers), nameKey(c.Name), c); err != nil {
+					return err
+				}
+			}
 			for _, ss := range services {
 				if err := st.restoreService(tx, ss); err != nil {
 					return err
@@ -206,24 +188,19 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 			}
 			return nil
 		})
-		services, audit = services[:0], audit[:0]
+		customers, services, audit = customers[:0], services[:0], audit[:0]
 		return err
 	}
 	err = from.ReadInventory(ctx, usecase.InventoryVisitor{
 		KeyIDs: func(ids []string) error {
-			return st.update(func(tx *bolt.Tx) error {
-				data, err := json.Marshal(ids)
-				if err != nil {
-					return err
-				}
-				return tx.Bucket(bucketMeta).Put(keyKeys, data)
-			})
+			return st.update(func(tx *bolt.Tx) error { return putKeyIDs(tx, ids) })
 		},
 		Customer: func(c tenant.Customer) error {
 			res.Customers++
-			return st.update(func(tx *bolt.Tx) error {
-				return putJSON(tx.Bucket(bucketCustomers), nameKey(c.Name), customerRecord{V: recordVersion, Customer: c})
-			})
+			if customers = append(customers, c); len(customers) >= 20*batch {
+				return flush()
+			}
+			return nil
 		},
 		Service: func(ss usecase.SealedService) error {
 			res.Services++
@@ -243,6 +220,9 @@ func Restore(ctx context.Context, path string, opts Options, from usecase.Invent
 	})
 	if err == nil {
 		err = flush()
+	}
+	if err == nil {
+		err = st.db.Sync()
 	}
 	if err != nil {
 		return res, fmt.Errorf("write %s: %w", path, err)
@@ -279,44 +259,15 @@ func (s *Store) restoreService(tx *bolt.Tx, ss usecase.SealedService) error {
 // plain secret sealed with this store's key and its whole history, in one
 // write transaction (see usecase.Importer).
 func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []error {
-	errs := make([]error, len(batch))
-	type prepared struct {
-		rec     serviceRecord
-		history [][]byte
-		last    int
-	}
-	ready := make([]*prepared, len(batch))
 	now := s.stamp()
-	for i, im := range batch {
-		svc, err := usecase.NewStored(im.Service, now, s.actor.Engineer)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		p := &prepared{rec: serviceRecord{Service: svc}, last: usecase.LastIndex(im.History, svc.LastValidation)}
-		if err := s.sealInto(&p.rec, svc.App.Secret); err != nil {
-			errs[i] = err
-			continue
-		}
-		for _, r := range im.History {
-			enc, err := encodeReport(r)
-			if err != nil {
-				errs[i] = fmt.Errorf("copy service %s: %w", svc.Name, err)
-				break
-			}
-			p.history = append(p.history, enc)
-		}
-		if errs[i] == nil {
-			ready[i] = p
-		}
-	}
+	ready, errs := imports.Prepare(batch, now, s.actor.Engineer, s.keys, encodeReport)
 	err := s.update(func(tx *bolt.Tx) error {
 		for i, p := range ready {
 			if p == nil {
 				continue
 			}
 			errs[i] = nil
-			rec := p.rec
+			rec := serviceRecord{Service: p.Service, Sealed: p.Sealed, Hint: p.Hint}
 			key := nameKey(rec.Name)
 			if errs[i] = s.nameFree(tx, rec.Name); errs[i] != nil {
 				continue
@@ -327,21 +278,19 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 				continue
 			}
 			rec.Customer = customer
-			svc := rec.Service
-			rec.LastValidation = nil
-			for j := len(p.history) - 1; j >= 0; j-- {
-				seq, err := appendHistory(tx, key, p.history[j])
+			for j := len(p.Reports) - 1; j >= 0; j-- {
+				seq, err := appendHistory(tx, key, p.Reports[j])
 				if err != nil {
 					return err
 				}
-				if j == p.last {
-					rec.LastSeq, rec.Last = seq, lastFactsOf(&batch[i].History[j])
+				if j == p.Last {
+					rec.LastSeq, rec.Last = seq, lastFactsOf(p.Service.LastValidation)
 				}
 			}
 			if err := s.insertService(tx, rec); err != nil {
 				return err
 			}
-			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, usecase.DescribeCopied(svc, len(p.history))); err != nil {
+			if err := s.audit(tx, now, usecase.ActionServiceCopied, customer, rec.Name, p.Detail); err != nil {
 				return err
 			}
 		}

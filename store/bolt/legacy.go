@@ -11,8 +11,8 @@ import (
 // written by the first onboard (migrate.go): schema 1 packed every service
 // record and report with a hand-written LZ coder against a fixed
 // dictionary (dictionary1) and folded GUIDs to 16 bytes. Schema 2 stores
-// plain JSON and compresses reports with compress/flate, so only the
-// unpacking half is left, unchanged, because it is part of that file format.
+// them in its own binary format (bin.go, codec.go), so only the unpacking
+// half is left, unchanged, because it is part of that file format.
 
 const (
 	formatPacked1 byte = 1
@@ -47,8 +47,8 @@ func nibble(v []byte, n byte) (uint64, []byte, bool) {
 	return x + 15, v[k:], true
 }
 
-// unpack reverses pack, appending to dst. Any value pack did not write is
-// an error, never a panic or an unbounded allocation.
+// unpack reverses schema 1's packing, appending to dst. Any value it did
+// not write is an error, never a panic or an unbounded allocation.
 func unpack(dst, v []byte) ([]byte, error) {
 	if len(v) == 0 {
 		return nil, errDamaged
@@ -66,7 +66,8 @@ func unpack(dst, v []byte) ([]byte, error) {
 	return nil, errDamaged
 }
 
-// unfoldGUIDs reverses foldGUIDs, appending to dst.
+// unfoldGUIDs writes out the GUIDs schema 1 folded (guidMark and their 16
+// bytes) as text again, appending to dst.
 func unfoldGUIDs(dst, folded []byte) ([]byte, error) {
 	const digits = "0123456789abcdef"
 	for {

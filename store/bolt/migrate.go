@@ -128,7 +128,7 @@ func (s *Store) migrateV1() error {
 			return err
 		}
 		for i, k := range ckeys {
-			if err := putJSON(customers, k, customerRecord{V: recordVersion, Customer: cs[i]}); err != nil {
+			if err := putCustomer(customers, k, cs[i]); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package bolt
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"slices"
 
 	bolt "go.etcd.io/bbolt"
@@ -123,10 +122,9 @@ func (s *Store) Rekey(ctx context.Context, opts usecase.RekeyOptions) (usecase.R
 		if err != nil {
 			return err
 		}
-		meta := tx.Bucket(bucketMeta)
-		var ids []string
-		if v := meta.Get(keyKeys); v != nil {
-			_ = json.Unmarshal(v, &ids)
+		ids, err := s.keyIDsIn(tx)
+		if err != nil {
+			return err
 		}
 		if all {
 			res.KeyIDs = ids
@@ -139,11 +137,7 @@ func (s *Store) Rekey(ctx context.Context, opts usecase.RekeyOptions) (usecase.R
 				res.Retired = append(res.Retired, id)
 			}
 		}
-		data, err := json.Marshal(res.KeyIDs)
-		if err != nil {
-			return err
-		}
-		return meta.Put(keyKeys, data)
+		return putKeyIDs(tx, res.KeyIDs)
 	})
 	return res, err
 }

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -99,6 +100,32 @@ func BenchmarkRecordValidations(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkReadInventory100k reads the whole 100,000-service team
+// database as a backup or a copy does.
+func BenchmarkReadInventory100k(b *testing.B) {
+	st := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		if err := st.ReadInventory(context.Background(), usecase.InventoryVisitor{Service: func(usecase.SealedService) error { n++; return nil }}); err != nil || n != benchServices {
+			b.Fatal(n, err)
+		}
+	}
+}
+
+// BenchmarkBackup100k writes the 100,000-service team database into a
+// new bbolt file (db backup).
+func BenchmarkBackup100k(b *testing.B) {
+	st := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := st.Backup(context.Background(), filepath.Join(b.TempDir(), "backup.db"))
+		if err != nil || res.Services != benchServices {
+			b.Fatal(res, err)
 		}
 	}
 }

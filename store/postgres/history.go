@@ -115,7 +115,7 @@ func (s *Store) record(ctx context.Context, tx pgx.Tx, batch []usecase.Recorded,
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	rows, _ := tx.Query(ctx, serviceSelect+` where s.key = any($1) order by s.key for update of s`, keys)
+	rows, _ := tx.Query(ctx, serviceSelectNoReport+` where s.key = any($1) order by s.key for update of s`, keys)
 	services := map[string]*row{}
 	lastAt := map[string]*time.Time{}
 	for rows.Next() {

@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"onboard/store/bolt"
+	"onboard/store/internal/imports"
 	"onboard/tenant"
 	"onboard/tenant/usecase"
 )
@@ -50,7 +50,7 @@ func (s *Store) ReadInventory(ctx context.Context, v usecase.InventoryVisitor) e
 			}
 		}
 		var services []row
-		rows, err = tx.Query(ctx, serviceSelect+` order by s.key`)
+		rows, err = tx.Query(ctx, serviceSelectNoReport+` order by s.key`)
 		if err != nil {
 			return none, err
 		}
@@ -156,47 +156,13 @@ func (s *Store) Backup(ctx context.Context, path string) (usecase.BackupResult, 
 // refuse the batch (a teammate adding the same name meanwhile), each
 // service is tried in a transaction of its own.
 func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []error {
-	errs := make([]error, len(batch))
-	type prepared struct {
-		x       row
-		history [][]byte
-		last    int
-	}
-	ready := make([]*prepared, len(batch))
 	now := s.stamp()
-	for i, im := range batch {
-		svc, err := usecase.NewStored(im.Service, now, s.actor.Engineer)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		p := &prepared{x: row{svc: svc}, last: usecase.LastIndex(im.History, svc.LastValidation)}
-		if err := s.sealInto(&p.x, svc.App.Secret); err != nil {
-			errs[i] = err
-			continue
-		}
-		p.x.svc.LastValidation = nil
-		if p.last >= 0 {
-			r := im.History[p.last]
-			p.x.svc.LastValidation = &r
-		}
-		for _, r := range im.History {
-			enc, err := encodeReport(r)
-			if err != nil {
-				errs[i] = fmt.Errorf("copy service %s: %w", svc.Name, err)
-				break
-			}
-			p.history = append(p.history, enc)
-		}
-		if errs[i] == nil {
-			ready[i] = p
-		}
-	}
+	ready, errs := imports.Prepare(batch, now, s.actor.Engineer, s.keys, encodeReport)
 	write := func(ctx context.Context, tx pgx.Tx, todo []int) error {
 		var keys, customers []string
 		for _, i := range todo {
-			keys = append(keys, tenant.NameKey(ready[i].x.svc.Name))
-			customers = append(customers, tenant.NameKey(ready[i].x.svc.Customer))
+			keys = append(keys, tenant.NameKey(ready[i].Service.Name))
+			customers = append(customers, tenant.NameKey(ready[i].Service.Customer))
 		}
 		taken := map[string]string{}
 		rows, _ := tx.Query(ctx, `select key, name from services where key = any($1)`, keys)
@@ -213,7 +179,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 		sealed := false
 		for _, i := range todo {
 			p := ready[i]
-			x := p.x
+			x := row{svc: p.Service, sealed: p.Sealed, hint: p.Hint}
 			key := tenant.NameKey(x.svc.Name)
 			errs[i] = nil
 			if stored, ok := taken[key]; ok {
@@ -228,15 +194,14 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 			taken[key] = x.svc.Name // the same name twice in one batch
 			x.svc.Customer = customer
 			b.Queue(insertService, rowArgs(x)...)
-			for j := len(p.history) - 1; j >= 0; j-- {
-				if j == p.last {
-					b.Queue(updateServiceLast, append(rowArgs(x), batch[i].History[j].At, p.history[j])...)
+			for j := len(p.Reports) - 1; j >= 0; j-- {
+				if j == p.Last {
+					b.Queue(updateServiceLast, append(rowArgs(x), batch[i].History[j].At, p.Reports[j])...)
 				} else {
-					b.Queue(`insert into history (service_key, at, report) values ($1, $2, $3)`, key, batch[i].History[j].At, p.history[j])
+					b.Queue(`insert into history (service_key, at, report) values ($1, $2, $3)`, key, batch[i].History[j].At, p.Reports[j])
 				}
 			}
-			b.Queue(insertAudit, now, s.actor.Engineer, s.actor.Host, usecase.ActionServiceCopied, customer, x.svc.Name, key,
-				usecase.DescribeCopied(x.svc, len(p.history)))
+			b.Queue(insertAudit, now, s.actor.Engineer, s.actor.Host, usecase.ActionServiceCopied, customer, x.svc.Name, key, p.Detail)
 			sealed = sealed || x.sealed != nil
 		}
 		if sealed {
@@ -273,7 +238,7 @@ func (s *Store) ImportServices(ctx context.Context, batch []usecase.Imported) []
 	}
 	for _, i := range todo {
 		if errs[i] != nil && isUnique(errs[i]) {
-			errs[i] = s.existingService(ready[i].x.svc.Name)
+			errs[i] = s.existingService(ready[i].Service.Name)
 		}
 	}
 	return errs

@@ -44,12 +44,20 @@ func (r row) summary() tenant.Summary {
 
 // serviceSelect reads a service row and its customer's name; its last
 // validation's JSON is the last column (null when there is none).
-const serviceSelect = `select s.name, c.name, s.full_name, s.license, s.users, s.m365_domain, s.state, s.tenant_id, s.client_id,
-	s.admin_user, s.manual_expiry, s.sealed_secret, s.secret_hint, s.created_at, s.updated_at, s.updated_by, s.version, s.last_report, h.report
+// serviceSelectNoReport reads the same with null for the report, for
+// readers that do not need it (recording a validation) or read the whole
+// history anyway (the inventory): a report is most of a row's bytes.
+const (
+	serviceFields = `s.name, c.name, s.full_name, s.license, s.users, s.m365_domain, s.state, s.tenant_id, s.client_id,
+	s.admin_user, s.manual_expiry, s.sealed_secret, s.secret_hint, s.created_at, s.updated_at, s.updated_by, s.version, s.last_report`
+	serviceSelect = `select ` + serviceFields + `, h.report
 	from services s join customers c on c.key = s.customer_key left join history h on h.id = s.last_report`
+	serviceSelectNoReport = `select ` + serviceFields + `, null::json from services s join customers c on c.key = s.customer_key`
+)
 
-// scanService reads one row of serviceSelect; the report's JSON is
-// returned undecoded (decoding is spread over the CPUs for a listing).
+// scanService reads one row of serviceSelect or serviceSelectNoReport;
+// the report's JSON is returned undecoded (decoding is spread over the
+// CPUs for a listing).
 func scanService(r pgx.Row) (row, []byte, error) {
 	var x row
 	var report []byte

@@ -183,6 +183,28 @@ func TestChangesFromATeammate(t *testing.T) {
 	}
 }
 
+// A database URL that cannot be read is named without its password,
+// however the password is written (user info, percent-encoded, a query
+// parameter) and however the URL is wrong. No server is needed.
+func TestBadURLNeverShowsThePassword(t *testing.T) {
+	key, _ := newKey(t)
+	for _, u := range []string{
+		"postgres://u:s3cret%25Pw@127.0.0.1:1/db?sslmode=bogus",
+		"postgres://u@127.0.0.1:1/db?password=s3cret%2FPw&sslmode=bogus",
+		"postgres://u:s3cret-Pw@[bad/db",
+		"postgresql://u:s3cret-Pw@host:5432:6/db",
+		"postgres://u@127.0.0.1:1/db?password=s3cret-Pw&connect_timeout=abc",
+	} {
+		_, err := postgres.Open(context.Background(), u, postgres.Options{Keys: seal.NewKeyring(key), Timeout: time.Second})
+		if err == nil || !errors.Is(err, usecase.ErrUnavailable) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: %v", u, err)
+		}
+		if r := postgres.Redact(u); strings.Contains(r, "s3cret") {
+			t.Errorf("Redact(%s) = %s", u, r)
+		}
+	}
+}
+
 // What the server says when it cannot be used is one line with the fix,
 // wrapping ErrUnavailable, and never the password.
 func TestUnavailableExplained(t *testing.T) {
@@ -195,11 +217,14 @@ func TestUnavailableExplained(t *testing.T) {
 	down.User = url.UserPassword("postgres", "s3cret-Passw0rd")
 	noDB := *u
 	noDB.Path = "/onboard_no_such_db"
+	noRole := *u
+	noRole.User = url.UserPassword("onboard_no_such_role", "s3cret-Passw0rd")
 	for _, tc := range []struct {
 		name, url, want string
 	}{
 		{"server down", down.String(), "cannot connect"},
 		{"no database", noDB.String(), "CREATE DATABASE"},
+		{"login refused", noRole.String(), "refused the login"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -529,6 +529,21 @@ func historyOrder(t *testing.T, f Factory) {
 	if sums[0].LastAt == nil || !sums[0].LastAt.Equal(t2) || sums[0].LastStatus != tenant.StatusPass {
 		t.Errorf("summary last = %v %s", sums[0].LastAt, sums[0].LastStatus)
 	}
+	// Reports of the same time (two engineers at once): the later
+	// recorded first.
+	for _, trace := range []string{"same-time-1", "same-time-2"} {
+		r := attempt
+		r.TraceID = trace
+		if errs := x.st.RecordValidations([]usecase.Recorded{{Name: "con-01", Report: r}}); errs[0] != nil {
+			t.Fatal(errs[0])
+		}
+	}
+	if h, err := x.st.History("con-01"); err != nil || len(h) != 6 || h[0].TraceID != "same-time-2" || h[1].TraceID != "same-time-1" || h[2].TraceID != "" {
+		t.Errorf("reports of one time: %d reports, %v", len(h), err)
+		for _, r := range h {
+			t.Logf("  %v %s %q", r.At, r.Trigger, r.TraceID)
+		}
+	}
 }
 
 func batchPerEntry(t *testing.T, f Factory) {
@@ -961,7 +976,11 @@ func copyFromLaptop(t *testing.T, f Factory) {
 		!errors.Is(res.Refused[0].Err, usecase.ErrDifferent) || !strings.Contains(res.Refused[0].Err.Error(), "users 499 here, 4 there") {
 		t.Fatalf("re-run: %d copied, %d skipped, %v refused, %v", len(res.Copied), len(res.Skipped), res.Refused, err)
 	}
-	if a, _ := x.st.Audit(usecase.AuditFilter{Service: "svc-00000"}); len(a) != 1 || a[0].Action != usecase.ActionServiceCopied {
+	// Its audit entry describes it as "service added" does, secret hint
+	// included (never the secret).
+	secret := SecretOf("svc-00000")
+	if a, _ := x.st.Audit(usecase.AuditFilter{Service: "svc-00000"}); len(a) != 1 || a[0].Action != usecase.ActionServiceCopied ||
+		!strings.Contains(a[0].Detail, "secret "+secret.Masked()) || strings.Contains(a[0].Detail, secret.Reveal()) {
 		t.Errorf("audit of a copied service: %+v", a)
 	}
 }
