@@ -114,7 +114,10 @@ func (c *Creator) SignIn(ctx context.Context, tenantID string, show func(tenant.
 		return nil, explainSignIn(ctx, fromSignIn(ctx, err, answers), tc)
 	}
 	s := &AdminSession{c: c, token: res.AccessToken}
-	claims, _ := decodeUserClaims(res.AccessToken)
+	var claims userClaims
+	if decodePayload(res.AccessToken, &claims) != nil {
+		claims = userClaims{} // not a JWT: the id token alone names the admin
+	}
 	s.admin.UPN = firstClean(res.IDToken.PreferredUsername, claims.UPN, res.Account.PreferredUsername)
 	if upn, err := tenant.CleanAdminUPN(s.admin.UPN); err == nil {
 		s.admin.UPN = upn
@@ -192,11 +195,10 @@ func (s *AdminSession) bearer() (string, error) {
 }
 
 // lastAnswer keeps the last error answer of a sign-in (its status and
-// body), for when MSAL has read the body itself.
+// body), for when MSAL has read the body itself (its headers MSAL keeps).
 type lastAnswer struct {
 	mu     sync.Mutex
 	status int
-	header http.Header
 	body   []byte
 }
 
@@ -220,7 +222,7 @@ func (k *keepAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	k.last.mu.Lock()
-	k.last.status, k.last.header, k.last.body = resp.StatusCode, resp.Header, body
+	k.last.status, k.last.body = resp.StatusCode, body
 	k.last.mu.Unlock()
 	return resp, nil
 }

@@ -161,7 +161,7 @@ func checkBaseURL(field, s string, pathOK bool) (string, error) {
 // Teams Tenant Admin API is the second resource Teams PowerShell takes a
 // token for (Connect-MicrosoftTeams -AccessTokens), the one Direct Routing
 // is configured through; its app ID is the same in every cloud.
-const teamsAdminAPIScope = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239/.default"
+const teamsAdminAPIScope = teamsAdminAPIAppID + "/.default"
 
 // tokenOutcome is one token request's result.
 type tokenOutcome struct {
