@@ -169,6 +169,9 @@ type AdminSession struct {
 
 	mu    sync.Mutex
 	token string
+	// z scrubs the client secret AddSecret received from everything the
+	// session reads after it (nil before).
+	z *sanitizer
 	// graphSP is Microsoft Graph's service principal in the tenant and
 	// appRoles its app role IDs by permission name, read once.
 	graphSP  string
@@ -185,13 +188,14 @@ func (s *AdminSession) Close() {
 	s.mu.Unlock()
 }
 
-func (s *AdminSession) bearer() (string, error) {
+// bearer is the admin's token and the sanitizer for what comes back.
+func (s *AdminSession) bearer() (string, *sanitizer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.token == "" {
-		return "", errors.New("the admin's sign-in was closed")
+		return "", nil, errors.New("the admin's sign-in was closed")
 	}
-	return s.token, nil
+	return s.token, s.z, nil
 }
 
 // lastAnswer keeps the last error answer of a sign-in (its status and

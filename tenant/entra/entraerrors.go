@@ -602,7 +602,7 @@ func orCode(code int, oauth string) string {
 // explainCreate words a Graph request refused while creating an App
 // registration: a 403 names the admin right the signed-in admin lacks for
 // the step.
-func explainCreate(ctx context.Context, step string, res graphResult, admin, graphHost string, timeout time.Duration) *tenant.CreateError {
+func explainCreate(ctx context.Context, z *sanitizer, step string, res graphResult, admin, graphHost string, timeout time.Duration) *tenant.CreateError {
 	right, what := rightManageApps, map[string]string{
 		tenant.StepApplication:      "create the App registration",
 		tenant.StepServicePrincipal: "create the App registration's service principal",
@@ -622,7 +622,7 @@ func explainCreate(ctx context.Context, step string, res graphResult, admin, gra
 		Detail: fmt.Sprintf("Microsoft Graph refused to %s (403 Authorization_RequestDenied): %s is not %s.", what, who, right),
 		Fix:    fmt.Sprintf("Sign in again as an admin who is %s, or have such an admin assign one of those roles to %s (%s), then try again.", right, whom, whereRoles),
 	}
-	f := explainGraph(ctx, nil, res, graphHost, timeout, denied, failure{})
+	f := explainGraph(ctx, z, res, graphHost, timeout, denied, failure{})
 	e := &tenant.CreateError{Step: step, Detail: f.Detail, Fix: f.Fix, Cancelled: f.Cancelled, RequestID: res.RequestID}
 	if res.Code != "" {
 		e.Code = res.Code

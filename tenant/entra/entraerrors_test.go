@@ -99,20 +99,15 @@ func TestExplainNetworkBeyondLoopback(t *testing.T) {
 	}
 }
 
-// hostile is what a proxy or a hostile tenant can put into any text that
-// comes back: terminal escapes, a forged line, a bidi override.
-const hostile = "\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\nFAKE: ✓ all good\u202e"
-
-// clean reports whether s carries none of what hostile injects.
-func clean(s string) bool {
-	return !strings.ContainsAny(s, "\x1b\x07\n\r\u202e")
-}
-
 // Texts worded from an error or a header the other end sent pass through
 // tenant.Untrusted like every text from the network: an error's own
 // words (a proxy's reason phrase), Retry-After, and what an Entra ID
 // refusal of the admin's sign-in says.
 func TestErrorTextsFromTheNetworkAreCleaned(t *testing.T) {
+	// What a proxy or a hostile tenant can put into any text that comes
+	// back (validate_hostile_test.go has the full set, outside the package).
+	const hostile = "\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\nFAKE: ✓ all good\u202e"
+	clean := func(s string) bool { return !strings.ContainsAny(s, "\x1b\x07\n\r\u202e") }
 	z := newSanitizer(tenant.NewSecret("Xy78Q~secret-value-0123456789abcdefghij"))
 	if got := z.plain(errors.New("proxyconnect tcp: " + hostile + " Xy78Q~secret-value-0123456789abcdefghij")); !clean(got) ||
 		strings.Contains(got, "secret-value") || utf8.RuneCountInString(got) > 300 {
