@@ -198,7 +198,9 @@ func scenarios() []scenario {
 		{name: "530035 security defaults", creds: "Contoso", status: tenant.StatusFail, aadsts: "AADSTS530035", check: tenant.CheckToken, cs: tenant.StatusFail,
 			dir:  func(d *entrasim.Directory) { tenantOf(d, "Contoso").Block = entrasim.BlockSecurityDefaults },
 			want: []string{"security defaults"}},
-		{name: "429 throttled on every try", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail, aadsts: "AADSTS50196",
+		// Entra ID throttles a client-credentials request with a bare 429,
+		// no JSON and no AADSTS code (entrasim's entraStatus).
+		{name: "429 throttled on every try", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail, aadsts: "",
 			setup: func(t testing.TB, r *rig) {
 				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Resource: entrasim.GraphResourceURI, Status: 429, RetryAfter: "0"})
 			},
@@ -228,7 +230,7 @@ func scenarios() []scenario {
 			},
 			want:  []string{"temporarily unavailable"},
 			after: func(t testing.TB, r *rig, _ *tenant.ValidationReport) { countsRange(t, r, 1, 1, 2, 0) }},
-		{name: "500 is not retried", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail, aadsts: "AADSTS90100",
+		{name: "500 is not retried", creds: "Contoso", status: tenant.StatusFail, check: tenant.CheckToken, cs: tenant.StatusFail, aadsts: "AADSTS50000",
 			setup: func(t testing.TB, r *rig) {
 				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Status: 500, RetryAfter: "0"})
 			},
