@@ -212,6 +212,15 @@ func scenarios() []scenario {
 			},
 			want:  []string{"Throttled 1 time(s); waited 1s"},
 			after: func(t testing.TB, r *rig, _ *tenant.ValidationReport) { counts(t, r, 1, 3, 4) }},
+		// Entra ID's replicas catch up with a new app one by one: the Graph
+		// token can be issued while the Teams admin API's is still refused.
+		// The replication code then comes from that token, so the creation
+		// validates again (entrasim's lag refuses both at once).
+		{name: "new app not replicated for the Teams admin API yet", creds: "Contoso", status: tenant.StatusFail, aadsts: "AADSTS700016", check: tenant.CheckTeamsToken, cs: tenant.StatusFail,
+			setup: func(t testing.TB, r *rig) {
+				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Resource: entrasim.ResourceTeamsAdminAPI, AADSTS: 700016})
+			},
+			want: []string{"Skype and Teams Tenant Admin API", "No application with ID"}},
 		{name: "Teams admin API token throttled on every try: unknown, not refused", creds: "Contoso", status: tenant.StatusWarn, check: tenant.CheckTeamsToken, cs: tenant.StatusWarn,
 			setup: func(t testing.TB, r *rig) {
 				r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindToken, Resource: entrasim.ResourceTeamsAdminAPI, Status: 429, RetryAfter: "0"})

@@ -545,7 +545,11 @@ type replication struct{ initial, left int }
 // as Entra ID does for a short while after an app and its secret are
 // created: the first with AADSTS700016 (the app not found yet), the second
 // with AADSTS7000229 (no service principal yet), the others with
-// AADSTS7000215 (the secret not known yet). 0 turns it off.
+// AADSTS7000215 (the secret not known yet). 0 turns it off. Only the
+// Graph token requests count, one per validation, and the Teams admin
+// API's beside it is refused too: a simplification, since real
+// replicas catch up one by one and can issue one token while refusing the
+// other (the validator's tests cover that case with a Fault).
 func (s *Server) SetReplicationLag(n int) {
 	s.mu.Lock()
 	s.state().lag = max(n, 0)
