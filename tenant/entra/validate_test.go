@@ -29,17 +29,10 @@ type rig struct {
 
 func newRig(t testing.TB, dir entrasim.Directory, now time.Time) *rig {
 	t.Helper()
-	srv, err := entrasim.Start(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	r := &rig{t: t, now: now, srv: srv, log: &entratest.Buffer{}}
-	r.cfg = entra.Config{
-		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
-		Timeout: 10 * time.Second, Now: func() time.Time { return now },
-		Log: slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}
+	r := &rig{t: t, now: now, srv: entratest.Directory(t, dir), log: &entratest.Buffer{}}
+	r.cfg = entratest.Config(r.srv)
+	r.cfg.Timeout, r.cfg.Now = 10*time.Second, func() time.Time { return now }
+	r.cfg.Log = slog.New(slog.NewTextHandler(r.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	return r
 }
 
