@@ -71,12 +71,20 @@ func (r *rig) signInAs(upn string) func(tenant.DeviceCode) {
 // create runs every creation step as the use case does, stopping at the
 // first failure.
 func create(ctx context.Context, s *entra.AdminSession, app *tenant.CreatedApp) (tenant.Secret, error) {
-	for _, step := range []func(context.Context, *tenant.CreatedApp) error{s.CreateApplication, s.CreateServicePrincipal, s.GrantPermissions, s.AssignRole} {
-		if err := step(ctx, app); err != nil {
-			return tenant.Secret{}, err
-		}
+	if err := createAllButSecret(ctx, s, app); err != nil {
+		return tenant.Secret{}, err
 	}
 	return s.AddSecret(ctx, app, time.Date(2027, 11, 25, 12, 0, 0, 0, time.UTC))
+}
+
+// createAllButSecret runs the creation steps before the client secret.
+func createAllButSecret(ctx context.Context, s *entra.AdminSession, app *tenant.CreatedApp) error {
+	for _, step := range []func(context.Context, *tenant.CreatedApp) error{s.CreateApplication, s.CreateServicePrincipal, s.GrantPermissions, s.AssignRole} {
+		if err := step(ctx, app); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The whole path through MSAL Go's public client: the device code, the
@@ -215,10 +223,8 @@ func TestCreatedSecretOnlyGoesToTheCaller(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := &tenant.CreatedApp{DisplayName: tenant.AppDisplayName("tw-dr1")}
-	for _, step := range []func(context.Context, *tenant.CreatedApp) error{s.CreateApplication, s.CreateServicePrincipal, s.GrantPermissions, s.AssignRole} {
-		if err := step(ctx, app); err != nil {
-			t.Fatal(err)
-		}
+	if err := createAllButSecret(ctx, s, app); err != nil {
+		t.Fatal(err)
 	}
 	secret := entra.LeakySecret
 	answer, _ := json.Marshal(map[string]any{"secretText": secret, "hint": secret[:3], "endDateTime": "2027-11-25T12:00:00Z"}) // no keyId
