@@ -266,8 +266,11 @@ func TestSignInAnswersAreCleaned(t *testing.T) {
 	if shown.UserCode != "ABCDEF" || shown.VerificationURL != "https://microsoft.com/devicelogin" {
 		t.Errorf("code shown: %+v", shown)
 	}
+	// Its device code is not one Entra ID handed out: the poll is
+	// refused with bad_verification_code.
 	var ce *tenant.CreateError
-	if !errors.As(err, &ce) || unsafe(ce.Detail+ce.Fix+ce.Code+ce.RequestID) != "" {
+	if !errors.As(err, &ce) || ce.Code != "AADSTS70018" || !strings.Contains(ce.Detail, "no longer knows the sign-in code") ||
+		unsafe(ce.Detail+ce.Fix+ce.Code+ce.RequestID) != "" {
 		t.Errorf("a code Entra ID does not know: %#v", err)
 	}
 

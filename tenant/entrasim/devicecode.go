@@ -47,7 +47,7 @@ const (
 	// expires_in."
 	deviceCodeLifetime = 15 * time.Minute
 	// deviceCodeInterval is the polling interval Entra ID asks for, in
-	// seconds.
+	// seconds (the device-code page's interval; the value observed).
 	deviceCodeInterval = 5
 )
 
