@@ -576,8 +576,8 @@ func (s *Server) findTenant(w http.ResponseWriter, r *http.Request) (Tenant, boo
 // metadata answers the tenant's OpenID configuration with the fields of
 // the sample document in OpenID Connect on the Microsoft identity platform
 // ("Find your app's OpenID configuration document URI", above), for the
-// host it was asked on; MSAL reads token_endpoint and
-// device_authorization_endpoint from it. The Cache-Control header is
+// host it was asked on; MSAL reads token_endpoint from it (and derives
+// the device-code endpoint from that). The Cache-Control header is
 // observed (MetadataCacheControl).
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.findTenant(w, r)
