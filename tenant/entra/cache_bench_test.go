@@ -2,13 +2,11 @@ package entra_test
 
 import (
 	"context"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"onboard/tenant"
-	"onboard/tenant/entra"
 )
 
 // BenchmarkFirstValidationKnownTenant50ms: a new process's first
@@ -28,20 +26,9 @@ func BenchmarkFirstValidationKnownTenant50ms(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			r := benchRig(b, lat)
 			c := demoCreds(b, r.now, "Contoso")
-			base := r.srv.Client().Transport.(*http.Transport)
-			process := func(dir string) *entra.Validator {
-				cfg := r.cfg
-				cfg.CacheDir = dir
-				cfg.HTTPClient = &http.Client{Transport: base.Clone()}
-				v, err := entra.NewValidator(cfg)
-				if err != nil {
-					b.Fatal(err)
-				}
-				return v
-			}
 			warm := filepath.Join(b.TempDir(), "warm")
 			if known {
-				if rep := process(warm).Validate(context.Background(), c, nil); rep.Status != tenant.StatusPass {
+				if rep := r.newProcess(warm).Validate(context.Background(), c, nil); rep.Status != tenant.StatusPass {
 					b.Fatal(dump(rep))
 				}
 			}
@@ -53,7 +40,7 @@ func BenchmarkFirstValidationKnownTenant50ms(b *testing.B) {
 				if !known {
 					dir = filepath.Join(b.TempDir(), "empty")
 				}
-				v := process(dir)
+				v := r.newProcess(dir)
 				t0 := time.Now()
 				rep := v.Validate(context.Background(), c, nil)
 				total += time.Since(t0)

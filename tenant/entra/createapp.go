@@ -114,7 +114,10 @@ func (c *Creator) SignIn(ctx context.Context, tenantID string, show func(tenant.
 		return nil, explainSignIn(ctx, fromSignIn(ctx, err, answers), tc)
 	}
 	s := &AdminSession{c: c, token: res.AccessToken}
-	claims, _ := decodeUserClaims(res.AccessToken)
+	var claims userClaims
+	if decodePayload(res.AccessToken, &claims) != nil {
+		claims = userClaims{} // not a JWT: the id token alone names the admin
+	}
 	s.admin.UPN = firstClean(res.IDToken.PreferredUsername, claims.UPN, res.Account.PreferredUsername)
 	if upn, err := tenant.CleanAdminUPN(s.admin.UPN); err == nil {
 		s.admin.UPN = upn
@@ -166,6 +169,9 @@ type AdminSession struct {
 
 	mu    sync.Mutex
 	token string
+	// z scrubs the client secret AddSecret received from everything the
+	// session reads after it (nil before).
+	z *sanitizer
 	// graphSP is Microsoft Graph's service principal in the tenant and
 	// appRoles its app role IDs by permission name, read once.
 	graphSP  string
@@ -182,21 +188,21 @@ func (s *AdminSession) Close() {
 	s.mu.Unlock()
 }
 
-func (s *AdminSession) bearer() (string, error) {
+// bearer is the admin's token and the sanitizer for what comes back.
+func (s *AdminSession) bearer() (string, *sanitizer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.token == "" {
-		return "", errors.New("the admin's sign-in was closed")
+		return "", nil, errors.New("the admin's sign-in was closed")
 	}
-	return s.token, nil
+	return s.token, s.z, nil
 }
 
 // lastAnswer keeps the last error answer of a sign-in (its status and
-// body), for when MSAL has read the body itself.
+// body), for when MSAL has read the body itself (its headers MSAL keeps).
 type lastAnswer struct {
 	mu     sync.Mutex
 	status int
-	header http.Header
 	body   []byte
 }
 
@@ -220,7 +226,7 @@ func (k *keepAnswers) RoundTrip(req *http.Request) (*http.Response, error) {
 	_ = resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	k.last.mu.Lock()
-	k.last.status, k.last.header, k.last.body = resp.StatusCode, resp.Header, body
+	k.last.status, k.last.body = resp.StatusCode, body
 	k.last.mu.Unlock()
 	return resp, nil
 }

@@ -36,17 +36,17 @@ const createdRole = tenant.RoleTeamsAdministrator
 // write sends one Graph write (or read) with the admin's token; a refusal
 // comes back worded for the step.
 func (s *AdminSession) write(ctx context.Context, step, method, path string, body, out any) error {
-	tok, err := s.bearer()
+	tok, z, err := s.bearer()
 	if err != nil {
 		return &tenant.CreateError{Step: step, Detail: "The admin's sign-in was closed before " + strings.ToLower(step) + " was done.", Fix: "Start again: the admin signs in with a new code."}
 	}
 	v := s.c.v
-	res := v.graphDo(ctx, nil, tok, method, path, body, out)
+	res := v.graphDo(ctx, z, tok, method, path, body, out)
 	v.debug("graph write", "step", step, "method", method, "path", path, "status", res.Status, "code", res.Code)
 	if res.ok() {
 		return nil
 	}
-	return explainCreate(ctx, step, res, s.admin.UPN, v.graph, v.timeout)
+	return explainCreate(ctx, z, step, res, s.admin.UPN, v.graph, v.timeout)
 }
 
 // graphRoles reads Microsoft Graph's service principal in the tenant
@@ -189,6 +189,13 @@ func (s *AdminSession) AddSecret(ctx context.Context, app *tenant.CreatedApp, ex
 	}, &out)
 	if err != nil {
 		return tenant.Secret{}, err
+	}
+	if out.SecretText != "" {
+		// From now on the secret is scrubbed from whatever the session
+		// reads (a proxy that saw this answer could echo it back).
+		s.mu.Lock()
+		s.z = newSanitizer(tenant.NewSecret(out.SecretText))
+		s.mu.Unlock()
 	}
 	secret, _, cerr := tenant.CleanSecret(out.SecretText)
 	keyID, ok := tenant.ParseGUID(out.KeyID)

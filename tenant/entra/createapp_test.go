@@ -2,7 +2,9 @@ package entra_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -69,12 +71,20 @@ func (r *rig) signInAs(upn string) func(tenant.DeviceCode) {
 // create runs every creation step as the use case does, stopping at the
 // first failure.
 func create(ctx context.Context, s *entra.AdminSession, app *tenant.CreatedApp) (tenant.Secret, error) {
-	for _, step := range []func(context.Context, *tenant.CreatedApp) error{s.CreateApplication, s.CreateServicePrincipal, s.GrantPermissions, s.AssignRole} {
-		if err := step(ctx, app); err != nil {
-			return tenant.Secret{}, err
-		}
+	if err := createAllButSecret(ctx, s, app); err != nil {
+		return tenant.Secret{}, err
 	}
 	return s.AddSecret(ctx, app, time.Date(2027, 11, 25, 12, 0, 0, 0, time.UTC))
+}
+
+// createAllButSecret runs the creation steps before the client secret.
+func createAllButSecret(ctx context.Context, s *entra.AdminSession, app *tenant.CreatedApp) error {
+	for _, step := range []func(context.Context, *tenant.CreatedApp) error{s.CreateApplication, s.CreateServicePrincipal, s.GrantPermissions, s.AssignRole} {
+		if err := step(ctx, app); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // The whole path through MSAL Go's public client: the device code, the
@@ -199,5 +209,84 @@ func TestSignInRefusals(t *testing.T) {
 	}
 	if n := r.srv.Count(entrasim.KindGraph); n != 0 {
 		t.Errorf("%d Graph requests without a signed-in admin", n)
+	}
+}
+
+// The client secret addPassword answers with goes to the caller alone:
+// not into the error of an answer that cannot be used, the debug log, or
+// a later refusal that echoes it back in any encoding.
+func TestCreatedSecretOnlyGoesToTheCaller(t *testing.T) {
+	r := signInRig(t)
+	ctx := t.Context()
+	s, err := r.signIn(ctx, tailwind, r.signInAs("admin@tailwindtraders.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &tenant.CreatedApp{DisplayName: tenant.AppDisplayName("tw-dr1")}
+	if err := createAllButSecret(ctx, s, app); err != nil {
+		t.Fatal(err)
+	}
+	secret := entra.LeakySecret
+	answer, _ := json.Marshal(map[string]any{"secretText": secret, "hint": secret[:3], "endDateTime": "2027-11-25T12:00:00Z"}) // no keyId
+	r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindGraph, PathContains: "/addPassword", Body: string(answer), Times: 1})
+	got, err := s.AddSecret(ctx, app, time.Date(2027, 11, 25, 12, 0, 0, 0, time.UTC))
+	var ce *tenant.CreateError
+	if !errors.As(err, &ce) || ce.Step != tenant.StepSecret || !got.IsZero() {
+		t.Fatalf("an answer without keyId: %v, %v", got, err)
+	}
+	texts := map[string]string{"unusable answer": fmt.Sprintf("%s %#v", err, err)}
+	for name, enc := range entra.Encodings {
+		echo := "client_secret=" + enc(secret)
+		refusal, _ := json.Marshal(map[string]any{"error": map[string]any{"code": "Request_BadRequest " + echo, "message": "Bad request: " + echo,
+			"innerError": map[string]any{"request-id": echo, "date": "2026-11-25T12:00:00"}}})
+		r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindGraph, PathContains: "/servicePrincipals/", Status: 400, Body: string(refusal), Times: 1})
+		_, err := s.Remove(ctx, *app)
+		if !errors.As(err, &ce) || ce.Step != tenant.StepRemoval {
+			t.Fatalf("%s: removal refused with an echo: %v", name, err)
+		}
+		texts["echoed as "+name] = fmt.Sprintf("%s %#v", err, err)
+	}
+	texts["log"] = r.log.String()
+	for where, text := range texts {
+		if l := entra.Leaks(text, secret); len(l) > 0 {
+			t.Errorf("the created secret leaks in %s as %v", where, l)
+		}
+	}
+}
+
+// What Entra ID says during the admin's sign-in is cleaned where it
+// enters: the code and the page to open, and the admin's name.
+func TestSignInAnswersAreCleaned(t *testing.T) {
+	r := signInRig(t)
+	answer, _ := json.Marshal(map[string]any{"user_code": "AB\x1b[2JCD\u202eEF", "device_code": "not-a-code", "verification_uri": "javascript:alert(1)\x1b]8;;",
+		"expires_in": 900, "interval": 1, "message": hostile})
+	r.srv.AddFault(entrasim.Fault{Kind: entrasim.KindDeviceCode, Body: string(answer), Times: 1})
+	var shown tenant.DeviceCode
+	_, err := r.creator("").SignIn(t.Context(), tailwind, func(c tenant.DeviceCode) { shown = c })
+	if shown.UserCode != "ABCDEF" || shown.VerificationURL != "https://microsoft.com/devicelogin" {
+		t.Errorf("code shown: %+v", shown)
+	}
+	// Its device code is not one Entra ID handed out: the poll is
+	// refused with bad_verification_code.
+	var ce *tenant.CreateError
+	if !errors.As(err, &ce) || ce.Code != "AADSTS70018" || !strings.Contains(ce.Detail, "no longer knows the sign-in code") ||
+		unsafe(ce.Detail+ce.Fix+ce.Code+ce.RequestID) != "" {
+		t.Errorf("a code Entra ID does not know: %#v", err)
+	}
+
+	const upn = "admin@tailwindtraders.com"
+	r.srv.Update(func(d *entrasim.Directory) {
+		tenantOf(d, "Tailwind").Users[0].UserPrincipalName = "\x1b]8;;https://evil.example/\x07" + upn + "\u202e"
+	})
+	s, err := r.signIn(t.Context(), tailwind, func(c tenant.DeviceCode) {
+		if err := r.srv.SignIn(c.UserCode, "\x1b]8;;https://evil.example/\x07"+upn+"\u202e"); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Admin().UPN != upn {
+		t.Errorf("admin %q, want %q", s.Admin().UPN, upn)
 	}
 }

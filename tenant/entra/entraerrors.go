@@ -65,6 +65,19 @@ func (b entraErrorBody) Summary() string {
 	return clip(strings.TrimSpace(d), 300)
 }
 
+// readEntraAnswer parses an Entra ID error answer and cleans what it says
+// (scrubbing the secret with z) before any of it is read or cut; the body
+// itself is never kept. ok is false when the body is not Entra's JSON.
+func readEntraAnswer(he *entraHTTPError, z *sanitizer) (b entraErrorBody, ok bool) {
+	b, ok = parseEntraError(he.Body)
+	b.Error = z.text(b.Error, tenant.UntrustedNameMax)
+	b.Description = z.text(b.Description, tenant.UntrustedTextMax)
+	b.TraceID = z.text(b.TraceID, tenant.UntrustedIDMax)
+	b.CorrelationID = z.text(b.CorrelationID, tenant.UntrustedIDMax)
+	b.Timestamp, b.ErrorURI = "", ""
+	return b, ok
+}
+
 // parseEntraError reads an Entra ID error body; ok is false when the body
 // is not Entra's JSON (a proxy's page, an empty answer …).
 func parseEntraError(body []byte) (b entraErrorBody, ok bool) {
@@ -130,9 +143,6 @@ const (
 	whereTenantID     = "Entra admin center > Identity > Overview > Tenant ID"
 )
 
-// asEntraAnswer reports whether err is an HTTP answer from Entra ID.
-func asEntraAnswer(err error, he **entraHTTPError) bool { return errors.As(err, he) }
-
 // explainToken words a failed token step.
 func explainToken(ctx context.Context, err error, tc tokenContext) failure {
 	var he *entraHTTPError
@@ -162,15 +172,7 @@ func explainToken(ctx context.Context, err error, tc tokenContext) failure {
 // explainEntraAnswer words an Entra ID HTTP error answer, row by row of
 // the table of docs/validation.md.
 func explainEntraAnswer(he *entraHTTPError, tc tokenContext) failure {
-	body, isEntra := parseEntraError(he.Body)
-	// Clean what came back (and scrub the secret from it) before any of
-	// it is read or cut; the body itself is never kept.
-	z := tc.San
-	body.Error = z.text(body.Error, tenant.UntrustedNameMax)
-	body.Description = z.text(body.Description, tenant.UntrustedTextMax)
-	body.TraceID = z.text(body.TraceID, tenant.UntrustedIDMax)
-	body.CorrelationID = z.text(body.CorrelationID, tenant.UntrustedIDMax)
-	body.Timestamp, body.ErrorURI = "", ""
+	body, isEntra := readEntraAnswer(he, tc.San)
 	f := failure{TraceID: body.TraceID, CorrelationID: body.CorrelationID}
 	code := body.Code()
 	if code != 0 {
@@ -305,8 +307,8 @@ func transient(f failure, he *entraHTTPError, tc tokenContext) (failure, bool) {
 
 func throttled(f failure, he *entraHTTPError, tc tokenContext) failure {
 	after := ""
-	if he.Header != nil && he.Header.Get("Retry-After") != "" {
-		after = " (it asked to wait " + strings.TrimSpace(he.Header.Get("Retry-After")) + ")"
+	if wait := tc.San.text(he.Header.Get("Retry-After"), 40); wait != "" {
+		after = " (it asked to wait " + wait + ")"
 	}
 	f.Detail = fmt.Sprintf("Entra ID is throttling requests (HTTP 429)%s; %s.", after, triesText(tc.Retries))
 	f.Fix = "Wait a minute and validate again; bulk validation: lower --concurrency."
@@ -538,9 +540,8 @@ func explainSignIn(ctx context.Context, err error, tc tokenContext) *tenant.Crea
 	}
 	var he *entraHTTPError
 	if errors.As(err, &he) {
-		body, _ := parseEntraError(he.Body)
-		body.Description = tenant.Untrusted(body.Description, tenant.UntrustedTextMax)
-		e.RequestID = tenant.Untrusted(body.CorrelationID, tenant.UntrustedIDMax)
+		body, _ := readEntraAnswer(he, tc.San)
+		e.RequestID = body.CorrelationID
 		switch body.Error {
 		case "authorization_declined", "access_denied":
 			e.Code = orCode(body.Code(), body.Error)
@@ -601,7 +602,7 @@ func orCode(code int, oauth string) string {
 // explainCreate words a Graph request refused while creating an App
 // registration: a 403 names the admin right the signed-in admin lacks for
 // the step.
-func explainCreate(ctx context.Context, step string, res graphResult, admin, graphHost string, timeout time.Duration) *tenant.CreateError {
+func explainCreate(ctx context.Context, z *sanitizer, step string, res graphResult, admin, graphHost string, timeout time.Duration) *tenant.CreateError {
 	right, what := rightManageApps, map[string]string{
 		tenant.StepApplication:      "create the App registration",
 		tenant.StepServicePrincipal: "create the App registration's service principal",
@@ -621,7 +622,7 @@ func explainCreate(ctx context.Context, step string, res graphResult, admin, gra
 		Detail: fmt.Sprintf("Microsoft Graph refused to %s (403 Authorization_RequestDenied): %s is not %s.", what, who, right),
 		Fix:    fmt.Sprintf("Sign in again as an admin who is %s, or have such an admin assign one of those roles to %s (%s), then try again.", right, whom, whereRoles),
 	}
-	f := explainGraph(ctx, nil, res, graphHost, timeout, denied, failure{})
+	f := explainGraph(ctx, z, res, graphHost, timeout, denied, failure{})
 	e := &tenant.CreateError{Step: step, Detail: f.Detail, Fix: f.Fix, Cancelled: f.Cancelled, RequestID: res.RequestID}
 	if res.Code != "" {
 		e.Code = res.Code

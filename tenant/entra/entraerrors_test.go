@@ -2,8 +2,10 @@ package entra
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"onboard/tenant"
 )
 
 const sampleEntraError = `{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '3f6b2c1d-8e4a-4b7c-9d2e-5a6b7c8d9e01'. Trace ID: 0b3a0c1e-2f4d-4e5a-9b6c-7d8e9f0a1b2c Correlation ID: 1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f Timestamp: 2026-11-25 12:00:00Z","error_codes":[7000215],"timestamp":"2026-11-25 12:00:00Z","trace_id":"0b3a0c1e-2f4d-4e5a-9b6c-7d8e9f0a1b2c","correlation_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","error_uri":"https://login.microsoftonline.com/error?code=7000215"}`
@@ -92,5 +96,40 @@ func TestExplainNetworkBeyondLoopback(t *testing.T) {
 	}
 	if got := roundDuration(20*time.Second + 40*time.Millisecond); got != "20s" {
 		t.Errorf("roundDuration(20.04s) = %q", got)
+	}
+}
+
+// Texts worded from an error or a header the other end sent pass through
+// tenant.Untrusted like every text from the network: an error's own
+// words (a proxy's reason phrase), Retry-After, and what an Entra ID
+// refusal of the admin's sign-in says.
+func TestErrorTextsFromTheNetworkAreCleaned(t *testing.T) {
+	// What a proxy or a hostile tenant can put into any text that comes
+	// back (validate_hostile_test.go has the full set, outside the package).
+	const hostile = "\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\nFAKE: ✓ all good\u202e"
+	clean := func(s string) bool { return !strings.ContainsAny(s, "\x1b\x07\n\r\u202e") }
+	z := newSanitizer(tenant.NewSecret("Xy78Q~secret-value-0123456789abcdefghij"))
+	if got := z.plain(errors.New("proxyconnect tcp: " + hostile + " Xy78Q~secret-value-0123456789abcdefghij")); !clean(got) ||
+		strings.Contains(got, "secret-value") || utf8.RuneCountInString(got) > 300 {
+		t.Errorf("plain: %q", got)
+	}
+	if got := z.plain(errors.New(strings.Repeat("long ", 200))); utf8.RuneCountInString(got) > 300 {
+		t.Errorf("plain is %d characters", utf8.RuneCountInString(got))
+	}
+
+	throttledBy := &entraHTTPError{Stage: stageToken, Status: 429, Header: http.Header{"Retry-After": {hostile + strings.Repeat("9", 500)}}, Body: []byte("Too Many Requests")}
+	if f := explainEntraAnswer(throttledBy, tokenContext{San: z}); !clean(f.Detail) || len(f.Detail) > 300 || !strings.Contains(f.Detail, "throttling") {
+		t.Errorf("Retry-After shown raw: %q", f.Detail)
+	}
+
+	body, _ := json.Marshal(map[string]any{"error": "invalid_grant", "error_description": "AADSTS50000: " + hostile,
+		"error_codes": []int{50000}, "correlation_id": hostile, "trace_id": hostile})
+	e := explainSignIn(context.Background(), &entraHTTPError{Stage: stageToken, Status: 400, Body: body}, tokenContext{AuthorityHost: "https://login.microsoftonline.com"})
+	if !clean(e.Detail) || !clean(e.Fix) || !clean(e.RequestID) || !clean(e.Code) {
+		t.Errorf("sign-in refusal shown raw: %#v", e)
+	}
+	e = explainSignIn(context.Background(), errors.New("device code: "+hostile), tokenContext{})
+	if !clean(e.Detail) {
+		t.Errorf("sign-in failure shown raw: %q", e.Detail)
 	}
 }

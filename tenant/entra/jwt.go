@@ -48,15 +48,6 @@ type userClaims struct {
 	TenantID string `json:"tid"`
 }
 
-// decodeUserClaims reads a delegated token's claims without verifying it.
-func decodeUserClaims(token string) (userClaims, error) {
-	var c userClaims
-	if err := decodePayload(token, &c); err != nil {
-		return userClaims{}, err
-	}
-	return c, nil
-}
-
 // decodePayload decodes a compact JWS's payload into out.
 func decodePayload(token string, out any) error {
 	parts := strings.Split(token, ".")

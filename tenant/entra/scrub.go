@@ -240,9 +240,11 @@ func (z *sanitizer) text(s string, max int) string {
 	return z.scrub(tenant.Untrusted(z.scrub(s), max))
 }
 
-// plain flattens an error to one scrubbed line of at most 300 bytes.
+// plain flattens an error to one line of at most 300 characters, made
+// safe as any text from the network: an error's text can carry what the
+// other end answered (a proxy's reason phrase, part of a body).
 func (z *sanitizer) plain(err error) string {
-	return clip(z.scrub(strings.Join(strings.Fields(err.Error()), " ")), 300)
+	return z.text(err.Error(), 300)
 }
 
 // rawText is a text from the network the walker leaves as received,

@@ -161,7 +161,7 @@ func checkBaseURL(field, s string, pathOK bool) (string, error) {
 // Teams Tenant Admin API is the second resource Teams PowerShell takes a
 // token for (Connect-MicrosoftTeams -AccessTokens), the one Direct Routing
 // is configured through; its app ID is the same in every cloud.
-const teamsAdminAPIScope = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239/.default"
+const teamsAdminAPIScope = teamsAdminAPIAppID + "/.default"
 
 // tokenOutcome is one token request's result.
 type tokenOutcome struct {
@@ -224,16 +224,30 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	defer cancel()
 	// The Graph token and the Graph wave share one retry budget (and log);
 	// the Teams admin API token, running beside them, has its own.
-	ctx = withRetryLog(ctx, &retryLog{})
+	pastMetadata := make(chan struct{})
+	ctx = withRetryLog(ctx, &retryLog{pastMetadata: pastMetadata})
 	tc := tokenContext{Cloud: v.cloud, AuthorityHost: v.authority, Tenant: tenantIn, ClientID: r.ClientID, Timeout: v.timeout, San: z}
 
 	// Both tokens at once. The Teams admin API token runs beside the
 	// Graph one (and beside the Graph wave that follows it), with a retry
-	// log of its own, so its retries and stage are its own.
+	// log of its own, so its retries and stage are its own. It sets off
+	// as the Graph token request is sent: MSAL (the same client) then
+	// has the tenant's metadata, so it is asked for once, even when Entra
+	// ID refuses it (a refusal MSAL does not keep); if the Graph token
+	// fails before that, the Teams admin API one is not asked for.
 	teamsCtx, cancelTeams := context.WithCancel(ctx)
 	defer cancelTeams()
 	teamsDone := make(chan tokenOutcome, 1)
+	graphDone := make(chan struct{})
 	go func() {
+		select {
+		case <-pastMetadata:
+		case <-graphDone:
+		}
+		if err := teamsCtx.Err(); err != nil {
+			teamsDone <- tokenOutcome{err: err}
+			return
+		}
 		teamsDone <- v.acquire(withRetryLog(teamsCtx, &retryLog{}), tenantIn, r.ClientID, c.Secret, teamsAdminAPIScope)
 	}()
 	// The Graph token is for the cloud's Microsoft Graph resource,
@@ -242,6 +256,9 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	graph := v.acquire(ctx, tenantIn, r.ClientID, c.Secret, v.cloud.Endpoints().GraphURL+"/.default")
 	if graph.err != nil {
 		cancelTeams()
+	}
+	close(graphDone)
+	if graph.err != nil {
 		<-teamsDone
 		tc.Retries = graph.retries
 		f := explainToken(ctx, graph.err, tc)

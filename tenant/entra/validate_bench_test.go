@@ -22,6 +22,21 @@ func benchRig(b *testing.B, latency time.Duration) *rig {
 	return r
 }
 
+// newProcess is a validator as a new onboard process has it: its own
+// connections (a clone of the directory's transport), no MSAL clients,
+// and the HTTP cache in cacheDir ("" = none).
+func (r *rig) newProcess(cacheDir string) *entra.Validator {
+	r.t.Helper()
+	cfg := r.cfg
+	cfg.CacheDir = cacheDir
+	cfg.HTTPClient = &http.Client{Transport: r.srv.Client().Transport.(*http.Transport).Clone()}
+	v, err := entra.NewValidator(cfg)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return v
+}
+
 // BenchmarkValidationsPerSecond: many validations of the healthy demo
 // tenants through one validator, 32 at a time per CPU. At 0 ms the
 // simulated directory's RSA-2048 token signing dominates the CPU profile.
@@ -61,15 +76,9 @@ func BenchmarkValidationLatency50ms(b *testing.B) {
 	b.Run("first", func(b *testing.B) {
 		r := benchRig(b, lat)
 		c := demoCreds(b, r.now, "Contoso")
-		base := r.srv.Client().Transport.(*http.Transport)
 		var total time.Duration
 		for i := 0; i < b.N; i++ {
-			cfg := r.cfg
-			cfg.HTTPClient = &http.Client{Transport: base.Clone()}
-			v, err := entra.NewValidator(cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
+			v := r.newProcess("")
 			t0 := time.Now()
 			rep := v.Validate(context.Background(), c, nil)
 			total += time.Since(t0)

@@ -2,6 +2,7 @@ package entra
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"onboard/tenant"
 	"sort"
@@ -281,7 +282,7 @@ func (v *Validator) teamsTokenCheck(ctx context.Context, r *tenant.ValidationRep
 	// the way, leaves the question open.
 	var he *entraHTTPError
 	refused := false
-	if asEntraAnswer(t.err, &he) && he.Status < 500 && he.Status != 429 {
+	if errors.As(t.err, &he) && he.Status < 500 && he.Status != 429 {
 		_, refused = parseEntraError(he.Body)
 	}
 	if !refused {

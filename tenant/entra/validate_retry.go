@@ -133,12 +133,19 @@ type retryLog struct {
 	status []int
 	waited time.Duration
 	last   string
+	// pastMetadata, when set, is closed as the first request past the
+	// tenant's metadata (the token request) is sent.
+	pastMetadata chan struct{}
 }
 
 func (l *retryLog) sent(path string) {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.last = path
-	l.mu.Unlock()
+	if l.pastMetadata != nil && stageOf(path) != stageMetadata {
+		close(l.pastMetadata)
+		l.pastMetadata = nil
+	}
 }
 
 func (l *retryLog) lastPath() string {

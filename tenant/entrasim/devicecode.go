@@ -47,7 +47,7 @@ const (
 	// expires_in."
 	deviceCodeLifetime = 15 * time.Minute
 	// deviceCodeInterval is the polling interval Entra ID asks for, in
-	// seconds.
+	// seconds (the device-code page's interval; the value observed).
 	deviceCodeInterval = 5
 )
 
@@ -197,7 +197,11 @@ func (s *Server) deviceCodeToken(w http.ResponseWriter, r *http.Request, t Tenan
 	}
 	state, upn := p.state, p.upn
 	if state == signInApproved {
-		p.state = signInRedeemed // a device code is redeemed once
+		// A device code is redeemed once: a second poll gets
+		// bad_verification_code, "the device_code sent to the /token
+		// endpoint wasn't recognized" (the device-code page's expected
+		// errors; a code used twice is the simulator's reading of it).
+		p.state = signInRedeemed
 	}
 	now := s.now()
 	s.mu.Unlock()
@@ -267,8 +271,8 @@ func (s *Server) deviceCodeToken(w http.ResponseWriter, r *http.Request, t Tenan
 	})
 }
 
-// userCode is a user code shaped like Entra ID's: nine upper-case letters
-// and digits.
+// userCode is a user code shaped like Entra ID's: "a short string" on the
+// device-code page, nine upper-case letters and digits as observed.
 func userCode() string {
 	const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 	var b [9]byte

@@ -33,9 +33,16 @@ var (
 	permsReadRoles = []string{"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All", "Directory.ReadWrite.All"}
 )
 
+// msgDenied is the message of Graph's 403 Authorization_RequestDenied
+// for a caller without the permission (Daemon app: acquire a token, "Did
+// you forget to provide admin consent?",
+// https://learn.microsoft.com/en-us/entra/identity-platform/scenario-daemon-acquire-token).
 const msgDenied = "Insufficient privileges to complete the operation."
 
-// resourceNotFound is Graph's 404 for an object that does not exist.
+// resourceNotFound is Graph's 404 for an object that does not exist
+// (https://learn.microsoft.com/en-us/graph/errors); the code and message
+// are as observed, e.g.
+// https://learn.microsoft.com/en-us/answers/questions/936575/resource-(random-guid)-does-not-exist-or-one-of-it.
 func resourceNotFound(w http.ResponseWriter, r *http.Request, id string) {
 	graphError(w, r, http.StatusNotFound, "Request_ResourceNotFound", "Resource '"+id+"' does not exist or one of its queried reference-property objects are not present.")
 }
@@ -81,6 +88,8 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.EscapedPath(), "/v1.0/")
 	switch {
 	case path == "organization":
+		// verifiedDomains lists the verified domains only
+		// (https://learn.microsoft.com/en-us/graph/api/resources/verifieddomain).
 		if !permitted(permsOrganization) {
 			return
 		}
@@ -123,6 +132,10 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 		}
 		s.writeList(w, r, ctx+"subscribedSkus", vals)
 	case strings.HasPrefix(path, "applications(appId="):
+		// An application addressed by its appId (application-get); its
+		// passwordCredentials carry hint, the first three characters of
+		// the secret, and never secretText, which only addPassword returns
+		// (https://learn.microsoft.com/en-us/graph/api/resources/passwordcredential).
 		appID := keyOf(path, "applications(appId=")
 		if !permitted(permsApplication) {
 			return
@@ -176,6 +189,7 @@ func (s *Server) graph(w http.ResponseWriter, r *http.Request) {
 			"userPrincipalName": u.UserPrincipalName, "displayName": u.DisplayName, "accountEnabled": u.AccountEnabled,
 		})
 	default:
+		// Graph's answer to a path it does not know (wording observed).
 		graphError(w, r, http.StatusBadRequest, "BadRequest", "Resource not found for the segment '"+path+"'.")
 	}
 }
@@ -196,6 +210,9 @@ type graphCaller struct {
 	user      *User
 }
 
+// Graph refuses a token it cannot accept with 401
+// InvalidAuthenticationToken (https://learn.microsoft.com/en-us/graph/errors;
+// the messages as observed, the tenant's worded by the simulator).
 func (s *Server) graphCaller(w http.ResponseWriter, r *http.Request) (graphCaller, bool) {
 	auth := r.Header.Get("Authorization")
 	if !strings.HasPrefix(auth, "Bearer ") {
@@ -328,6 +345,8 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, odataContext 
 		raw, err := base64.RawURLEncoding.DecodeString(tok)
 		n, err2 := strconv.Atoi(strings.TrimPrefix(string(raw), "sim:"))
 		if err != nil || err2 != nil || n < 0 || n > len(items) {
+			// A $skiptoken the server did not hand out (code and
+			// wording as observed for directory lists).
 			graphError(w, r, http.StatusBadRequest, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request.")
 			return
 		}

@@ -37,9 +37,16 @@ import (
 // Without them Graph answers 403 Authorization_RequestDenied.
 //
 // A new App registration and its secret take a while to reach every
-// Entra ID replica: for a short time after creation the token endpoint
-// answers 700016 (the app), 7000229 (its service principal) or 7000215
-// (the secret). SetReplicationLag simulates it, counted in token requests
+// Entra ID replica: Microsoft Entra is eventually consistent, "a newly
+// created object [may] return a 'Not Found'" for a while (Designing for
+// eventual consistency for Microsoft Entra,
+// https://devblogs.microsoft.com/identity/designing-for-eventual-consistency-for-microsoft-entra/;
+// a service principal's copy of its app "isn't immediate", Manage
+// Microsoft Entra applications and service principals using Microsoft
+// Graph, https://learn.microsoft.com/en-us/graph/api/resources/applications-api-overview).
+// For a short time after creation the token endpoint answers 700016 (the
+// app), 7000229 (its service principal) or 7000215 (the secret)
+// (observed). SetReplicationLag simulates it, counted in token requests
 // rather than seconds so that tests do not depend on the clock.
 
 // More built-in directory role template IDs (permissions reference,
@@ -169,7 +176,8 @@ func (s *Server) graphWrite(w http.ResponseWriter, r *http.Request, c graphCalle
 	}
 }
 
-// readBody decodes a write's JSON body or answers Graph's 400.
+// readBody decodes a write's JSON body or answers Graph's 400 (worded by
+// the simulator).
 func readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(v); err != nil {
 		graphError(w, r, http.StatusBadRequest, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.")
@@ -219,7 +227,9 @@ func initialDomain(t Tenant) string {
 }
 
 // createApplication: 201 and the application object
-// (application-post-applications); displayName is required.
+// (application-post-applications); displayName is required, and
+// signInAudience is AzureADMyOrg unless set
+// (https://learn.microsoft.com/en-us/graph/api/resources/application).
 func (s *Server) createApplication(w http.ResponseWriter, r *http.Request, t Tenant) {
 	var in struct {
 		DisplayName            string `json:"displayName"`
@@ -257,8 +267,10 @@ func (s *Server) createApplication(w http.ResponseWriter, r *http.Request, t Ten
 
 // createServicePrincipal: 201 and the service principal
 // (serviceprincipal-post-serviceprincipals); appId is required. An appId
-// that is no application of the tenant, and an app that already has its
-// service principal, are refused as Graph refuses them (worded by the
+// that is no application of the tenant is refused with 400 as observed
+// (https://learn.microsoft.com/en-us/answers/questions/5883620/ms-graph-api-failing-to-create-service-principal-f);
+// an app that already has its service principal with 409 Conflict
+// (https://learn.microsoft.com/en-us/graph/errors; worded by the
 // simulator).
 func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request, t Tenant) {
 	var in struct {
@@ -304,6 +316,8 @@ func (s *Server) createServicePrincipal(w http.ResponseWriter, r *http.Request, 
 // (serviceprincipal-post-approleassignedto): principalId the client's
 // service principal, resourceId Graph's, appRoleId one of Graph's app
 // roles. The simulator's only resource with app roles is Microsoft Graph.
+// An unknown app role and a grant made twice are refused with 400 and the
+// messages observed in real answers.
 func (s *Server) grantAppRole(w http.ResponseWriter, r *http.Request, t Tenant, resource string) {
 	var in struct {
 		PrincipalID string `json:"principalId"`
@@ -413,7 +427,8 @@ func (s *Server) assignRole(w http.ResponseWriter, r *http.Request, t Tenant) {
 
 // addPassword: 200 and the new passwordCredential with its secretText,
 // returned this once (application-addpassword); endDateTime defaults to
-// two years after startDateTime, startDateTime to now.
+// "startDateTime + 2 years", startDateTime to "now"
+// (https://learn.microsoft.com/en-us/graph/api/application-addpassword).
 func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, t Tenant, id string) {
 	var in struct {
 		PasswordCredential struct {
@@ -466,7 +481,8 @@ func (s *Server) addPassword(w http.ResponseWriter, r *http.Request, t Tenant, i
 // deleteObject: 204 No Content (application-delete,
 // serviceprincipal-delete). Deleting the service principal takes its app
 // role assignments and role assignments with it; deleting the application
-// removes the registration and its secrets.
+// removes the registration and its secrets (deleted objects go to the
+// deleted items, https://learn.microsoft.com/en-us/graph/api/application-delete).
 func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, t Tenant, kind, id string) {
 	found := s.changeApps(t.ID, func(apps []App) ([]App, bool) {
 		if kind == "servicePrincipals" {
@@ -498,8 +514,11 @@ func assignmentID() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// secretText is a client secret shaped like the ones Entra ID hands out:
-// three characters, "8Q~", 34 more of [A-Za-z0-9._~-] (40 in all).
+// secretText is a client secret shaped like the ones Entra ID hands out
+// today: three characters, "8Q~", 34 more of [A-Za-z0-9._~-] (40 in all;
+// observed). Graph documents only "16-64 characters in length"
+// (https://learn.microsoft.com/en-us/graph/api/resources/passwordcredential);
+// the validator's tests use secrets of other shapes (LeakySecret).
 func secretText() string {
 	const lead = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	const rest = lead + "._~-"
@@ -526,7 +545,11 @@ type replication struct{ initial, left int }
 // as Entra ID does for a short while after an app and its secret are
 // created: the first with AADSTS700016 (the app not found yet), the second
 // with AADSTS7000229 (no service principal yet), the others with
-// AADSTS7000215 (the secret not known yet). 0 turns it off.
+// AADSTS7000215 (the secret not known yet). 0 turns it off. Only the
+// Graph token requests count, one per validation, and the Teams admin
+// API's beside it is refused too: a simplification, since real
+// replicas catch up one by one and can issue one token while refusing the
+// other (the validator's tests cover that case with a Fault).
 func (s *Server) SetReplicationLag(n int) {
 	s.mu.Lock()
 	s.state().lag = max(n, 0)

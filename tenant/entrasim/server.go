@@ -22,7 +22,13 @@ import (
 )
 
 // Kind is the kind of endpoint a request went to; the server counts
-// requests per kind so tests can assert round trips.
+// requests per kind so tests can assert round trips. The endpoints are
+// where Microsoft documents them: the tenant's OpenID configuration
+// (OpenID Connect on the Microsoft identity platform,
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc),
+// the token endpoint of the client credentials flow
+// (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow)
+// and Microsoft Graph's v1.0 root (https://learn.microsoft.com/en-us/graph/use-the-api).
 type Kind string
 
 const (
@@ -464,6 +470,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request, kind Kind, f
 		s.entraError(w, r, f.AADSTS, "the simulated directory")
 	case f.Status != 0:
 		if kind == KindGraph {
+			// TooManyRequests is the code of Graph's throttling answer
+			// (https://learn.microsoft.com/en-us/graph/throttling);
+			// serviceNotAvailable and generalException are in Microsoft
+			// Graph error responses (https://learn.microsoft.com/en-us/graph/errors).
 			code := map[int]string{429: "TooManyRequests", 503: "serviceNotAvailable", 500: "generalException"}[f.Status]
 			if code == "" {
 				code = "UnknownError"
@@ -510,7 +520,10 @@ func tenantSegment(path string) string {
 	return u
 }
 
-// validTenantIdentifier is Entra's own test before AADSTS900023: a GUID or
+// validTenantIdentifier is Entra's own test before AADSTS900023: the
+// tenant is addressed "in GUID or domain-name format" (client credentials
+// flow, above); anything else is refused with 900023 (observed, see
+// entraErrors). A GUID or
 // something shaped like a DNS name.
 func validTenantIdentifier(s string) bool {
 	if isGUID(s) {
@@ -560,6 +573,12 @@ func (s *Server) findTenant(w http.ResponseWriter, r *http.Request) (Tenant, boo
 	return t, ok
 }
 
+// metadata answers the tenant's OpenID configuration with the fields of
+// the sample document in OpenID Connect on the Microsoft identity platform
+// ("Find your app's OpenID configuration document URI", above), for the
+// host it was asked on; MSAL reads token_endpoint from it (and derives
+// the device-code endpoint from that). The Cache-Control header is
+// observed (MetadataCacheControl).
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	t, ok := s.findTenant(w, r)
 	if !ok {
@@ -653,6 +672,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if a != nil && s.refusedWhileReplicating(w, r, t, app, resourceApp(resource)) {
 		return
 	}
+	// The order of the checks is Entra ID's as observed: the app, then
+	// its secret, then its service principal and the resource; the
+	// reference gives none.
 	switch {
 	case a == nil:
 		s.entraError(w, r, 700016, fmt.Sprintf("%s|%s", clientID, t.DisplayName))
@@ -681,9 +703,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	case app.ServicePrincipalID == "":
 		// An App registration without a service principal in the tenant:
 		// 401 invalid_client AADSTS7000229 once the secret checks out
-		// (observed, e.g.
-		// https://github.com/Azure/Commercial-Marketplace-SaaS-Accelerator/issues/830;
-		// the code is not in Microsoft's error reference).
+		// (see entraErrors for the sources).
 		s.entraError(w, r, 7000229, clientID+"|"+t.ID)
 		return
 	case resApp == "" || slices.Contains(t.MissingResources, resApp):
@@ -693,12 +713,24 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.entraError(w, r, 500011, resource+"|"+t.DisplayName)
 		return
 	case t.Block == BlockConditionalAccess || slices.Contains(t.BlockedResources, resApp):
+		// A policy for workload identities can target every resource or
+		// one (Conditional Access: target resources,
+		// https://learn.microsoft.com/en-us/entra/identity/conditional-access/concept-conditional-access-cloud-apps):
+		// then the Teams admin API's token is refused while Graph's is not.
 		s.entraError(w, r, 53003, "")
 		return
 	case t.Block == BlockSecurityDefaults:
 		s.entraError(w, r, 530035, "")
 		return
 	}
+	// An app-only token as Microsoft Graph gets it: a v1.0 token (ver,
+	// appid, iss sts.windows.net, idtyp app, oid the service principal;
+	// Access token claims reference,
+	// https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference;
+	// v1.0 for Graph observed, e.g.
+	// https://github.com/microsoftgraph/msgraph-sdk-powershell/issues/1782).
+	// The Skype and Teams Tenant Admin API's token has the same shape
+	// (observed); the validator only checks that it is issued.
 	iss := "https://sts.windows.net/" + t.ID + "/"
 	claims := map[string]any{
 		"aud": strings.TrimSuffix(resource, "/"), "iss": iss, "idp": iss,
@@ -783,7 +815,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	// Every answer but a success that says otherwise (the OpenID
-	// configuration) is not to be stored.
+	// configuration) is not to be stored: Entra ID's and Graph's answers
+	// carry no-store, no-cache (observed).
 	if status != http.StatusOK || w.Header().Get("Cache-Control") == "" {
 		w.Header().Set("Cache-Control", "no-store, no-cache")
 	}

@@ -446,13 +446,35 @@ func TestFaults(t *testing.T) {
 		t.Errorf("503 fault: %d", st)
 	}
 	checkEntraError(t, em, "90033")
+
+	// A client-credentials request throttled: 429, Retry-After: 60 and
+	// no JSON; a device-code poll throttled: AADSTS50196.
+	s.AddFault(Fault{Kind: KindToken, Status: 429, Times: 2})
+	f := url.Values{"grant_type": {"client_credentials"}, "client_id": {contosoApp}, "client_secret": {contosoSecret}, "scope": {GraphResourceURI + "/.default"}}
+	resp, err = s.Client().PostForm(s.URL()+"/"+contosoTenant+"/oauth2/v2.0/token", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "60" || string(b) != "Too Many Requests" {
+		t.Errorf("throttled token request: %d %q %q", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	}
+	poll := url.Values{"grant_type": {"device_code"}, "client_id": {GraphCommandLineTools}, "device_code": {"x"}}
+	req, _ = http.NewRequest(http.MethodPost, s.URL()+"/"+contosoTenant+"/oauth2/v2.0/token", strings.NewReader(poll.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if st, m := do(t, s, req); st != 429 || m["error"] != "invalid_grant" {
+		t.Errorf("throttled device-code poll: %d %v", st, m)
+	} else {
+		checkEntraError(t, m, "50196")
+	}
 	s.ClearFaults()
 	s.AddFault(Fault{Kind: KindMetadata, Truncate: true})
 	resp, err = s.Client().Get(s.URL() + "/" + contosoTenant + "/v2.0/.well-known/openid-configuration")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
+	b, _ = io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if json.Valid(b) || len(b) == 0 {
 		t.Errorf("truncated answer is valid JSON: %q", b)

@@ -22,19 +22,32 @@ func Validator(t testing.TB, dir entrasim.Directory, now func() time.Time) (*ent
 	if now != nil {
 		dir.Now = now
 	}
+	srv := Directory(t, dir)
+	cfg := Config(srv)
+	cfg.Now, cfg.Timeout = now, 30*time.Second
+	v, err := entra.NewValidator(cfg)
+	if err != nil {
+		t.Fatalf("validator: %v", err)
+	}
+	return srv, v
+}
+
+// Directory starts the simulated directory dir; it stops when the test
+// ends.
+func Directory(t testing.TB, dir entrasim.Directory) *entrasim.Server {
+	t.Helper()
 	srv, err := entrasim.Start(dir)
 	if err != nil {
 		t.Fatalf("start the simulated directory: %v", err)
 	}
 	t.Cleanup(srv.Close)
-	v, err := entra.NewValidator(entra.Config{
-		AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client(),
-		Now: now, Timeout: 30 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("validator: %v", err)
-	}
-	return srv, v
+	return srv
+}
+
+// Config points a validator at srv, trusting its certificate; the rest
+// (clock, timeout, log) is the caller's.
+func Config(srv *entrasim.Server) entra.Config {
+	return entra.Config{AuthorityHost: srv.AuthorityHost(), GraphURL: srv.GraphURL(), HTTPClient: srv.Client()}
 }
 
 // Buffer is a bytes.Buffer that goroutines may write to while the test
