@@ -213,7 +213,7 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 		return tenant.Service{}, err
 	}
 	if req.Input.UseKnownApp {
-		if svc.M365Domain, err = CleanM365Domain(req.M365Domain); err != nil {
+		if svc.M365Domain, err = tenant.CleanM365Domain(req.M365Domain); err != nil {
 			return tenant.Service{}, err
 		}
 		r := req.Report
@@ -242,19 +242,15 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 	return c.store.GetService(svc.Name)
 }
 
-// CleanM365Domain accepts an empty domain (the tenant's initial domain is
-// taken) or a domain name.
-func CleanM365Domain(d string) (string, error) {
-	d = strings.TrimSpace(d)
-	if d == "" {
-		return "", nil
-	}
-	id, isGUID, err := tenant.ParseTenantID(d)
-	if err != nil || isGUID {
-		return "", &tenant.RuleError{Field: "M365 domain", Rule: "the M365 domain must be a domain name such as contoso.com or contoso.onmicrosoft.com"}
-	}
-	return id, nil
-}
+// CleanM365Domain is tenant.CleanM365Domain.
+//
+// Deprecated: call tenant.CleanM365Domain: the input rules live in tenant.
+func CleanM365Domain(d string) (string, error) { return tenant.CleanM365Domain(d) }
+
+// ParseExpiryDate is tenant.ParseExpiryDate.
+//
+// Deprecated: call tenant.ParseExpiryDate: the input rules live in tenant.
+func ParseExpiryDate(v string) (*time.Time, error) { return tenant.ParseExpiryDate(v) }
 
 // Sharing is another service that uses the same customer tenant, or the
 // same App registration with the same secret: a mix-up to warn about
@@ -549,7 +545,7 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 		}
 	}
 	if e.Expiry != nil {
-		if expiry, err = ParseExpiryDate(*e.Expiry); err != nil {
+		if expiry, err = tenant.ParseExpiryDate(*e.Expiry); err != nil {
 			return "", err
 		}
 	}
@@ -574,22 +570,6 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 		return "", fmt.Errorf("save service %s: %w", opened.Name, err)
 	}
 	return fmt.Sprintf("Saved: %s, %d users.", saved.License.Title(), saved.Users), nil
-}
-
-// ParseExpiryDate reads a secret expiry typed from the Entra admin center:
-// empty (unknown) or YYYY-MM-DD, taken as the end of that day in UTC, the
-// way the admin center rounds it.
-func ParseExpiryDate(v string) (*time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil, nil
-	}
-	d, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return nil, &tenant.RuleError{Field: "secret expiry", Rule: "the secret expiry must be a date written YYYY-MM-DD (or empty when unknown)"}
-	}
-	end := d.Add(24*time.Hour - time.Second)
-	return &end, nil
 }
 
 // DeleteService removes a service and its history (opened's Version
