@@ -379,7 +379,7 @@ func (c *Cases) Revalidate(ctx context.Context, name string, progress func(tenan
 		return Outcome{}, err
 	}
 	if !svc.HasCredentials() {
-		return Outcome{}, &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", svc.Name)}
+		return Outcome{}, nothingToValidate(svc.Name)
 	}
 	r := c.Validate(ctx, tenant.CredentialsOf(svc), progress)
 	if ctx.Err() != nil {
@@ -392,6 +392,11 @@ func (c *Cases) Revalidate(ctx context.Context, name string, progress func(tenan
 	}
 	after, err := c.store.GetService(svc.Name)
 	return Outcome{Report: r, Saved: true, Service: after}, err
+}
+
+// nothingToValidate refuses to validate a service pending authentication.
+func nothingToValidate(name string) error {
+	return &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", name)}
 }
 
 // --- Validate all ------------------------------------------------------
@@ -499,7 +504,7 @@ func (c *Cases) toValidate(names []string) ([]tenant.Service, AllResult, error) 
 		}
 		seen[tenant.NameKey(s.Name)] = true
 		if !s.HasCredentials() {
-			return nil, res, &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", s.Name)}
+			return nil, res, nothingToValidate(s.Name)
 		}
 		todo = append(todo, s)
 	}
