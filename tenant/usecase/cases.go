@@ -27,7 +27,10 @@ import (
 type Validator interface {
 	// Validate never returns nil; progress (may be nil) gets each check.
 	Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport
-	ManyValidator
+	// ValidateMany validates services, at most concurrency at a time, and
+	// calls each (never concurrently) with every report as it finishes;
+	// validations cut short by ctx are not delivered.
+	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
 }
 
 // Options configure the use cases.
@@ -444,7 +447,7 @@ func (c *Cases) ValidateAll(ctx context.Context, names []string, concurrency int
 		return res, err
 	}
 	res.Total = len(todo)
-	ValidateInBatches(ctx, c.val, todo, concurrency, func(done []Validated) {
+	validateInBatches(ctx, c.val, todo, concurrency, func(done []Validated) {
 		batch := make([]Recorded, len(done))
 		for i := range done {
 			r := done[i].Report
