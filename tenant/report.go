@@ -183,8 +183,10 @@ func (r *ValidationReport) Passed() bool {
 
 // customerSideCodes are token refusals the customer's admin fixes in the
 // tenant, not by handing over other credentials: Conditional Access,
-// security defaults, a disabled app, an app without a service principal
-// (no admin consent yet).
+// security defaults, a disabled app, an app without a service principal,
+// no admin consent yet (Microsoft Entra authentication and authorization
+// error codes,
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes).
 var customerSideCodes = map[string]bool{
 	"AADSTS53003": true, "AADSTS530035": true, "AADSTS7000112": true, "AADSTS7000229": true, "AADSTS65001": true,
 }
