@@ -73,6 +73,15 @@ type Check struct {
 	Fix    string `json:"fix,omitempty"`
 }
 
+// InGroup is the check's group, or the one its name belongs to (GroupOf)
+// when it has none: a check written before reports had groups.
+func (c Check) InGroup() Group {
+	if c.Group != "" {
+		return c.Group
+	}
+	return GroupOf(c.Name)
+}
+
 // AdminUser is what Graph says about the customer admin named in the
 // credentials step.
 type AdminUser struct {
@@ -162,11 +171,9 @@ const (
 )
 
 // Add appends a check and folds its status into the verdict. A check
-// without a group gets the one its name belongs to (GroupOf).
+// without a group gets the one its name belongs to (InGroup).
 func (r *ValidationReport) Add(c Check) {
-	if c.Group == "" {
-		c.Group = GroupOf(c.Name)
-	}
+	c.Group = c.InGroup()
 	r.Checks = append(r.Checks, c)
 	if r.Status == "" {
 		r.Status = StatusPass
@@ -207,7 +214,7 @@ func (r *ValidationReport) CustomerSide() bool {
 func (r *ValidationReport) GroupStatus(g Group) Status {
 	var st Status
 	for _, c := range r.Checks {
-		if c.Group == g {
+		if c.InGroup() == g {
 			if st == "" {
 				st = c.Status
 			}

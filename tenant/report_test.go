@@ -114,3 +114,19 @@ func TestCarryFacts(t *testing.T) {
 	CarryFacts(nil, cur)
 	CarryFacts(prev(), nil)
 }
+
+// TestChecksWithoutAGroup: a check written before reports had groups
+// counts in the group its name belongs to, for the verdict's halves too.
+func TestChecksWithoutAGroup(t *testing.T) {
+	r := &ValidationReport{Status: StatusFail, AADSTS: "", Checks: []Check{
+		{Name: CheckToken, Status: StatusPass}, {Name: CheckSecret, Status: StatusWarn}, {Name: CheckRole, Status: StatusFail}}}
+	if r.GroupStatus(GroupCredentials) != StatusWarn || r.GroupStatus(GroupReadiness) != StatusFail {
+		t.Errorf("groups %s / %s, want warn / fail", r.GroupStatus(GroupCredentials), r.GroupStatus(GroupReadiness))
+	}
+	if !r.CredentialsWork() || !r.CustomerSide() {
+		t.Error("credentials that worked before groups existed no longer count as working")
+	}
+	if (Check{Name: CheckLicence}).InGroup() != GroupReadiness || (Check{Name: CheckLicence, Group: GroupCredentials}).InGroup() != GroupCredentials {
+		t.Error("InGroup ignores the group a check has, or the name of one without")
+	}
+}

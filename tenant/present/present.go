@@ -262,11 +262,7 @@ func Groups(checks []tenant.Check) []Group {
 		grp := Group{Group: g, Title: g.Title()}
 		for _, st := range []tenant.Status{tenant.StatusFail, tenant.StatusWarn, tenant.StatusPass} {
 			for _, ch := range checks {
-				group := ch.Group
-				if group == "" {
-					group = tenant.GroupOf(ch.Name)
-				}
-				if group != g || !sameRank(ch.Status, st) {
+				if ch.InGroup() != g || !sameRank(ch.Status, st) {
 					continue
 				}
 				grp.Status = worse(grp.Status, ch.Status)
