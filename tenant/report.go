@@ -91,8 +91,10 @@ type AdminUser struct {
 	AccountEnabled    bool   `json:"accountEnabled"`
 }
 
-// ValidationReport is the result of one Validate Authentication run. The
-// JSON names are the lastValidation fields of docs/cli.md plus the facts behind them.
+// ValidationReport is the result of one Validate Authentication run. Its
+// JSON names are how reports are stored (PostgreSQL's history, bbolt's
+// records before its binary codec): renaming one loses what was stored.
+// What --json prints is present.ReportJSON (docs/cli.md).
 type ValidationReport struct {
 	Status  Status        `json:"status"`
 	At      time.Time     `json:"at"`
