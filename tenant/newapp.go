@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -151,12 +152,22 @@ func ParseSecretMonths(s string) (int, error) {
 		return DefaultSecretMonths, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err == nil {
-		for _, m := range SecretLifetimes {
-			if n == m {
-				return n, nil
-			}
-		}
+	if err != nil {
+		return 0, errSecretMonths
 	}
-	return 0, &RuleError{Field: "secret lifetime", Rule: "the client secret's lifetime must be 6, 12 or 24 months"}
+	if err := CheckSecretMonths(n); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
+
+// CheckSecretMonths applies the secret lifetime rule to a number of
+// months: one of SecretLifetimes.
+func CheckSecretMonths(n int) error {
+	if !slices.Contains(SecretLifetimes, n) {
+		return errSecretMonths
+	}
+	return nil
+}
+
+var errSecretMonths = &RuleError{Field: "secret lifetime", Rule: "the client secret's lifetime must be 6, 12 or 24 months"}

@@ -58,7 +58,8 @@ type AppRegistration struct {
 	// (for a pending service: what was typed, possibly a domain).
 	TenantID string `json:"tenantId"`
 	ClientID string `json:"clientId"`
-	// Secret is sealed by the store; it marshals as its hint only.
+	// Secret is sealed by the store and never marshalled with the record
+	// (alone, a Secret marshals as its masked form).
 	Secret Secret `json:"-"`
 	// AdminUser is the customer admin (UPN) who handed the credentials over.
 	AdminUser string `json:"adminUser,omitempty"`

@@ -73,6 +73,15 @@ type Check struct {
 	Fix    string `json:"fix,omitempty"`
 }
 
+// InGroup is the check's group, or the one its name belongs to (GroupOf)
+// when it has none: a check written before reports had groups.
+func (c Check) InGroup() Group {
+	if c.Group != "" {
+		return c.Group
+	}
+	return GroupOf(c.Name)
+}
+
 // AdminUser is what Graph says about the customer admin named in the
 // credentials step.
 type AdminUser struct {
@@ -82,8 +91,10 @@ type AdminUser struct {
 	AccountEnabled    bool   `json:"accountEnabled"`
 }
 
-// ValidationReport is the result of one Validate Authentication run. The
-// JSON names are the lastValidation fields of docs/cli.md plus the facts behind them.
+// ValidationReport is the result of one Validate Authentication run. Its
+// JSON names are how reports are stored (PostgreSQL's history, bbolt's
+// records before its binary codec): renaming one loses what was stored.
+// What --json prints is present.ReportJSON (docs/cli.md).
 type ValidationReport struct {
 	Status  Status        `json:"status"`
 	At      time.Time     `json:"at"`
@@ -162,11 +173,9 @@ const (
 )
 
 // Add appends a check and folds its status into the verdict. A check
-// without a group gets the one its name belongs to (GroupOf).
+// without a group gets the one its name belongs to (InGroup).
 func (r *ValidationReport) Add(c Check) {
-	if c.Group == "" {
-		c.Group = GroupOf(c.Name)
-	}
+	c.Group = c.InGroup()
 	r.Checks = append(r.Checks, c)
 	if r.Status == "" {
 		r.Status = StatusPass
@@ -183,8 +192,10 @@ func (r *ValidationReport) Passed() bool {
 
 // customerSideCodes are token refusals the customer's admin fixes in the
 // tenant, not by handing over other credentials: Conditional Access,
-// security defaults, a disabled app, an app without a service principal
-// (no admin consent yet).
+// security defaults, a disabled app, an app without a service principal,
+// no admin consent yet (Microsoft Entra authentication and authorization
+// error codes,
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes).
 var customerSideCodes = map[string]bool{
 	"AADSTS53003": true, "AADSTS530035": true, "AADSTS7000112": true, "AADSTS7000229": true, "AADSTS65001": true,
 }
@@ -205,7 +216,7 @@ func (r *ValidationReport) CustomerSide() bool {
 func (r *ValidationReport) GroupStatus(g Group) Status {
 	var st Status
 	for _, c := range r.Checks {
-		if c.Group == g {
+		if c.InGroup() == g {
 			if st == "" {
 				st = c.Status
 			}

@@ -2,9 +2,10 @@ package tenant
 
 import "strings"
 
-// Built-in Entra role template IDs (Microsoft Entra built-in roles
-// reference). An app-only access token lists the template IDs of the roles
-// assigned to the app's service principal in its wids claim.
+// Built-in Entra role template IDs (Microsoft Entra built-in roles,
+// https://learn.microsoft.com/en-us/entra/identity/role-based-access-control/permissions-reference).
+// An app-only access token lists the template IDs of the roles assigned to
+// the app's service principal in its wids claim.
 const (
 	RoleTeamsAdministrator                   = "69091246-20e8-4a56-aa4d-066075b2a7a8"
 	RoleSkypeForBusinessAdministrator        = "75941009-915a-4869-abe7-691bff18279e"
@@ -25,7 +26,10 @@ const (
 )
 
 // Role is a built-in Entra role a support engineer may meet on the app,
-// with what it means for configuring Direct Routing.
+// with what it means for configuring Direct Routing (what each Teams role
+// may do: https://learn.microsoft.com/en-us/microsoftteams/using-admin-roles;
+// the roles an app needs for Teams PowerShell:
+// https://learn.microsoft.com/en-us/microsoftteams/teams-powershell-application-authentication).
 type Role struct {
 	TemplateID string
 	Name       string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -352,6 +353,36 @@ func CleanAdminUPN(s string) (string, error) {
 		return "", ruleErr("customer admin", "the customer admin must be empty or a user principal name such as admin@contoso.onmicrosoft.com")
 	}
 	return s, nil
+}
+
+// CleanM365Domain accepts an empty M365 domain (the tenant's initial
+// domain is taken) or a domain name, lower-cased.
+func CleanM365Domain(d string) (string, error) {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		return "", nil
+	}
+	id, isGUID, err := ParseTenantID(d)
+	if err != nil || isGUID {
+		return "", ruleErr("M365 domain", "the M365 domain must be a domain name such as contoso.com or contoso.onmicrosoft.com")
+	}
+	return id, nil
+}
+
+// ParseExpiryDate reads a secret expiry typed from the Entra admin center:
+// empty (unknown) or YYYY-MM-DD, taken as the end of that day in UTC, the
+// way the admin center rounds it.
+func ParseExpiryDate(v string) (*time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	d, err := time.Parse("2006-01-02", v)
+	if err != nil {
+		return nil, ruleErr("secret expiry", "the secret expiry must be a date written YYYY-MM-DD (or empty when unknown)")
+	}
+	end := d.Add(24*time.Hour - time.Second)
+	return &end, nil
 }
 
 // describeRune names a character the engineer cannot see.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -304,6 +305,50 @@ func TestCleanAdminUPN(t *testing.T) {
 		wantRule(t, tt.in, err, tt.want)
 		if got != tt.out {
 			t.Errorf("CleanAdminUPN(%q) = %q, want %q", tt.in, got, tt.out)
+		}
+	}
+}
+
+func TestCleanM365Domain(t *testing.T) {
+	tests := []struct{ in, out, want string }{
+		{"", "", ""},
+		{"  ", "", ""},
+		{"contoso.com", "contoso.com", ""},
+		{" Contoso.OnMicrosoft.COM ", "contoso.onmicrosoft.com", ""},
+		{"72f988bf-86f1-41af-91ab-2d7cd011db47", "", "must be a domain name"},
+		{"contoso", "", "must be a domain name"},
+		{"not a domain", "", "must be a domain name"},
+		{"contoso.com/path", "", "must be a domain name"},
+	}
+	for _, tt := range tests {
+		got, err := CleanM365Domain(tt.in)
+		wantRule(t, tt.in, err, tt.want)
+		if got != tt.out {
+			t.Errorf("CleanM365Domain(%q) = %q, want %q", tt.in, got, tt.out)
+		}
+	}
+}
+
+// TestParseExpiryDate: a date typed from the Entra admin center is the end
+// of that day in UTC; empty is unknown.
+func TestParseExpiryDate(t *testing.T) {
+	for _, in := range []string{"", "  "} {
+		if at, err := ParseExpiryDate(in); at != nil || err != nil {
+			t.Errorf("ParseExpiryDate(%q) = %v, %v; want unknown", in, at, err)
+		}
+	}
+	at, err := ParseExpiryDate(" 2027-03-01 ")
+	if want := time.Date(2027, 3, 1, 23, 59, 59, 0, time.UTC); err != nil || at == nil || !at.Equal(want) {
+		t.Fatalf("ParseExpiryDate(2027-03-01) = %v, %v; want %v", at, err, want)
+	}
+	if e := ExpiryAt(time.Date(2027, 3, 1, 22, 0, 0, 0, time.UTC), at); e.Urgency != UrgencyUrgent || *e.Days != 0 {
+		t.Errorf("on the day itself the secret has not expired yet: %+v", e)
+	}
+	for _, bad := range []string{"2027-3-1", "01/03/2027", "2027-02-30", "tomorrow", "2027-03-01T00:00:00Z"} {
+		at, err := ParseExpiryDate(bad)
+		wantRule(t, bad, err, "must be a date written YYYY-MM-DD (or empty when unknown)")
+		if at != nil {
+			t.Errorf("ParseExpiryDate(%q) = %v", bad, at)
 		}
 	}
 }

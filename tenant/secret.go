@@ -4,49 +4,61 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"unicode/utf8"
 )
 
 // Secret is an App registration client secret. Its value can only be read
 // with Reveal: every way Go has of printing a value (fmt verbs, %#v, JSON,
-// slog) shows the hint, so a secret that ends up in a log line, an error or
-// a panic by mistake is still not disclosed.
+// XML, slog, encoding.TextMarshaler) shows the masked form, so a secret
+// that ends up in a log line, an error or a panic by mistake is still not
+// disclosed. gob refuses it (no exported fields).
 type Secret struct {
-	value string
+	// value is behind a pointer: where fmt cannot call Format — a Secret
+	// in an unexported field of a struct that is printed — it walks the
+	// fields itself, and then shows an address, never the text.
+	value *string
 }
 
 // NewSecret wraps a secret value. It does not apply the input rules; use
 // CleanSecret for what an engineer typed.
-func NewSecret(value string) Secret { return Secret{value: value} }
+func NewSecret(value string) Secret {
+	if value == "" {
+		return Secret{}
+	}
+	return Secret{value: &value}
+}
 
 // Reveal returns the secret value. Call it only where the value must leave
 // the process on purpose: the token request and the sealing of the store.
-func (s Secret) Reveal() string { return s.value }
+func (s Secret) Reveal() string {
+	if s.value == nil {
+		return ""
+	}
+	return *s.value
+}
 
 // IsZero reports whether no secret is set.
-func (s Secret) IsZero() bool { return s.value == "" }
+func (s Secret) IsZero() bool { return s.value == nil }
 
 // Hint is what Entra ID shows of a secret and what Graph returns as a
-// passwordCredential's hint: its first three characters.
+// passwordCredential's hint: its first three characters. A secret of three
+// characters or fewer has no hint (""): it would be the whole secret.
 func (s Secret) Hint() string {
+	v := s.Reveal()
 	n := 0
-	for i := range s.value {
+	for i := range v {
 		if n == 3 {
-			return s.value[:i]
+			return v[:i]
 		}
 		n++
 	}
-	return s.value
+	return ""
 }
 
 // Masked is the hint followed by asterisks ("abc****"), the only form a
-// secret is ever shown in.
+// secret is ever shown in; "****" alone when it has no hint.
 func (s Secret) Masked() string {
-	if s.value == "" {
+	if s.IsZero() {
 		return ""
-	}
-	if utf8.RuneCountInString(s.value) <= 3 {
-		return "****"
 	}
 	return s.Hint() + "****"
 }

@@ -72,6 +72,47 @@ func TestUntrustedTable(t *testing.T) {
 	}
 }
 
+// TestUntrustedDropsEveryControlAndFormatCharacter walks every C0 and C1
+// control character and every format character Unicode knows (the bidi
+// embeddings, overrides, isolates and marks, zero-width characters, tag
+// characters …), not only the samples above.
+func TestUntrustedDropsEveryControlAndFormatCharacter(t *testing.T) {
+	var runes []rune
+	for r := rune(0); r <= 0x9f; r++ {
+		if r < 0x20 || r >= 0x7f {
+			runes = append(runes, r)
+		}
+	}
+	for _, rg := range unicode.Cf.R16 {
+		for r := rune(rg.Lo); r <= rune(rg.Hi); r += rune(rg.Stride) {
+			runes = append(runes, r)
+		}
+	}
+	for _, rg := range unicode.Cf.R32 {
+		for r := rune(rg.Lo); r <= rune(rg.Hi); r += rune(rg.Stride) {
+			runes = append(runes, r)
+		}
+	}
+	introducers := map[rune]bool{0x1b: true, 0x90: true, 0x98: true, 0x9b: true, 0x9d: true, 0x9e: true, 0x9f: true}
+	for _, r := range runes {
+		in := "a" + string(r) + "b"
+		got := Untrusted(in, 40)
+		want := "ab"
+		switch {
+		case introducers[r]:
+			want = "a" // an escape sequence or control string takes what follows
+		case unicode.IsSpace(r):
+			want = "a b"
+		}
+		if got != want || harmless(got, 40) != "" {
+			t.Errorf("Untrusted(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if len(runes) < 200 {
+		t.Fatalf("only %d characters walked", len(runes))
+	}
+}
+
 func TestUntrustedDomain(t *testing.T) {
 	for in, want := range map[string]string{
 		"contoso.onmicrosoft.com":    "contoso.onmicrosoft.com",
@@ -126,6 +167,10 @@ func FuzzUntrusted(f *testing.F) {
 	f.Add("a\x1b", 5)
 	f.Add("\x1b[", 3)
 	f.Add("ab\u0301\u0301\u0301", 2)
+	f.Add("Contoso\x9b2J\x9d0;t\x07 Ltd", 40)          // C1 introducers as raw bytes (not UTF-8)
+	f.Add("\U000E0001\U000E0041Contoso\U000E007F", 40) // tag characters
+	f.Add("a \u00a0\u3000\u2003 b", 3)                 // exotic spaces at the cut
+	f.Add("\x1b[38;2;255;0;0m"+strings.Repeat("é", 300)+"\x1b[0m", UntrustedNameMax)
 	f.Fuzz(func(t *testing.T, s string, max int) {
 		if max < 1 || max > 1<<16 {
 			max = UntrustedNameMax

@@ -63,6 +63,7 @@ type handover struct {
 	title string
 	facts []Row
 	last  *Report
+	ids   []Row // supportIDs of the last validation
 }
 
 func handoverOf(s tenant.Service, c Clock) handover {
@@ -100,7 +101,7 @@ func handoverOf(s tenant.Service, c Clock) handover {
 	}
 	if r != nil {
 		rep := ReportOf(r, c)
-		h.last = &rep
+		h.last, h.ids = &rep, supportIDs(r)
 	}
 	return h
 }
@@ -146,11 +147,8 @@ func Markdown(s tenant.Service, c Clock) string {
 		}
 	}
 	var ids []string
-	for _, f := range r.Facts {
-		switch f.Label {
-		case "AADSTS", "Correlation ID", "Trace ID":
-			ids = append(ids, fmt.Sprintf("%s `%s`", f.Label, strings.ReplaceAll(f.Value, "`", "")))
-		}
+	for _, f := range h.ids {
+		ids = append(ids, fmt.Sprintf("%s `%s`", f.Label, strings.ReplaceAll(f.Value, "`", "")))
 	}
 	if len(ids) > 0 {
 		fmt.Fprintf(&b, "\nFor Microsoft support: %s.\n", strings.Join(ids, ", "))
@@ -206,11 +204,8 @@ func HTML(s tenant.Service, c Clock) string {
 		b.WriteString("</ul>\n")
 	}
 	var ids []string
-	for _, f := range r.Facts {
-		switch f.Label {
-		case "AADSTS", "Correlation ID", "Trace ID":
-			ids = append(ids, e(f.Label)+" <code>"+e(f.Value)+"</code>")
-		}
+	for _, f := range h.ids {
+		ids = append(ids, e(f.Label)+" <code>"+e(f.Value)+"</code>")
 	}
 	if len(ids) > 0 {
 		fmt.Fprintf(&b, "<p>For Microsoft support: %s.</p>\n", strings.Join(ids, ", "))

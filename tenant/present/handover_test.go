@@ -49,6 +49,9 @@ func TestHTMLReportEscapesAndHidesTheSecret(t *testing.T) {
 	if strings.Contains(h, "<script>") || !strings.Contains(h, "&lt;script&gt;") {
 		t.Errorf("record text reached the HTML unescaped")
 	}
+	if !strings.Contains(h, "<p>For Microsoft support: AADSTS <code>AADSTS53003</code>, Correlation ID <code>0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e</code>, Trace ID <code>1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f</code>.</p>") {
+		t.Errorf("the HTML report lacks what Microsoft support asks for:\n%s", h)
+	}
 	if strings.Contains(h, svc.App.Secret.Reveal()[3:]) {
 		t.Fatal("the secret is in the report")
 	}

@@ -113,10 +113,7 @@ func ReportJSONOf(r *tenant.ValidationReport, s tenant.Service, c Clock) *Report
 		rv.TeamsPhone = &LicenceJSON{Enabled: l.Enabled, Consumed: l.Consumed, Free: l.Free()}
 	}
 	for _, ch := range r.Checks {
-		g := ch.Group
-		if g == "" {
-			g = tenant.GroupOf(ch.Name)
-		}
+		g := ch.InGroup()
 		rv.Checks = append(rv.Checks, CheckJSON{Name: ch.Name, Group: string(g), Status: string(ch.Status), Detail: ch.Detail, Fix: ch.Fix})
 		rv.Groups[string(g)] = string(worse(tenant.Status(rv.Groups[string(g)]), ch.Status))
 	}

@@ -192,17 +192,16 @@ type Report struct {
 	// Trigger says what ran it ("validate all", "secret replaced" …).
 	Trigger string
 	By      string
-	// Headline is the one line a list shows: what passed, or the first
-	// reason it did not.
-	Headline string
-	Facts    []Row
-	Groups   []Group
+	// Facts are what the report read, then what Microsoft support asks
+	// for (supportIDs).
+	Facts  []Row
+	Groups []Group
 }
 
 // ReportOf is a report as shown at clock c.
 func ReportOf(r *tenant.ValidationReport, c Clock) Report {
 	out := Report{Status: r.Status, Verdict: Verdict(r.Status), Tone: StatusTone(r.Status), At: c.Time(r.At),
-		Trigger: string(r.Trigger), By: r.By, Headline: Headline(r)}
+		Trigger: string(r.Trigger), By: r.By}
 	if r.TenantName != "" || r.TenantID != "" {
 		out.Facts = append(out.Facts, Row{Label: "Tenant", Value: strings.TrimSpace(r.TenantName), Note: r.TenantID})
 	}
@@ -221,13 +220,21 @@ func ReportOf(r *tenant.ValidationReport, c Clock) Report {
 	if l := r.TeamsPhone; l != nil {
 		out.Facts = append(out.Facts, Row{Label: "Teams Phone", Value: fmt.Sprintf("%d free of %d", l.Free(), l.Enabled)})
 	}
-	for _, id := range []Row{{Label: "AADSTS", Value: r.AADSTS}, {Label: "Correlation ID", Value: r.CorrelationID}, {Label: "Trace ID", Value: r.TraceID}} {
-		if id.Value != "" {
-			out.Facts = append(out.Facts, id)
-		}
-	}
+	out.Facts = append(out.Facts, supportIDs(r)...)
 	out.Groups = Groups(r.Checks)
 	return out
+}
+
+// supportIDs are what Microsoft support asks for, those the report has:
+// the AADSTS code, the correlation ID and the trace ID.
+func supportIDs(r *tenant.ValidationReport) []Row {
+	var ids []Row
+	for _, id := range []Row{{Label: "AADSTS", Value: r.AADSTS}, {Label: "Correlation ID", Value: r.CorrelationID}, {Label: "Trace ID", Value: r.TraceID}} {
+		if id.Value != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // expiryRow is the secret expiry of a report: the date and the days left,
@@ -255,11 +262,7 @@ func Groups(checks []tenant.Check) []Group {
 		grp := Group{Group: g, Title: g.Title()}
 		for _, st := range []tenant.Status{tenant.StatusFail, tenant.StatusWarn, tenant.StatusPass} {
 			for _, ch := range checks {
-				group := ch.Group
-				if group == "" {
-					group = tenant.GroupOf(ch.Name)
-				}
-				if group != g || !sameRank(ch.Status, st) {
+				if ch.InGroup() != g || !sameRank(ch.Status, st) {
 					continue
 				}
 				grp.Status = worse(grp.Status, ch.Status)

@@ -6,20 +6,14 @@ import (
 	"onboard/tenant"
 )
 
-// ManyValidator is what ValidateInBatches drives: the Validator, or a
-// wrapper of its ValidateMany (tests watch deliveries through one).
-type ManyValidator interface {
-	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
-}
-
-// ValidateInBatches is ValidateMany for callers that save what they get
-// (the CLI's validate --all and the wizard's Validate all): each is called
-// (never concurrently) with every validation that finished while its
-// previous call ran, so a slow write (one transaction, one fsync) is paid
-// per batch rather than per service, and never holds up the validations.
-// Every report delivered is handed to each before it returns; validations
-// cut short by a cancellation are not delivered (ValidateMany).
-func ValidateInBatches(ctx context.Context, v ManyValidator, services []tenant.Service, concurrency int, each func([]Validated)) {
+// validateInBatches is the validator's ValidateMany for ValidateAll, which
+// saves what it gets: each is called (never concurrently) with every
+// validation that finished while its previous call ran, so a slow write
+// (one transaction, one fsync) is paid per batch rather than per service,
+// and never holds up the validations. Every report delivered is handed to
+// each before it returns; validations cut short by a cancellation are not
+// delivered (ValidateMany).
+func validateInBatches(ctx context.Context, v Validator, services []tenant.Service, concurrency int, each func([]Validated)) {
 	queue := make(chan Validated, len(services))
 	written := make(chan struct{})
 	go func() {

@@ -53,7 +53,7 @@ func TestInBatches(t *testing.T) {
 }
 
 // TestValidateInBatches: every service is delivered once, in batches that
-// are never handled concurrently, all before ValidateInBatches returns.
+// are never handled concurrently, all before validateInBatches returns.
 func TestValidateInBatches(t *testing.T) {
 	now := time.Now()
 	v := demoValidator(t, now)
@@ -65,7 +65,7 @@ func TestValidateInBatches(t *testing.T) {
 		inside atomic.Int32
 		seen   = map[string]int{}
 	)
-	ValidateInBatches(context.Background(), v, svcs, 6, func(batch []Validated) {
+	validateInBatches(context.Background(), v, svcs, 6, func(batch []Validated) {
 		if inside.Add(1) != 1 {
 			t.Error("batches handled concurrently")
 		}

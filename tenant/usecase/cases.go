@@ -27,7 +27,10 @@ import (
 type Validator interface {
 	// Validate never returns nil; progress (may be nil) gets each check.
 	Validate(ctx context.Context, c tenant.Credentials, progress func(tenant.Check)) *tenant.ValidationReport
-	ManyValidator
+	// ValidateMany validates services, at most concurrency at a time, and
+	// calls each (never concurrently) with every report as it finishes;
+	// validations cut short by ctx are not delivered.
+	ValidateMany(ctx context.Context, services []tenant.Service, concurrency int, each func(tenant.Service, *tenant.ValidationReport))
 }
 
 // Options configure the use cases.
@@ -213,7 +216,7 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 		return tenant.Service{}, err
 	}
 	if req.Input.UseKnownApp {
-		if svc.M365Domain, err = CleanM365Domain(req.M365Domain); err != nil {
+		if svc.M365Domain, err = tenant.CleanM365Domain(req.M365Domain); err != nil {
 			return tenant.Service{}, err
 		}
 		r := req.Report
@@ -242,19 +245,15 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 	return c.store.GetService(svc.Name)
 }
 
-// CleanM365Domain accepts an empty domain (the tenant's initial domain is
-// taken) or a domain name.
-func CleanM365Domain(d string) (string, error) {
-	d = strings.TrimSpace(d)
-	if d == "" {
-		return "", nil
-	}
-	id, isGUID, err := tenant.ParseTenantID(d)
-	if err != nil || isGUID {
-		return "", &tenant.RuleError{Field: "M365 domain", Rule: "the M365 domain must be a domain name such as contoso.com or contoso.onmicrosoft.com"}
-	}
-	return id, nil
-}
+// CleanM365Domain is tenant.CleanM365Domain.
+//
+// Deprecated: call tenant.CleanM365Domain: the input rules live in tenant.
+func CleanM365Domain(d string) (string, error) { return tenant.CleanM365Domain(d) }
+
+// ParseExpiryDate is tenant.ParseExpiryDate.
+//
+// Deprecated: call tenant.ParseExpiryDate: the input rules live in tenant.
+func ParseExpiryDate(v string) (*time.Time, error) { return tenant.ParseExpiryDate(v) }
 
 // Sharing is another service that uses the same customer tenant, or the
 // same App registration with the same secret: a mix-up to warn about
@@ -383,7 +382,7 @@ func (c *Cases) Revalidate(ctx context.Context, name string, progress func(tenan
 		return Outcome{}, err
 	}
 	if !svc.HasCredentials() {
-		return Outcome{}, &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", svc.Name)}
+		return Outcome{}, nothingToValidate(svc.Name)
 	}
 	r := c.Validate(ctx, tenant.CredentialsOf(svc), progress)
 	if ctx.Err() != nil {
@@ -396,6 +395,11 @@ func (c *Cases) Revalidate(ctx context.Context, name string, progress func(tenan
 	}
 	after, err := c.store.GetService(svc.Name)
 	return Outcome{Report: r, Saved: true, Service: after}, err
+}
+
+// nothingToValidate refuses to validate a service pending authentication.
+func nothingToValidate(name string) error {
+	return &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", name)}
 }
 
 // --- Validate all ------------------------------------------------------
@@ -443,7 +447,7 @@ func (c *Cases) ValidateAll(ctx context.Context, names []string, concurrency int
 		return res, err
 	}
 	res.Total = len(todo)
-	ValidateInBatches(ctx, c.val, todo, concurrency, func(done []Validated) {
+	validateInBatches(ctx, c.val, todo, concurrency, func(done []Validated) {
 		batch := make([]Recorded, len(done))
 		for i := range done {
 			r := done[i].Report
@@ -503,7 +507,7 @@ func (c *Cases) toValidate(names []string) ([]tenant.Service, AllResult, error) 
 		}
 		seen[tenant.NameKey(s.Name)] = true
 		if !s.HasCredentials() {
-			return nil, res, &tenant.RuleError{Field: "service", Rule: fmt.Sprintf("service %s is pending authentication: it has no App registration credentials to validate yet", s.Name)}
+			return nil, res, nothingToValidate(s.Name)
 		}
 		todo = append(todo, s)
 	}
@@ -549,7 +553,7 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 		}
 	}
 	if e.Expiry != nil {
-		if expiry, err = ParseExpiryDate(*e.Expiry); err != nil {
+		if expiry, err = tenant.ParseExpiryDate(*e.Expiry); err != nil {
 			return "", err
 		}
 	}
@@ -574,22 +578,6 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 		return "", fmt.Errorf("save service %s: %w", opened.Name, err)
 	}
 	return fmt.Sprintf("Saved: %s, %d users.", saved.License.Title(), saved.Users), nil
-}
-
-// ParseExpiryDate reads a secret expiry typed from the Entra admin center:
-// empty (unknown) or YYYY-MM-DD, taken as the end of that day in UTC, the
-// way the admin center rounds it.
-func ParseExpiryDate(v string) (*time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return nil, nil
-	}
-	d, err := time.Parse("2006-01-02", v)
-	if err != nil {
-		return nil, &tenant.RuleError{Field: "secret expiry", Rule: "the secret expiry must be a date written YYYY-MM-DD (or empty when unknown)"}
-	}
-	end := d.Add(24*time.Hour - time.Second)
-	return &end, nil
 }
 
 // DeleteService removes a service and its history (opened's Version

@@ -83,12 +83,16 @@ var ErrDifferent = errors.New("a different service of the same name exists")
 // the same service is skipped, a different one refused (ErrDifferent) and
 // reported. A re-run copies nothing that was copied.
 //
-// The target writes through usecase.Importer when it has it (a batch per
-// transaction, one audit entry per service), else through CreateService
-// and RecordValidations. An error is returned only when the source or the
-// target cannot be read at all; what was copied before stays.
+// The target writes through its Importer (a batch per transaction, one
+// audit entry per service); a target without one is refused before
+// anything is written. Otherwise an error is returned only when the
+// source or the target cannot be read at all; what was copied before stays.
 func CopyInventory(ctx context.Context, from, to Store, opts CopyOptions) (CopyResult, error) {
 	var res CopyResult
+	imp, ok := to.(Importer)
+	if !ok {
+		return res, errors.New("the target database cannot import services")
+	}
 	size := opts.BatchSize
 	if size <= 0 {
 		size = 200
@@ -136,7 +140,7 @@ func CopyInventory(ctx context.Context, from, to Store, opts CopyOptions) (CopyR
 		if len(batch) == 0 {
 			return nil
 		}
-		errs := importBatch(ctx, to, batch)
+		errs := imp.ImportServices(ctx, batch)
 		for i, im := range batch {
 			if errs[i] != nil {
 				res.Refused = append(res.Refused, Refusal{Name: im.Service.Name, Err: errs[i]})
@@ -200,34 +204,4 @@ func differences(s tenant.Service, t tenant.Summary) string {
 	diff("app ID", strings.ToLower(s.App.ClientID), strings.ToLower(t.ClientID))
 	diff("secret", s.App.Secret.Masked(), t.SecretHint)
 	return strings.Join(d, "; ")
-}
-
-// importBatch writes a batch through the target's Importer, else one
-// service at a time through the Store methods.
-func importBatch(ctx context.Context, to Store, batch []Imported) []error {
-	if imp, ok := to.(Importer); ok {
-		return imp.ImportServices(ctx, batch)
-	}
-	errs := make([]error, len(batch))
-	for i, im := range batch {
-		last := LastIndex(im.History, im.Service.LastValidation)
-		svc := im.Service
-		if last >= 0 {
-			r := im.History[last]
-			svc.LastValidation = &r
-		} else {
-			svc.LastValidation = nil
-		}
-		if errs[i] = to.CreateService(svc); errs[i] != nil {
-			continue
-		}
-		var rest []Recorded
-		for j := len(im.History) - 1; j >= 0; j-- {
-			if j != last {
-				rest = append(rest, Recorded{Name: svc.Name, Report: im.History[j]})
-			}
-		}
-		errs[i] = errors.Join(to.RecordValidations(rest)...)
-	}
-	return errs
 }

@@ -1,10 +1,10 @@
 package usecase
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -156,19 +156,16 @@ func (c *Cases) CreateApp(ctx context.Context, req NewApp, watch CreateProgress)
 	if c.apps.creator == nil {
 		return a, ErrCannotCreateApps
 	}
+	months := cmp.Or(req.SecretMonths, tenant.DefaultSecretMonths)
 	tid, _, err := tenant.ParseTenantID(req.TenantID)
 	if err == nil {
 		err = tenant.CheckShortName(req.ServiceName)
 	}
-	months := req.SecretMonths
-	if err == nil && months != 0 && !slices.Contains(tenant.SecretLifetimes, months) {
-		_, err = tenant.ParseSecretMonths(fmt.Sprint(months))
+	if err == nil {
+		err = tenant.CheckSecretMonths(months)
 	}
 	if err != nil {
 		return a, err
-	}
-	if months == 0 {
-		months = tenant.DefaultSecretMonths
 	}
 	fail := func(err error) (*AppCreation, error) {
 		var ce *tenant.CreateError
@@ -185,12 +182,9 @@ func (c *Cases) CreateApp(ctx context.Context, req NewApp, watch CreateProgress)
 		return fail(err)
 	}
 	a.session, a.Admin = s, s.Admin()
-	who := a.Admin.UPN
-	if who == "" {
-		who = "the customer's admin"
-	}
+	who := cmp.Or(a.Admin.UPN, "the customer's admin")
 	watch.step(tenant.CreationStep{Name: tenant.StepSignIn, Status: tenant.StatusPass,
-		Detail: fmt.Sprintf("Signed in as %s to tenant %s.", who, or(a.Admin.TenantID, tid))})
+		Detail: fmt.Sprintf("Signed in as %s to tenant %s.", who, cmp.Or(a.Admin.TenantID, tid))})
 
 	a.App.DisplayName = tenant.AppDisplayName(req.ServiceName)
 	steps := []struct {
@@ -228,7 +222,7 @@ func (c *Cases) CreateApp(ctx context.Context, req NewApp, watch CreateProgress)
 	watch.step(tenant.CreationStep{Name: tenant.StepSecret, Status: tenant.StatusPass,
 		Detail: fmt.Sprintf("Added a client secret (%d months%s). Nobody sees its value: it goes straight into onboard's sealed store.", months, expires)})
 
-	a.Credentials = tenant.Credentials{TenantID: or(a.Admin.TenantID, tid), ClientID: a.App.AppID, Secret: secret, AdminUPN: a.Admin.UPN}
+	a.Credentials = tenant.Credentials{TenantID: cmp.Or(a.Admin.TenantID, tid), ClientID: a.App.AppID, Secret: secret, AdminUPN: a.Admin.UPN}
 	a.Report = c.validateCreated(ctx, a, watch)
 	if ctx.Err() != nil {
 		return fail(&tenant.CreateError{Step: tenant.StepValidation, Cancelled: true, Detail: "Cancelled while validating the new App registration."})
@@ -333,13 +327,6 @@ func validatedText(r *tenant.ValidationReport, tries int) string {
 		return "Validated with warnings" + again + ": the credentials work and Direct Routing can be configured."
 	}
 	return "Validated" + again + ": the credentials work and Direct Routing can be configured."
-}
-
-func or(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
 }
 
 // RemoveApp deletes what a failed CreateApp created, with the admin's

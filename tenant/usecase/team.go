@@ -121,8 +121,8 @@ type BackupResult struct {
 
 // Importer writes services copied from another store (`onboard db copy`):
 // each with its plain secret (sealed again by the importing store with its
-// own key) and its whole history, in few transactions. CopyInventory uses
-// it when the target has it, else the Store methods one by one.
+// own key) and its whole history, in few transactions. CopyInventory
+// needs it of the target.
 type Importer interface {
 	// ImportServices saves new services with their histories. The result
 	// has one error per entry (a taken name: ErrExists; a missing
