@@ -382,14 +382,9 @@ func (a *accessible) addService() error {
 			}
 			break
 		}
-		tid := report.TenantID
-		if tid == "" {
-			tid = in.TenantID
-		}
-		secret, _, _ := tenant.CleanSecret(in.Secret)
-		sharing, _ := a.c.cases.Sharings(in.Customer, tid, in.ClientID, secret)
-		for _, sh := range sharing {
-			a.say("Warning: " + sh.Warning(tid))
+		sharing := sharingWarnings(a.c.cases, in, report)
+		for _, w := range sharing {
+			a.say("Warning: " + w)
 		}
 		if len(sharing) > 0 {
 			ok, err := a.confirm("Go on anyway?", false)

@@ -108,9 +108,9 @@ type addFlow struct {
 
 	val    validation
 	report *tenant.ValidationReport
-	// sharing: other services that use the same tenant (another
+	// sharing warns of other services that use the same tenant (another
 	// customer's) or the same secret; going on confirms them.
-	sharing []usecase.Sharing
+	sharing []string
 	// parking: the service is saved pending authentication with the
 	// credentials typed, after a failure the customer's admin must fix.
 	parking bool

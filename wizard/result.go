@@ -137,12 +137,8 @@ func (f *addFlow) viewResult() string {
 	}
 	// Wrapped, never cut: the reason is what the engineer reads first.
 	b.WriteString(wrap(verdictText(s, r.Status)+"  "+s.Faint.Render(why), f.c.width))
-	for _, sh := range f.sharing {
-		tid := f.report.TenantID
-		if tid == "" {
-			tid = f.in.TenantID
-		}
-		b.WriteString("\n" + wrap(s.Warning.Render("! "+sh.Warning(tid)), f.c.width))
+	for _, w := range f.sharing {
+		b.WriteString("\n" + wrap(s.Warning.Render("! "+w), f.c.width))
 	}
 	if f.note != "" {
 		b.WriteString("\n" + wrap(s.Success.Render(f.note), f.c.width))

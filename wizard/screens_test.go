@@ -870,6 +870,29 @@ func TestAnotherCustomersTenantIsNamedBeforeGoingOn(t *testing.T) {
 	}
 }
 
+// The accessible mode names another customer's tenant too, and asks
+// before going on; no saves nothing.
+func TestAccessibleModeNamesAnotherCustomersTenant(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	out := speak(t, e,
+		"1", "1", "Fabrikam", // Add service for a new customer
+		"fab-1", "", "1", "5", "y",
+		d.TenantID, d.ClientID, d.Secret, "", // Contoso's credentials
+		"n", // Go on anyway? no
+		"6", // Quit
+	)
+	wantSaid(t, out,
+		"Warning: Tenant 8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60 is already used by service ctso-dr1 of another customer, Contoso Ltd",
+		"Go on anyway?",
+		"Nothing was saved.",
+	)
+	if _, err := e.store.GetService("fab-1"); err == nil {
+		t.Error("saved after the engineer did not go on")
+	}
+}
+
 // The accessible mode retries, keeps the typed secret for Edit
 // credentials when asked to, parks a service blocked on the customer's
 // side, and reads the summary back before "Create service?".
