@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/charmbracelet/huh"
@@ -400,21 +399,23 @@ func (a *accessible) addService() error {
 			a.say("Tenant ID (from the token): " + report.TenantID)
 		}
 	}
-	// Read the summary back before asking to create.
+	// Read the summary back before asking to create: the service as
+	// Create will save it, every value cleaned by the rules.
 	a.say("Summary:")
-	full := ""
-	if f := strings.TrimSpace(in.FullName); f != "" {
-		full = " (" + f + ")"
-	}
-	lic, _ := tenant.ParseLicense(in.License)
-	a.say(fmt.Sprintf("Service %s%s for %s, %s, %s users.", in.Name, full, in.Customer, lic.Title(), strings.TrimSpace(in.Users)))
-	switch {
-	case !in.UseKnownApp:
-		a.say("No credentials yet: the service is saved pending authentication.")
-	case park:
-		a.say("The credentials are kept and the service is saved pending authentication: " + present.Verdict(report.Status) + ".")
-	default:
-		a.say(fmt.Sprintf("Tenant %s, Application ID %s, M365 domain %s, validation %s.", report.TenantID, in.ClientID, present.Or(domain), present.Verdict(report.Status)))
+	if sum, _, err := in.Parse(a.c.now()); err == nil {
+		full := ""
+		if sum.FullName != "" {
+			full = " (" + sum.FullName + ")"
+		}
+		a.say(fmt.Sprintf("Service %s%s for %s, %s, %d users.", sum.Name, full, sum.Customer, sum.License.Title(), sum.Users))
+		switch {
+		case !in.UseKnownApp:
+			a.say("No credentials yet: the service is saved pending authentication.")
+		case park:
+			a.say("The credentials are kept and the service is saved pending authentication: " + present.Verdict(report.Status) + ".")
+		default:
+			a.say(fmt.Sprintf("Tenant %s, Application ID %s, M365 domain %s, validation %s.", report.TenantID, sum.App.ClientID, present.Or(domain), present.Verdict(report.Status)))
+		}
 	}
 	svc, err := a.c.cases.Create(usecase.NewService{Input: in, NewCustomer: newCustomer, M365Domain: domain, Report: report, Park: park})
 	if err != nil {
