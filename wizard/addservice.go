@@ -101,10 +101,10 @@ type addFlow struct {
 	signin    *signIn // the admin's sign-in and the creation (signin.go)
 	credForm  *form
 	cred      credFields
-	demoNext  int // the demo tenant ctrl+d fills in next
-	// demoFilled is the demo tenant ctrl+d filled in last (nil: none).
-	demoFilled *DemoTenant
-	credNote   string
+	// demo is the demo tenant whose credentials were filled in last (-1:
+	// none); ctrl+d fills in the one after it.
+	demo     int
+	credNote string
 
 	val    validation
 	report *tenant.ValidationReport
@@ -128,7 +128,7 @@ type addFlow struct {
 }
 
 func newAddFlow(c *common, demo int) *addFlow {
-	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}}
+	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}, demo: -1}
 	f.val = newValidation(c)
 	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
 	f.loadCustomers()
@@ -145,7 +145,6 @@ func newAddFlow(c *common, demo int) *addFlow {
 	f.usersForm = newUsersForm(f)
 	f.knownForm = newKnownAppForm(f)
 	f.credForm = newCredentialsForm(f)
-	f.demoNext = 0
 	if demo >= 0 && demo < len(c.demo) {
 		f.fillDemo(demo)
 	}

@@ -50,13 +50,12 @@ func (f *addFlow) fillDemo(i int) {
 		fl.touched = true
 	}
 	f.credNote = fmt.Sprintf("Filled in from demo tenant %q: %s", d.Label, d.Outcome)
-	f.demoNext = (i + 1) % len(f.c.demo)
-	f.demoFilled = &f.c.demo[i]
+	f.demo = i
 }
 
 func (f *addFlow) updateCredentials(msg tea.KeyMsg) tea.Cmd {
 	if len(f.c.demo) > 0 && key.Matches(msg, f.c.keys.DemoFill) {
-		f.fillDemo(f.demoNext)
+		f.fillDemo((f.demo + 1) % len(f.c.demo))
 		return nil
 	}
 	if !f.credForm.update(msg) {

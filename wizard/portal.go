@@ -39,13 +39,13 @@ type portalScreen struct {
 
 	// pane is the open form (new secret, edit) or the history; nil on
 	// the page itself.
-	pane       pane
-	validating bool
-	deleting   bool
-	flash      string // the outcome of the last action
-	bad        bool   // flash is a failure
-	scroll     int
+	pane     pane
+	deleting bool
+	flash    string // the outcome of the last action
+	bad      bool   // flash is a failure
+	scroll   int
 
+	// val is the validation in progress, if any (val.running).
 	val    validation
 	what   string                   // what is being validated, for the live view
 	failed *tenant.ValidationReport // a new secret's failed report, shown but not saved
@@ -73,7 +73,7 @@ func (p *portalScreen) pending() bool { return p.svc.State == tenant.StatePendin
 
 func (p *portalScreen) title() string {
 	switch {
-	case p.validating:
+	case p.val.running():
 		return p.name + " › Validating"
 	case p.pane != nil:
 		return p.name + " › " + p.pane.title(p.svc)
@@ -81,25 +81,22 @@ func (p *portalScreen) title() string {
 	return "Service " + p.name
 }
 
-func (p *portalScreen) busy() bool { return p.validating }
+func (p *portalScreen) busy() bool { return p.val.running() }
 
-// typing: a form pane takes keys as text.
+// typing: a form (a new secret, an edit) takes keys as text.
 func (p *portalScreen) typing() bool {
 	_, history := p.pane.(*historyPane)
 	return p.pane != nil && !history
 }
 
-// dirty: a form (a new secret, an edit) is open.
-func (p *portalScreen) dirty() bool {
-	_, history := p.pane.(*historyPane)
-	return p.pane != nil && !history
-}
-func (p *portalScreen) stop() { p.val.cancel() }
+// dirty: a form is open, holding what was typed.
+func (p *portalScreen) dirty() bool { return p.typing() }
+func (p *portalScreen) stop()       { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {
 	k := p.c.keys
 	switch {
-	case p.validating:
+	case p.val.running():
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	case p.pane != nil:
 		return p.pane.bindings()
@@ -138,10 +135,9 @@ func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
 func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
 	switch {
-	case p.validating:
+	case p.val.running():
 		if key.Matches(msg, k.Back, k.Cancel) {
 			p.val.cancel()
-			p.validating = false
 			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
 		}
 		return nil
@@ -230,7 +226,7 @@ func (p *portalScreen) handOverText() (what, text string) {
 }
 
 func (p *portalScreen) start(what string, call func(ctx context.Context, progress func(tenant.Check)) (any, error)) tea.Cmd {
-	p.flash, p.what, p.validating = "", what, true
+	p.flash, p.what = "", what
 	return p.val.start(call)
 }
 
@@ -254,7 +250,6 @@ func (p *portalScreen) validateNewCredentials(pn *secretPane) tea.Cmd {
 
 // finish shows what a use case run from the page did.
 func (p *portalScreen) finish(d *doneMsg) {
-	p.validating = false
 	p.scroll = 0
 	out, _ := d.result.(usecase.Outcome)
 	if d.err != nil {
@@ -313,7 +308,7 @@ func (p *portalScreen) view() string {
 		return s.Error.Render(p.err)
 	}
 	switch {
-	case p.validating:
+	case p.val.running():
 		return p.val.view(p.c, p.what)
 	case p.pane != nil:
 		return p.pane.view()

@@ -117,9 +117,9 @@ func (f *addFlow) editCredentials() tea.Cmd {
 			}
 		}
 	}
-	if d := f.demoFilled; d != nil && d.RightSecret != "" && f.report != nil && !f.report.Passed() {
+	if f.demo >= 0 && f.c.demo[f.demo].RightSecret != "" && f.report != nil && !f.report.Passed() {
 		// A demo value, not a real secret: "wrong, then corrected".
-		f.credNote += " (Demo: the right secret is " + d.RightSecret + ".)"
+		f.credNote += " (Demo: the right secret is " + f.c.demo[f.demo].RightSecret + ".)"
 	}
 	return f.goBack()
 }

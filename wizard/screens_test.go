@@ -396,6 +396,26 @@ func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	h.contains("M365 Configuration")
 }
 
+// A demo tenant whose secret is wrong on purpose says the right one
+// after the failure, so the engineer can see it pass.
+func TestDemoWrongSecretSaysTheRightOne(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = demoList()
+	h := newHarness(t, opts)
+	for !strings.Contains(h.view(), "> Wingtip") {
+		h.key(tea.KeyDown)
+	}
+	d := demoTenant(t, "Wingtip")
+	h.typ("a")
+	h.secrets = []string{d.Secret}
+	h.toCredentials("Wingtip", "wt-1")
+	h.enter() // validate: the wrong secret
+	h.contains("AADSTS7000215")
+	h.esc() // edit credentials
+	h.contains("(Demo: the right secret is " + d.RightSecret + ".)")
+}
+
 func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	d := demoTenant(t, "Contoso")

@@ -86,7 +86,9 @@ type signIn struct {
 	tenantID *field
 	months   *field
 
-	job        *job               // the creation or the removal in flight
+	// job is the creation (phaseCode, phaseWork) or the removal
+	// (phaseFailed) in flight; nil when nothing is.
+	job        *job
 	cancelWork context.CancelFunc // stops the creation (its result still arrives)
 	spin       spinner.Model
 
@@ -96,10 +98,12 @@ type signIn struct {
 	creation *usecase.AppCreation
 	failure  *tenant.CreateError
 	actions  *picker
-	removing bool
 	note     string
 	noteBad  bool
 }
+
+// removing: what was created is being removed (after a failure).
+func (s *signIn) removing() bool { return s.phase == phaseFailed && s.job != nil }
 
 // The creation's messages, tagged with the job's run.
 type (
@@ -151,7 +155,7 @@ func (f *addFlow) openSignIn() tea.Cmd {
 
 func (f *addFlow) signInBusy() bool {
 	s := f.signin
-	return f.step == stepSignIn && s != nil && (s.phase == phaseCode || s.phase == phaseWork || s.removing)
+	return f.step == stepSignIn && s != nil && s.job != nil
 }
 
 func (f *addFlow) signInTyping() bool { return f.signin == nil || f.signin.phase == phaseForm }
@@ -186,7 +190,7 @@ func (f *addFlow) updateSignIn(msg tea.KeyMsg) tea.Cmd {
 	}
 	// phaseFailed
 	switch {
-	case s.removing:
+	case s.removing():
 		return nil
 	case key.Matches(msg, k.Back):
 		if s.creation.CanRemove() {
@@ -279,7 +283,7 @@ func (f *addFlow) signInMsg(msg tea.Msg) (tea.Cmd, bool) {
 		if m.run != run {
 			return nil, true
 		}
-		s.job, s.removing = nil, false
+		s.job = nil
 		s.creation.Removed = m.removed
 		if m.err != nil {
 			s.note, s.noteBad = "Could not remove everything: "+m.err.Error(), true
@@ -376,7 +380,7 @@ func (f *addFlow) signInAction() tea.Cmd {
 	switch o.value {
 	case "remove":
 		c, cases := s.creation, f.c.cases
-		s.removing, s.note, s.noteBad = true, "Removing what was created…", false
+		s.note, s.noteBad = "Removing what was created…", false
 		s.job = startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
 			removed, err := cases.RemoveApp(ctx, c)
 			send(signInRemovedMsg{run: run, removed: removed, err: err})
@@ -409,7 +413,7 @@ func (f *addFlow) signInBindings() []key.Binding {
 		return []key.Binding{k.NextFld, k.Choose, withHelp(k.Enter, "sign in"), withHelp(k.Back, "back"), withHelp(k.Cancel, "quit")}
 	case s.phase == phaseCode:
 		return []key.Binding{withHelp(k.Back, "cancel the sign-in")}
-	case s.phase == phaseWork || s.removing:
+	case s.phase == phaseWork || s.removing():
 		return []key.Binding{withHelp(k.Back, "stop")}
 	}
 	b := []key.Binding{k.Move, k.Enter}

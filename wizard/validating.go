@@ -64,6 +64,9 @@ func (v *validation) update(msg tea.Msg) (tea.Cmd, *doneMsg) {
 	return nil, nil
 }
 
+// running reports a run in progress (its result not arrived yet).
+func (v *validation) running() bool { return v.job != nil }
+
 // cancel stops the network calls; nothing of the run is kept.
 func (v *validation) cancel() {
 	v.job.stop()
