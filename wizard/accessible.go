@@ -658,11 +658,7 @@ func (a *accessible) editService(svc tenant.Service) error {
 		admin = ""
 	}
 	e := usecase.Edit{License: &license, Users: &users, Admin: &admin}
-	if r := svc.LastValidation; svc.HasCredentials() && (r == nil || r.SecretExpiresAt == nil) {
-		v := ""
-		if at := svc.App.ManualExpiry; at != nil {
-			v = at.UTC().Format(present.DateLayout)
-		}
+	if v, ask := typedExpiry(svc); ask {
 		if v, err = a.ask("Secret expires (YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it)", v, checkExpiryDate); err != nil {
 			return err
 		}

@@ -109,16 +109,25 @@ func newEditPane(c *common, svc tenant.Service) *editPane {
 	// Prefilled with what is stored: Enter need not visit it to save.
 	p.admin.touched = true
 	fields := []*field{p.license, p.users}
-	if r := svc.LastValidation; svc.HasCredentials() && (r == nil || r.SecretExpiresAt == nil) {
-		typed := ""
-		if at := svc.App.ManualExpiry; at != nil {
-			typed = at.UTC().Format(present.DateLayout)
-		}
+	if typed, ask := typedExpiry(svc); ask {
 		p.expiry = textField("Secret expires", "YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it", typed, 10, checkExpiryDate)
 		fields = append(fields, p.expiry)
 	}
 	p.form = newForm(c, append(fields, p.admin)...)
 	return p
+}
+
+// typedExpiry says whether an edit of svc asks for the secret expiry
+// shown in the Entra admin center (only where Graph could not read it),
+// and the date typed before, if any (both modes).
+func typedExpiry(svc tenant.Service) (typed string, ask bool) {
+	if r := svc.LastValidation; !svc.HasCredentials() || r != nil && r.SecretExpiresAt != nil {
+		return "", false
+	}
+	if at := svc.App.ManualExpiry; at != nil {
+		typed = at.UTC().Format(present.DateLayout)
+	}
+	return typed, true
 }
 
 func (p *editPane) title(svc tenant.Service) string { return "Edit" }

@@ -30,6 +30,24 @@ const (
 	withoutAppInstructions = "instructions"
 )
 
+// The choices both modes offer without a known App registration, and
+// after a creation failed.
+var (
+	signInOption       = option{label: "Sign in as the customer's admin now", desc: "onboard creates the App registration", value: withoutAppSignIn}
+	instructionsOption = option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions}
+	tryAgainOption     = option{label: "Try again", desc: "the admin signs in with a new code", value: "again"}
+)
+
+// secretLifetimeOptions are the lifetimes of the client secret onboard
+// creates, for both modes.
+func secretLifetimeOptions() []option {
+	opts := make([]option, len(tenant.SecretLifetimes))
+	for i, m := range tenant.SecretLifetimes {
+		opts[i] = option{label: fmt.Sprintf("%d months", m), value: strconv.Itoa(m)}
+	}
+	return opts
+}
+
 // offerSignIn: "Use known App registration" is unchecked and the use
 // cases can create one.
 func (f *addFlow) offerSignIn() bool {
@@ -39,9 +57,7 @@ func (f *addFlow) offerSignIn() bool {
 // withoutApp is the choice offered under the unchecked box.
 func (f *addFlow) withoutApp() *picker {
 	if f.noApp == nil {
-		f.noApp = newPicker(f.c, false,
-			option{label: "Sign in as the customer's admin now", desc: "onboard creates the App registration", value: withoutAppSignIn},
-			option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions})
+		f.noApp = newPicker(f.c, false, signInOption, instructionsOption)
 	}
 	return f.noApp
 }
@@ -126,11 +142,7 @@ func newSignIn(f *addFlow) *signIn {
 	s := &signIn{}
 	s.tenantID = textField("Tenant ID", "the customer's, GUID or domain (contoso.onmicrosoft.com)", "", 260, checkTenantID)
 	s.tenantID.refuseSecret = true
-	var opts []option
-	for _, m := range tenant.SecretLifetimes {
-		opts = append(opts, option{label: fmt.Sprintf("%d months", m), value: strconv.Itoa(m)})
-	}
-	s.months = choiceField("Client secret lifetime", "←/→ choose", opts, strconv.Itoa(tenant.DefaultSecretMonths))
+	s.months = choiceField("Client secret lifetime", "←/→ choose", secretLifetimeOptions(), strconv.Itoa(tenant.DefaultSecretMonths))
 	s.form = newForm(f.c, s.tenantID, s.months)
 	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(f.c.styles.Accent))
 	return s
@@ -367,9 +379,7 @@ func (s *signIn) failedActions() *picker {
 		opts = append(opts, option{label: "Go on with this App registration", desc: "keep it; see the report, save pending", value: "report"})
 	}
 	if !c.CanRemove() {
-		opts = append(opts,
-			option{label: "Try again", desc: "the admin signs in with a new code", value: "again"},
-			option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: "instructions"})
+		opts = append(opts, tryAgainOption, instructionsOption)
 	}
 	return newPicker(s.form.c, false, opts...)
 }
@@ -392,10 +402,10 @@ func (f *addFlow) signInAction() tea.Cmd {
 		s.actions = s.failedActions()
 	case "report":
 		return f.useCreated(s.creation, ", but it did not pass validation")
-	case "again":
+	case tryAgainOption.value:
 		s.creation.Close()
 		return f.startSignIn()
-	case "instructions":
+	case withoutAppInstructions:
 		s.creation.Close()
 		s.phase = phaseForm
 		f.in.UseKnownApp, f.knownApp.checked = false, false
