@@ -78,7 +78,11 @@ type addFlow struct {
 	// createdApp names the App registration onboard created in the
 	// customer's tenant during this flow: cancelling leaves it there.
 	createdApp string
-	customers  []tenant.Customer
+	customers []tenant.Customer
+	// services are the stored services, read once when the flow opens:
+	// the short names taken and the App registrations a customer can
+	// reuse (the store has the last word on uniqueness when saving).
+	services   []tenant.Summary
 	takenNames map[string]bool // NameKey of every existing service
 	loadErr    string
 
@@ -133,12 +137,13 @@ func newAddFlow(c *common, demo int) *addFlow {
 	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
 	f.loadCustomers()
 	f.takenNames = map[string]bool{}
-	if sums, err := c.cases.Store().ListSummaries(); err == nil {
-		for _, s := range sums {
-			f.takenNames[tenant.NameKey(s.Name)] = true
-		}
-	} else {
+	sums, err := c.cases.Store().ListSummaries()
+	if err != nil {
 		f.loadErr = fmt.Sprintf("could not read the services: %v", err)
+	}
+	f.services = sums
+	for _, s := range sums {
+		f.takenNames[tenant.NameKey(s.Name)] = true
 	}
 	f.nameForm = newNameForm(f)
 	f.licenses = newLicensePicker(c)
