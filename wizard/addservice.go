@@ -78,7 +78,9 @@ type addFlow struct {
 	// createdApp names the App registration onboard created in the
 	// customer's tenant during this flow: cancelling leaves it there.
 	createdApp string
-	customers []tenant.Customer
+	// checkCustomerName is the new customer's name rule and uniqueness
+	// among the customers read when the flow opened.
+	checkCustomerName func(string) (string, bool)
 	// services are the stored services, read once when the flow opens:
 	// the short names taken and the App registrations a customer can
 	// reuse (the store has the last word on uniqueness when saving).
