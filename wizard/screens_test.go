@@ -19,10 +19,10 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// toCredentials walks the add flow from its first step (service type) to
-// the credentials, for a new customer, with no full name, Hosted
+// toKnownApp walks the add flow from its first step (service type) to
+// the App registration, for a new customer, with no full name, Hosted
 // Essentials+ and 10 users.
-func (h *harness) toCredentials(customer, name string) {
+func (h *harness) toKnownApp(customer, name string) {
 	h.t.Helper()
 	h.enter()
 	h.typ(customer)
@@ -33,6 +33,15 @@ func (h *harness) toCredentials(customer, name string) {
 	h.enter() // Hosted Essentials+
 	h.typ("10")
 	h.enter()
+	if f := h.flow(); f.step != stepKnownApp {
+		h.t.Fatalf("walked to %s, want the App registration", f.step)
+	}
+}
+
+// toCredentials walks on to the credentials.
+func (h *harness) toCredentials(customer, name string) {
+	h.t.Helper()
+	h.toKnownApp(customer, name)
 	h.enter() // Use known App registration
 	if f := h.flow(); f.step != stepCredentials {
 		h.t.Fatalf("walked to %s, want the credentials", f.step)
