@@ -488,11 +488,7 @@ func (f *addFlow) viewSignIn() string {
 	case phaseFailed:
 		// The failed step; what was done before it is in the list below.
 		fail := s.failure
-		b.WriteString(indentWrap(st.Error.Render("✗ "+fail.Step)+st.Faint.Render(" — ")+fail.Detail, f.c.width, "", "  "))
-		if s.failure.Fix != "" {
-			b.WriteString("\n" + indentWrap(st.Faint.Render("Fix: ")+s.failure.Fix, f.c.width, "  ", "    "))
-		}
-		b.WriteString("\n\n")
+		b.WriteString(markedLine(st, st.Error, tenant.StatusFail.Symbol(), fail.Step, fail.Detail, fail.Fix, f.c.width) + "\n\n")
 		objs := s.creation.App.Objects()
 		switch {
 		case len(objs) > 0 && s.creation.Removed != nil && !s.creation.CanRemove():
@@ -520,7 +516,7 @@ func (f *addFlow) stepLines() string {
 		if s.Status == tenant.StatusWarn {
 			tone = st.Faint
 		}
-		lines = append(lines, indentWrap(tone.Render(s.Status.Symbol()+" "+s.Name)+st.Faint.Render(" — ")+s.Detail, f.c.width, "", "  "))
+		lines = append(lines, markedLine(st, tone, s.Status.Symbol(), s.Name, s.Detail, "", f.c.width))
 	}
 	return strings.Join(lines, "\n")
 }
