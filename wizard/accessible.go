@@ -696,12 +696,7 @@ func (a *accessible) history(name string) error {
 	clock := a.c.clock()
 	opts := []option{{label: "Back", value: "back"}}
 	for i, r := range h {
-		label := clock.Time(r.At) + ", " + present.Verdict(r.Status)
-		if r.Trigger != "" {
-			label += ", " + string(r.Trigger)
-		}
-		opts = append(opts, option{label: label,
-			desc: "secret " + r.SecretHint + "…, " + present.DaysWords(tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)), value: strconv.Itoa(i)})
+		opts = append(opts, historyOption(clock, r, i, ", "))
 	}
 	for {
 		choice, err := a.choose(fmt.Sprintf("Validations, newest first (%d); choose one to hear its checks", len(h)), opts)

@@ -164,15 +164,21 @@ func newHistoryPane(c *common, h []tenant.ValidationReport) *historyPane {
 	clock := c.clock()
 	opts := make([]option, len(h))
 	for i, r := range h {
-		trigger := ""
-		if r.Trigger != "" {
-			trigger = "  " + string(r.Trigger)
-		}
-		e := tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)
-		opts[i] = option{label: clock.Time(r.At) + "  " + present.Verdict(r.Status) + trigger,
-			desc: "secret " + r.SecretHint + "…  " + present.DaysWords(e), value: strconv.Itoa(i)}
+		opts[i] = historyOption(clock, r, i, "  ")
 	}
 	return &historyPane{c: c, history: h, pick: newPicker(c, false, opts...)}
+}
+
+// historyOption is report i of a history as both modes list it: when,
+// the verdict and what ran it; the secret validated and its expiry. sep
+// joins the parts (two spaces on the screen, a comma read aloud).
+func historyOption(clock present.Clock, r tenant.ValidationReport, i int, sep string) option {
+	label := clock.Time(r.At) + sep + present.Verdict(r.Status)
+	if r.Trigger != "" {
+		label += sep + string(r.Trigger)
+	}
+	e := tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)
+	return option{label: label, desc: "secret " + r.SecretHint + "…" + sep + present.DaysWords(e), value: strconv.Itoa(i)}
 }
 
 func (p *historyPane) title(svc tenant.Service) string { return "Validation history" }
