@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -792,13 +791,8 @@ func (a *accessible) expiry() error {
 	if err != nil {
 		return fmt.Errorf("read services: %w", err)
 	}
-	clock := a.c.clock()
-	slices.SortStableFunc(sums, func(x, y tenant.Summary) int {
-		return compareDays(x.Expiry(clock.Now).Days, y.Expiry(clock.Now).Days)
-	})
-	for _, s := range sums {
-		r := present.ListRowOf(s, clock)
-		a.say(fmt.Sprintf("- %s (%s): secret %s", s.Name, s.Customer, r.Days))
+	for _, r := range expiryRows(a.c.clock(), sums) {
+		a.say(fmt.Sprintf("- %s (%s): secret %s", r.Name, r.Customer, r.Days))
 	}
 	ok, err := a.confirm("Validate all services now?", false)
 	if err != nil || !ok {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -914,6 +915,25 @@ func TestAnotherCustomersTenantIsNamedBeforeGoingOn(t *testing.T) {
 	if h.flow().step != stepM365 {
 		t.Errorf("going on did not lead to the Microsoft 365 settings")
 	}
+}
+
+// The accessible mode reads the secrets out soonest first, unknown last,
+// as the Secret expiry screen lists them, and validates all.
+func TestAccessibleModeReadsSecretExpiryAndValidatesAll(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "adt-1", "Adatum", demoTenant(t, "Adatum"))        // unknown
+	e.validated(t, "ctso-1", "Contoso Ltd", demoTenant(t, "Contoso")) // 400 days
+	e.validated(t, "nw-1", "Northwind", demoTenant(t, "Northwind"))   // 9 days
+	e.validated(t, "tsp-1", "Tailspin", demoTenant(t, "Tailspin"))    // expired: unknown, refused
+	out := speak(t, e, "4", "y", "6")
+	var order []string
+	for _, m := range regexp.MustCompile(`- (\S+) \([^)]*\): secret `).FindAllStringSubmatch(out, -1) {
+		order = append(order, m[1])
+	}
+	if got := strings.Join(order, " "); got != "nw-1 ctso-1 adt-1 tsp-1" {
+		t.Errorf("read out in the order %s, want nw-1 ctso-1 adt-1 tsp-1 (unknown last, by name):\n%s", got, out)
+	}
+	wantSaid(t, out, "- nw-1 (Northwind): secret 9 d", "- adt-1 (Adatum): secret unknown", "Validated 4 of 4 services with credentials; 1 failed.")
 }
 
 // The accessible mode names another customer's tenant too, and asks
