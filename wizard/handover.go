@@ -55,10 +55,8 @@ func osc52(text string) string {
 	return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\x07"
 }
 
-// copyText puts text on the clipboard and says so (a test's common has no
-// terminal: copied keeps what would have been sent).
+// copyText puts text on the clipboard and says so.
 func (c *common) copyText(what, text string) string {
-	c.copied = text
 	if c.term != nil {
 		if _, err := io.WriteString(c.term, osc52(text)); err != nil {
 			return fmt.Sprintf("Could not copy %s: %v", what, err)

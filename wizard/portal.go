@@ -26,7 +26,7 @@ type pane interface {
 	// update handles a key; done reports the pane was submitted.
 	update(msg tea.KeyMsg) (done bool)
 	view() string
-	title(svc tenant.Service) string
+	title() string
 	bindings() []key.Binding
 }
 
@@ -76,7 +76,7 @@ func (p *portalScreen) title() string {
 	case p.val.running():
 		return p.name + " › Validating"
 	case p.pane != nil:
-		return p.name + " › " + p.pane.title(p.svc)
+		return p.name + " › " + p.pane.title()
 	}
 	return "Service " + p.name
 }

@@ -49,7 +49,7 @@ func newSecretPane(c *common, svc tenant.Service) *secretPane {
 	return p
 }
 
-func (p *secretPane) title(svc tenant.Service) string {
+func (p *secretPane) title() string {
 	if p.pending {
 		return "Add credentials"
 	}
@@ -130,7 +130,7 @@ func typedExpiry(svc tenant.Service) (typed string, ask bool) {
 	return typed, true
 }
 
-func (p *editPane) title(svc tenant.Service) string { return "Edit" }
+func (p *editPane) title() string { return "Edit" }
 
 func (p *editPane) bindings() []key.Binding {
 	k := p.c.keys
@@ -181,7 +181,7 @@ func historyOption(clock present.Clock, r tenant.ValidationReport, i int, sep st
 	return option{label: label, desc: "secret " + r.SecretHint + "…" + sep + present.DaysWords(e), value: strconv.Itoa(i)}
 }
 
-func (p *historyPane) title(svc tenant.Service) string { return "Validation history" }
+func (p *historyPane) title() string { return "Validation history" }
 
 func (p *historyPane) bindings() []key.Binding {
 	k := p.c.keys
