@@ -3,6 +3,7 @@ package wizard
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -133,4 +134,18 @@ func TestHandedOverTextNeverHoldsTheSecret(t *testing.T) {
 		noSecret(t, "handed-over text "+strconv.Itoa(i), text, contoso.Secret, prose.Secret)
 	}
 	noSecret(t, "the terminal output", term.String(), contoso.Secret, prose.Secret)
+}
+
+type brokenTerm struct{}
+
+func (brokenTerm) Write([]byte) (int, error) { return 0, errors.New("terminal gone") }
+
+// A copy that could not be written says so as a failure, not as a copy.
+func TestCopyThatFailsIsAFailure(t *testing.T) {
+	c := newCommon(Options{})
+	c.term = brokenTerm{}
+	msg, bad := c.copyText("the report", "text")
+	if !bad || !strings.Contains(msg, "Could not copy the report: terminal gone") {
+		t.Errorf("copyText = %q, %v", msg, bad)
+	}
 }

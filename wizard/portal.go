@@ -203,7 +203,7 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		p.pane = newHistoryPane(p.c, h)
 	case key.Matches(msg, k.Copy):
 		what, text := p.handOverText()
-		p.flash, p.bad = p.c.copyText(what, text), false
+		p.flash, p.bad = p.c.copyText(what, text)
 	case key.Matches(msg, k.Report):
 		p.flash, p.bad = saveText("the report", fileName(p.name, "report", "md"), present.Markdown(p.svc, p.c.clock()))
 	case key.Matches(msg, k.Delete):
@@ -315,11 +315,7 @@ func (p *portalScreen) view() string {
 	}
 	var b strings.Builder
 	if p.flash != "" {
-		st := s.Success
-		if p.bad {
-			st = s.Error
-		}
-		b.WriteString(wrap(st.Render(p.flash), p.c.width) + "\n\n")
+		b.WriteString(outcome(s, p.flash, p.bad, p.c.width) + "\n\n")
 	}
 	if p.deleting {
 		b.WriteString(s.Warning.Render(fmt.Sprintf("Delete service %s and its whole validation history? (y/n)", p.name)) + "\n\n")

@@ -56,7 +56,7 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Copy) && !f.report.Passed():
 		name := f.in.Name
-		f.note, f.noteBad = f.c.copyText("what the customer's admin must fix", present.Instructions(name, f.report)), false
+		f.note, f.noteBad = f.c.copyText("what the customer's admin must fix", present.Instructions(name, f.report))
 		return nil
 	case msg.Type == tea.KeyEnter:
 		o, _ := f.actions.selected()
@@ -141,7 +141,7 @@ func (f *addFlow) viewResult() string {
 		b.WriteString("\n" + wrap(s.Warning.Render("! "+w), f.c.width))
 	}
 	if f.note != "" {
-		b.WriteString("\n" + wrap(s.Success.Render(f.note), f.c.width))
+		b.WriteString("\n" + outcome(s, f.note, f.noteBad, f.c.width))
 	}
 	b.WriteString("\n\n" + f.actions.view(4) + "\n\n")
 	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-strings.Count(b.String(), "\n")))

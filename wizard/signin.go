@@ -439,11 +439,7 @@ func (f *addFlow) viewSignIn() string {
 	name := tenant.AppDisplayName(f.in.Name)
 	note := func() {
 		if s.note != "" {
-			style := st.Success
-			if s.noteBad {
-				style = st.Error
-			}
-			b.WriteString("\n\n" + wrap(style.Render(s.note), f.c.width))
+			b.WriteString("\n\n" + outcome(st, s.note, s.noteBad, f.c.width))
 		}
 	}
 	switch s.phase {

@@ -58,6 +58,16 @@ func rowsView(s styles, rows []present.Row, width int) string {
 	return b.String()
 }
 
+// outcome is what an action did, said on its own line: as a success, or
+// as an error when it failed; wrapped, never cut.
+func outcome(s styles, text string, bad bool, width int) string {
+	st := s.Success
+	if bad {
+		st = s.Error
+	}
+	return wrap(st.Render(text), width)
+}
+
 // row is a plain label/value row.
 func row(label, value string) present.Row { return present.Row{Label: label, Value: value} }
 
