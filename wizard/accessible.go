@@ -20,7 +20,7 @@ import (
 // The accessible mode (ACCESSIBLE=1 or TERM=dumb): no alternate screen and
 // no redrawing, only huh's accessible prompts, one line after another, so a
 // screen reader reads everything in order. It covers what the full-screen
-// wizard does, through the same rules (tenant), validator and writes (ops.go).
+// wizard does, through the same use cases (tenant/usecase) and rules (tenant).
 
 // errInputClosed ends the accessible session when the input ends.
 var errInputClosed = errors.New("input closed")

@@ -11,10 +11,10 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// The Add service flow (docs/onboarding.md, the portal's steps 1–11). Each step's update and
-// view live in their own file; this file holds what the steps share: the
-// typed values, the back stack and the routing. Nothing is written to the
-// store before Create service on the summary step.
+// The Add service flow (docs/onboarding.md, the portal's steps 1–11). Each
+// step's update and view live in their own file; this file holds what the
+// steps share: the typed values, the back stack and the routing. Nothing is
+// written to the store before Create service on the summary step.
 
 type addStep int
 

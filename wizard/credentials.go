@@ -10,8 +10,9 @@ import (
 	"onboard/tenant"
 )
 
-// Seed step 8: Tenant ID, Application (Client) ID, client secret (masked)
-// and the optional customer admin, each with its rule under the field.
+// The portal's step 8 (docs/onboarding.md): Tenant ID, Application (Client)
+// ID, client secret (masked) and the optional customer admin, each with its
+// rule under the field.
 
 // credFields are the credentials step's fields, by name.
 type credFields struct {

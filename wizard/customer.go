@@ -9,8 +9,9 @@ import (
 	"onboard/tenant"
 )
 
-// Seed step 2: choose the relevant customer, or create one. A new customer
-// is only remembered here; the store gets it at Create service.
+// The portal's step 2 (docs/onboarding.md): choose the relevant customer,
+// or create one. A new customer is only remembered here; the store gets it
+// at Create service.
 
 const newCustomerValue = "\x00new"
 

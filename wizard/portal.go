@@ -14,7 +14,7 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// The service page, the service portal of the seed's steps 11–13: every
+// The service page, the portal's steps 11–13 (docs/onboarding.md): every
 // M365 Configuration fact, and the actions Validate Authentication, Update
 // client secret (Add credentials while pending), Edit, Validation history
 // and Delete. Each action's form is a pane of its own (portal_panes.go);
@@ -328,7 +328,7 @@ func (p *portalScreen) view() string {
 	return b.String()
 }
 
-// facts renders the M365 Configuration of the seed's step 12 from the
+// facts renders the M365 Configuration of the portal's step 12 from the
 // presentation model, and the last validation's checks.
 func (p *portalScreen) facts() string {
 	s := p.c.styles

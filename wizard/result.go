@@ -11,8 +11,9 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 9: the validation result. Next only when it passed (warnings
-// allowed); on failure edit the credentials, retry or cancel.
+// The portal's step 9 (docs/onboarding.md): the validation result. Next
+// only when it passed (warnings allowed); on failure edit the credentials,
+// retry or cancel.
 
 func resultActions(c *common, r *tenant.ValidationReport, shared bool, createdApp bool) *picker {
 	cancel := option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"}

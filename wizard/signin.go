@@ -17,13 +17,14 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// Seed step 7 without a known App registration: "Sign in as the
-// customer's admin now". The admin signs in on their own device with the
-// code this screen shows large, with a countdown; the use case creates the
-// App registration, each step shown as it ends, and validates it; the flow
-// goes on to the validation result with the new credentials filled in (the
-// secret never drawn). A failure names the admin right that is missing,
-// lists what was created and offers to remove it.
+// The portal's step 7 (docs/onboarding.md) without a known App
+// registration: "Sign in as the customer's admin now". The admin signs in
+// on their own device with the code this screen shows large, with a
+// countdown; the use case creates the App registration, each step shown as
+// it ends, and validates it; the flow goes on to the validation result with
+// the new credentials filled in (the secret never drawn). A failure names
+// the admin right that is missing, lists what was created and offers to
+// remove it.
 
 const (
 	withoutAppSignIn       = "sign-in"

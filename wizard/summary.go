@@ -10,8 +10,8 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 10, last part: the summary and Create service, the flow's only
-// write.
+// The portal's step 10 (docs/onboarding.md), last part: the summary and
+// Create service, the flow's only write.
 
 func (f *addFlow) updateSummary(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyEnter {

@@ -10,9 +10,9 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 3: Add New Tenant, or reuse an App registration this customer
-// already has (the provider's advice: one App registration per customer,
-// a new secret per service).
+// The portal's step 3 (docs/onboarding.md): Add New Tenant, or reuse an App
+// registration this customer already has (the provider's advice: one App
+// registration per customer, a new secret per service).
 
 const newTenantValue = "\x00new"
 

@@ -13,8 +13,9 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// Seed step 8, "the tenant credentials are validated": a spinner and each
-// check as it completes. Esc or ctrl+c cancels the network calls.
+// The portal's step 8 (docs/onboarding.md), "the tenant credentials are
+// validated": a spinner and each check as it completes. Esc or ctrl+c
+// cancels the network calls.
 
 // validation is one use case in the background that validates, with its
 // live view (a spinner and the checks so far); the add flow and the
