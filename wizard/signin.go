@@ -453,6 +453,7 @@ func (f *addFlow) viewSignIn() string {
 			b.WriteString(s.spin.View() + " Asking Entra ID for a sign-in code…")
 			break
 		}
+		// The wall clock, not c.now: MSAL dates the code's expiry by it.
 		p := present.SignInOf(*s.code, time.Now())
 		b.WriteString("Ask the customer's admin to open, on their own phone or computer:\n\n")
 		b.WriteString("    " + st.Accent.Render(p.URL) + "\n\nand to enter this code:\n\n")

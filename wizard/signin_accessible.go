@@ -40,7 +40,7 @@ func (a *accessible) withoutApp(in *tenant.ServiceInput) (*tenant.ValidationRepo
 		a.say("Asking Entra ID for a sign-in code…")
 		c, err := a.c.cases.CreateApp(a.ctx, usecase.NewApp{TenantID: in.TenantID, ServiceName: in.Name, SecretMonths: n}, usecase.CreateProgress{
 			Code: func(code tenant.DeviceCode) {
-				p := present.SignInOf(code, time.Now())
+				p := present.SignInOf(code, time.Now()) // MSAL's clock, as signin.go
 				a.say(p.Instruction())
 				a.say("The code, character by character: " + p.Spaced + ".")
 				a.say("It expires at " + p.Expires + ". Waiting for the admin to sign in; ctrl+c stops.")
