@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/charmbracelet/huh"
@@ -22,7 +20,7 @@ import (
 // The accessible mode (ACCESSIBLE=1 or TERM=dumb): no alternate screen and
 // no redrawing, only huh's accessible prompts, one line after another, so a
 // screen reader reads everything in order. It covers what the full-screen
-// wizard does, through the same rules (tenant), validator and writes (ops.go).
+// wizard does, through the same use cases (tenant/usecase) and rules (tenant).
 
 // errInputClosed ends the accessible session when the input ends.
 var errInputClosed = errors.New("input closed")
@@ -382,14 +380,9 @@ func (a *accessible) addService() error {
 			}
 			break
 		}
-		tid := report.TenantID
-		if tid == "" {
-			tid = in.TenantID
-		}
-		secret, _, _ := tenant.CleanSecret(in.Secret)
-		sharing, _ := a.c.cases.Sharings(in.Customer, tid, in.ClientID, secret)
-		for _, sh := range sharing {
-			a.say("Warning: " + sh.Warning(tid))
+		sharing := sharingWarnings(a.c.cases, in, report)
+		for _, w := range sharing {
+			a.say("Warning: " + w)
 		}
 		if len(sharing) > 0 {
 			ok, err := a.confirm("Go on anyway?", false)
@@ -405,21 +398,23 @@ func (a *accessible) addService() error {
 			a.say("Tenant ID (from the token): " + report.TenantID)
 		}
 	}
-	// Read the summary back before asking to create.
+	// Read the summary back before asking to create: the service as
+	// Create will save it, every value cleaned by the rules.
 	a.say("Summary:")
-	full := ""
-	if f := strings.TrimSpace(in.FullName); f != "" {
-		full = " (" + f + ")"
-	}
-	lic, _ := tenant.ParseLicense(in.License)
-	a.say(fmt.Sprintf("Service %s%s for %s, %s, %s users.", in.Name, full, in.Customer, lic.Title(), strings.TrimSpace(in.Users)))
-	switch {
-	case !in.UseKnownApp:
-		a.say("No credentials yet: the service is saved pending authentication.")
-	case park:
-		a.say("The credentials are kept and the service is saved pending authentication: " + present.Verdict(report.Status) + ".")
-	default:
-		a.say(fmt.Sprintf("Tenant %s, Application ID %s, M365 domain %s, validation %s.", report.TenantID, in.ClientID, present.Or(domain), present.Verdict(report.Status)))
+	if sum, _, err := in.Parse(a.c.now()); err == nil {
+		full := ""
+		if sum.FullName != "" {
+			full = " (" + sum.FullName + ")"
+		}
+		a.say(fmt.Sprintf("Service %s%s for %s, %s, %d users.", sum.Name, full, sum.Customer, sum.License.Title(), sum.Users))
+		switch {
+		case !in.UseKnownApp:
+			a.say("No credentials yet: the service is saved pending authentication.")
+		case park:
+			a.say("The credentials are kept and the service is saved pending authentication: " + present.Verdict(report.Status) + ".")
+		default:
+			a.say(fmt.Sprintf("Tenant %s, Application ID %s, M365 domain %s, validation %s.", report.TenantID, sum.App.ClientID, present.Or(domain), present.Verdict(report.Status)))
+		}
 	}
 	svc, err := a.c.cases.Create(usecase.NewService{Input: in, NewCustomer: newCustomer, M365Domain: domain, Report: report, Park: park})
 	if err != nil {
@@ -662,11 +657,7 @@ func (a *accessible) editService(svc tenant.Service) error {
 		admin = ""
 	}
 	e := usecase.Edit{License: &license, Users: &users, Admin: &admin}
-	if r := svc.LastValidation; svc.HasCredentials() && (r == nil || r.SecretExpiresAt == nil) {
-		v := ""
-		if at := svc.App.ManualExpiry; at != nil {
-			v = at.UTC().Format(present.DateLayout)
-		}
+	if v, ask := typedExpiry(svc); ask {
 		if v, err = a.ask("Secret expires (YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it)", v, checkExpiryDate); err != nil {
 			return err
 		}
@@ -704,12 +695,7 @@ func (a *accessible) history(name string) error {
 	clock := a.c.clock()
 	opts := []option{{label: "Back", value: "back"}}
 	for i, r := range h {
-		label := clock.Time(r.At) + ", " + present.Verdict(r.Status)
-		if r.Trigger != "" {
-			label += ", " + string(r.Trigger)
-		}
-		opts = append(opts, option{label: label,
-			desc: "secret " + r.SecretHint + "…, " + present.DaysWords(tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)), value: strconv.Itoa(i)})
+		opts = append(opts, historyOption(clock, r, i, ", "))
 	}
 	for {
 		choice, err := a.choose(fmt.Sprintf("Validations, newest first (%d); choose one to hear its checks", len(h)), opts)
@@ -805,13 +791,8 @@ func (a *accessible) expiry() error {
 	if err != nil {
 		return fmt.Errorf("read services: %w", err)
 	}
-	clock := a.c.clock()
-	slices.SortStableFunc(sums, func(x, y tenant.Summary) int {
-		return compareDays(x.Expiry(clock.Now).Days, y.Expiry(clock.Now).Days)
-	})
-	for _, s := range sums {
-		r := present.ListRowOf(s, clock)
-		a.say(fmt.Sprintf("- %s (%s): secret %s", s.Name, s.Customer, r.Days))
+	for _, r := range expiryRows(a.c.clock(), sums) {
+		a.say(fmt.Sprintf("- %s (%s): secret %s", r.Name, r.Customer, r.Days))
 	}
 	ok, err := a.confirm("Validate all services now?", false)
 	if err != nil || !ok {

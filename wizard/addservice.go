@@ -11,10 +11,10 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// The Add service flow (docs/onboarding.md, the portal's steps 1–11). Each step's update and
-// view live in their own file; this file holds what the steps share: the
-// typed values, the back stack and the routing. Nothing is written to the
-// store before Create service on the summary step.
+// The Add service flow (docs/onboarding.md, the portal's steps 1–11). Each
+// step's update and view live in their own file; this file holds what the
+// steps share: the typed values, the back stack and the routing. Nothing is
+// written to the store before Create service on the summary step.
 
 type addStep int
 
@@ -78,7 +78,13 @@ type addFlow struct {
 	// createdApp names the App registration onboard created in the
 	// customer's tenant during this flow: cancelling leaves it there.
 	createdApp string
-	customers  []tenant.Customer
+	// checkCustomerName is the new customer's name rule and uniqueness
+	// among the customers read when the flow opened.
+	checkCustomerName func(string) (string, bool)
+	// services are the stored services, read once when the flow opens:
+	// the short names taken and the App registrations a customer can
+	// reuse (the store has the last word on uniqueness when saving).
+	services   []tenant.Summary
 	takenNames map[string]bool // NameKey of every existing service
 	loadErr    string
 
@@ -101,16 +107,16 @@ type addFlow struct {
 	signin    *signIn // the admin's sign-in and the creation (signin.go)
 	credForm  *form
 	cred      credFields
-	demoNext  int // the demo tenant ctrl+d fills in next
-	// demoFilled is the demo tenant ctrl+d filled in last (nil: none).
-	demoFilled *DemoTenant
-	credNote   string
+	// demo is the demo tenant whose credentials were filled in last (-1:
+	// none); ctrl+d fills in the one after it.
+	demo     int
+	credNote string
 
 	val    validation
 	report *tenant.ValidationReport
-	// sharing: other services that use the same tenant (another
+	// sharing warns of other services that use the same tenant (another
 	// customer's) or the same secret; going on confirms them.
-	sharing []usecase.Sharing
+	sharing []string
 	// parking: the service is saved pending authentication with the
 	// credentials typed, after a failure the customer's admin must fix.
 	parking bool
@@ -128,24 +134,24 @@ type addFlow struct {
 }
 
 func newAddFlow(c *common, demo int) *addFlow {
-	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}}
+	f := &addFlow{c: c, step: stepType, in: tenant.ServiceInput{UseKnownApp: true}, demo: -1}
 	f.val = newValidation(c)
 	f.typeStep = newPicker(c, false, option{label: "Direct Routing", desc: "Microsoft Teams Direct Routing, hosted", value: "direct-routing"})
 	f.loadCustomers()
 	f.takenNames = map[string]bool{}
-	if sums, err := c.cases.Store().ListSummaries(); err == nil {
-		for _, s := range sums {
-			f.takenNames[tenant.NameKey(s.Name)] = true
-		}
-	} else {
+	sums, err := c.cases.Store().ListSummaries()
+	if err != nil {
 		f.loadErr = fmt.Sprintf("could not read the services: %v", err)
+	}
+	f.services = sums
+	for _, s := range sums {
+		f.takenNames[tenant.NameKey(s.Name)] = true
 	}
 	f.nameForm = newNameForm(f)
 	f.licenses = newLicensePicker(c)
 	f.usersForm = newUsersForm(f)
 	f.knownForm = newKnownAppForm(f)
 	f.credForm = newCredentialsForm(f)
-	f.demoNext = 0
 	if demo >= 0 && demo < len(c.demo) {
 		f.fillDemo(demo)
 	}

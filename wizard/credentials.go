@@ -10,8 +10,9 @@ import (
 	"onboard/tenant"
 )
 
-// Seed step 8: Tenant ID, Application (Client) ID, client secret (masked)
-// and the optional customer admin, each with its rule under the field.
+// The portal's step 8 (docs/onboarding.md): Tenant ID, Application (Client)
+// ID, client secret (masked) and the optional customer admin, each with its
+// rule under the field.
 
 // credFields are the credentials step's fields, by name.
 type credFields struct {
@@ -50,13 +51,12 @@ func (f *addFlow) fillDemo(i int) {
 		fl.touched = true
 	}
 	f.credNote = fmt.Sprintf("Filled in from demo tenant %q: %s", d.Label, d.Outcome)
-	f.demoNext = (i + 1) % len(f.c.demo)
-	f.demoFilled = &f.c.demo[i]
+	f.demo = i
 }
 
 func (f *addFlow) updateCredentials(msg tea.KeyMsg) tea.Cmd {
 	if len(f.c.demo) > 0 && key.Matches(msg, f.c.keys.DemoFill) {
-		f.fillDemo(f.demoNext)
+		f.fillDemo((f.demo + 1) % len(f.c.demo))
 		return nil
 	}
 	if !f.credForm.update(msg) {

@@ -9,8 +9,9 @@ import (
 	"onboard/tenant"
 )
 
-// Seed step 2: choose the relevant customer, or create one. A new customer
-// is only remembered here; the store gets it at Create service.
+// The portal's step 2 (docs/onboarding.md): choose the relevant customer,
+// or create one. A new customer is only remembered here; the store gets it
+// at Create service.
 
 const newCustomerValue = "\x00new"
 
@@ -19,25 +20,19 @@ func (f *addFlow) loadCustomers() {
 	if err != nil {
 		f.loadErr = fmt.Sprintf("could not read the customers: %v", err)
 	}
-	f.customers = cs
 	opts := []option{{label: "New customer…", value: newCustomerValue, always: true}}
-	for _, c := range cs {
+	names := make([]string, len(cs))
+	for i, c := range cs {
 		opts = append(opts, option{label: c.Name, value: c.Name})
+		names[i] = c.Name
 	}
+	f.checkCustomerName = customerNameCheck(names, "")
 	f.custStep = newPicker(f.c, true, opts...)
 	if len(cs) > 0 {
 		f.custStep.cursor = 1
 	}
 	f.custName = textField("Customer name", "1–200 characters, unique", "", tenant.CustomerNameMax, f.checkCustomerName)
 	f.newCust = newForm(f.c, f.custName)
-}
-
-func (f *addFlow) checkCustomerName(v string) (string, bool) {
-	names := make([]string, len(f.customers))
-	for i, c := range f.customers {
-		names[i] = c.Name
-	}
-	return customerNameCheck(names, "")(v)
 }
 
 func (f *addFlow) updateCustomer(msg tea.KeyMsg) tea.Cmd {

@@ -209,11 +209,7 @@ func (s *customersScreen) view() string {
 	st := s.c.styles
 	var b strings.Builder
 	if s.flash != "" {
-		style := st.Success
-		if s.bad {
-			style = st.Error
-		}
-		b.WriteString(wrap(style.Render(s.flash), s.c.width) + "\n\n")
+		b.WriteString(outcome(st, s.flash, s.bad, s.c.width) + "\n\n")
 	}
 	switch s.mode {
 	case customersAdd, customersRename:

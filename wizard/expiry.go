@@ -73,15 +73,21 @@ func (e *expiryScreen) load() {
 	if err != nil {
 		e.err = fmt.Sprintf("could not read the services: %v", err)
 	}
-	clock := e.c.clock()
-	e.rows = make([]expiryRow, len(sums))
+	e.rows = expiryRows(e.c.clock(), sums)
+	e.cursor = min(e.cursor, max(len(e.rows)-1, 0))
+}
+
+// expiryRows are the services by days until their secret expires, the
+// soonest first and unknown last, then by name: the list of both modes.
+func expiryRows(clock present.Clock, sums []tenant.Summary) []expiryRow {
+	rows := make([]expiryRow, len(sums))
 	for i, s := range sums {
-		e.rows[i] = expiryRow{ListRow: present.ListRowOf(s, clock), hasSecret: s.HasSecret, days: s.Expiry(clock.Now).Days, nameKey: tenant.NameKey(s.Name)}
+		rows[i] = expiryRow{ListRow: present.ListRowOf(s, clock), hasSecret: s.HasSecret, days: s.Expiry(clock.Now).Days, nameKey: tenant.NameKey(s.Name)}
 	}
-	slices.SortStableFunc(e.rows, func(a, b expiryRow) int {
+	slices.SortStableFunc(rows, func(a, b expiryRow) int {
 		return cmp.Or(compareDays(a.days, b.days), strings.Compare(a.nameKey, b.nameKey))
 	})
-	e.cursor = min(e.cursor, max(len(e.rows)-1, 0))
+	return rows
 }
 
 func (e *expiryScreen) title() string { return "Secret expiry" }

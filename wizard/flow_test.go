@@ -25,9 +25,9 @@ func (p *prog) typeCredentials(d entrasim.DemoTenant) {
 	p.enter()
 }
 
-// toCredentials walks the add flow from the main menu to the credentials
-// step for a new customer.
-func (p *prog) toCredentials(customer, name, full string) {
+// toKnownApp walks the add flow from the main menu to the App
+// registration step for a new customer, with Hosted Pro and 25 users.
+func (p *prog) toKnownApp(customer, name, full string) {
 	p.waitFor("Add service")
 	p.enter() // Add service
 	p.waitFor("Direct Routing")
@@ -50,7 +50,13 @@ func (p *prog) toCredentials(customer, name, full string) {
 	p.typ("25")
 	p.enter()
 	p.waitFor("Use known App registration")
-	p.enter() // checked by default
+}
+
+// toCredentials walks the add flow from the main menu to the credentials
+// step for a new customer.
+func (p *prog) toCredentials(customer, name, full string) {
+	p.toKnownApp(customer, name, full)
+	p.enter() // Use known App registration: checked by default
 }
 
 func TestOnboardingHealthyTenantSavesEveryField(t *testing.T) {

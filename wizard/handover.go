@@ -55,16 +55,14 @@ func osc52(text string) string {
 	return "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(text)) + "\x07"
 }
 
-// copyText puts text on the clipboard and says so (a test's common has no
-// terminal: copied keeps what would have been sent).
-func (c *common) copyText(what, text string) string {
-	c.copied = text
+// copyText puts text on the clipboard and says so, or why it could not.
+func (c *common) copyText(what, text string) (msg string, bad bool) {
 	if c.term != nil {
 		if _, err := io.WriteString(c.term, osc52(text)); err != nil {
-			return fmt.Sprintf("Could not copy %s: %v", what, err)
+			return fmt.Sprintf("Could not copy %s: %v", what, err), true
 		}
 	}
-	return fmt.Sprintf("Copied %s to the clipboard (%d lines).", what, strings.Count(text, "\n")+1)
+	return fmt.Sprintf("Copied %s to the clipboard (%d lines).", what, strings.Count(text, "\n")+1), false
 }
 
 // saveText writes text to name in the working directory, readable by its

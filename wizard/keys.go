@@ -33,7 +33,6 @@ type keyMap struct {
 	Copy     key.Binding // copy the instructions for the customer's admin
 	SaveText key.Binding // save them to a file
 	Report   key.Binding // save the hand-over report
-	Park     key.Binding
 
 	// customers
 	Add    key.Binding
@@ -76,7 +75,6 @@ func defaultKeys() keyMap {
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy for the admin")),
 		SaveText: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save to a file")),
 		Report:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "report")),
-		Park:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "save as pending")),
 
 		Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Rename: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rename")),

@@ -4,10 +4,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// Seed step 7: Use known App registration. Unchecked, the customer's admin
-// signs in now and onboard creates the App registration (signin.go), or
-// the service is saved pending authentication and the admin gets
-// instructions.
+// The portal's step 7 (docs/onboarding.md): Use known App registration.
+// Unchecked, the customer's admin signs in now and onboard creates the App
+// registration (signin.go), or the service is saved pending authentication
+// and the admin gets instructions.
 
 func newKnownAppForm(f *addFlow) *form {
 	f.knownApp = checkField("Use known App registration", "the customer's admin has handed over Tenant ID, Application ID and a client secret", true)

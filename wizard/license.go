@@ -6,7 +6,8 @@ import (
 	"onboard/tenant"
 )
 
-// Seed steps 5 and 6: the license type and the number of licensed users.
+// The portal's steps 5 and 6 (docs/onboarding.md): the license type and the
+// number of licensed users.
 
 // licenseOptions are the license types, for every screen that offers them.
 func licenseOptions() []option {

@@ -6,9 +6,10 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 10: Microsoft 365 settings. The M365 domain starts as the
-// tenant's initial *.onmicrosoft.com domain read from Graph; the Tenant ID
-// is the GUID from the token and cannot be edited.
+// The portal's step 10 (docs/onboarding.md): Microsoft 365 settings. The
+// M365 domain starts as the tenant's initial *.onmicrosoft.com domain read
+// from Graph; the Tenant ID is the GUID from the token and cannot be
+// edited.
 
 func (f *addFlow) prepareM365() {
 	domain := ""

@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// menuScreen is the main menu (seed step 1 starts here).
+// menuScreen is the main menu (the portal's step 1 starts here).
 type menuScreen struct {
 	c    *common
 	list *picker

@@ -26,7 +26,7 @@ func (f *addFlow) updatePending(msg tea.KeyMsg) tea.Cmd {
 	k := f.c.keys
 	switch {
 	case key.Matches(msg, k.Copy):
-		f.note, f.noteBad = f.c.copyText("the instructions", f.pendingText()), false
+		f.note, f.noteBad = f.c.copyText("the instructions", f.pendingText())
 	case key.Matches(msg, k.SaveText):
 		f.note, f.noteBad = saveText("the instructions", fileName(f.created, "instructions", "txt"), f.pendingText())
 	case msg.Type == tea.KeyEnter, key.Matches(msg, k.Back):
@@ -45,11 +45,7 @@ func (f *addFlow) viewPending() string {
 		s.Faint.Render("Send this to the customer's admin (c copies it, w saves it to a file):") + "\n\n" +
 		f.pendingText()
 	if f.note != "" {
-		st := s.Success
-		if f.noteBad {
-			st = s.Error
-		}
-		out = wrap(st.Render(f.note), f.c.width) + "\n\n" + out
+		out = outcome(s, f.note, f.noteBad, f.c.width) + "\n\n" + out
 	}
 	return out
 }

@@ -14,7 +14,7 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// The service page, the service portal of the seed's steps 11–13: every
+// The service page, the portal's steps 11–13 (docs/onboarding.md): every
 // M365 Configuration fact, and the actions Validate Authentication, Update
 // client secret (Add credentials while pending), Edit, Validation history
 // and Delete. Each action's form is a pane of its own (portal_panes.go);
@@ -26,7 +26,7 @@ type pane interface {
 	// update handles a key; done reports the pane was submitted.
 	update(msg tea.KeyMsg) (done bool)
 	view() string
-	title(svc tenant.Service) string
+	title() string
 	bindings() []key.Binding
 }
 
@@ -39,13 +39,13 @@ type portalScreen struct {
 
 	// pane is the open form (new secret, edit) or the history; nil on
 	// the page itself.
-	pane       pane
-	validating bool
-	deleting   bool
-	flash      string // the outcome of the last action
-	bad        bool   // flash is a failure
-	scroll     int
+	pane     pane
+	deleting bool
+	flash    string // the outcome of the last action
+	bad      bool   // flash is a failure
+	scroll   int
 
+	// val is the validation in progress, if any (val.running).
 	val    validation
 	what   string                   // what is being validated, for the live view
 	failed *tenant.ValidationReport // a new secret's failed report, shown but not saved
@@ -73,33 +73,30 @@ func (p *portalScreen) pending() bool { return p.svc.State == tenant.StatePendin
 
 func (p *portalScreen) title() string {
 	switch {
-	case p.validating:
+	case p.val.running():
 		return p.name + " › Validating"
 	case p.pane != nil:
-		return p.name + " › " + p.pane.title(p.svc)
+		return p.name + " › " + p.pane.title()
 	}
 	return "Service " + p.name
 }
 
-func (p *portalScreen) busy() bool { return p.validating }
+func (p *portalScreen) busy() bool { return p.val.running() }
 
-// typing: a form pane takes keys as text.
+// typing: a form (a new secret, an edit) takes keys as text.
 func (p *portalScreen) typing() bool {
 	_, history := p.pane.(*historyPane)
 	return p.pane != nil && !history
 }
 
-// dirty: a form (a new secret, an edit) is open.
-func (p *portalScreen) dirty() bool {
-	_, history := p.pane.(*historyPane)
-	return p.pane != nil && !history
-}
-func (p *portalScreen) stop() { p.val.cancel() }
+// dirty: a form is open, holding what was typed.
+func (p *portalScreen) dirty() bool { return p.typing() }
+func (p *portalScreen) stop()       { p.val.cancel() }
 
 func (p *portalScreen) bindings() []key.Binding {
 	k := p.c.keys
 	switch {
-	case p.validating:
+	case p.val.running():
 		return []key.Binding{withHelp(k.Back, "cancel"), k.Cancel}
 	case p.pane != nil:
 		return p.pane.bindings()
@@ -138,10 +135,9 @@ func (p *portalScreen) update(msg tea.Msg) tea.Cmd {
 func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 	k := p.c.keys
 	switch {
-	case p.validating:
+	case p.val.running():
 		if key.Matches(msg, k.Back, k.Cancel) {
 			p.val.cancel()
-			p.validating = false
 			p.flash, p.bad = "Validation cancelled. Nothing was recorded.", true
 		}
 		return nil
@@ -207,7 +203,7 @@ func (p *portalScreen) updateKey(msg tea.KeyMsg) tea.Cmd {
 		p.pane = newHistoryPane(p.c, h)
 	case key.Matches(msg, k.Copy):
 		what, text := p.handOverText()
-		p.flash, p.bad = p.c.copyText(what, text), false
+		p.flash, p.bad = p.c.copyText(what, text)
 	case key.Matches(msg, k.Report):
 		p.flash, p.bad = saveText("the report", fileName(p.name, "report", "md"), present.Markdown(p.svc, p.c.clock()))
 	case key.Matches(msg, k.Delete):
@@ -230,7 +226,7 @@ func (p *portalScreen) handOverText() (what, text string) {
 }
 
 func (p *portalScreen) start(what string, call func(ctx context.Context, progress func(tenant.Check)) (any, error)) tea.Cmd {
-	p.flash, p.what, p.validating = "", what, true
+	p.flash, p.what = "", what
 	return p.val.start(call)
 }
 
@@ -254,7 +250,6 @@ func (p *portalScreen) validateNewCredentials(pn *secretPane) tea.Cmd {
 
 // finish shows what a use case run from the page did.
 func (p *portalScreen) finish(d *doneMsg) {
-	p.validating = false
 	p.scroll = 0
 	out, _ := d.result.(usecase.Outcome)
 	if d.err != nil {
@@ -313,18 +308,14 @@ func (p *portalScreen) view() string {
 		return s.Error.Render(p.err)
 	}
 	switch {
-	case p.validating:
+	case p.val.running():
 		return p.val.view(p.c, p.what)
 	case p.pane != nil:
 		return p.pane.view()
 	}
 	var b strings.Builder
 	if p.flash != "" {
-		st := s.Success
-		if p.bad {
-			st = s.Error
-		}
-		b.WriteString(wrap(st.Render(p.flash), p.c.width) + "\n\n")
+		b.WriteString(outcome(s, p.flash, p.bad, p.c.width) + "\n\n")
 	}
 	if p.deleting {
 		b.WriteString(s.Warning.Render(fmt.Sprintf("Delete service %s and its whole validation history? (y/n)", p.name)) + "\n\n")
@@ -337,7 +328,7 @@ func (p *portalScreen) view() string {
 	return b.String()
 }
 
-// facts renders the M365 Configuration of the seed's step 12 from the
+// facts renders the M365 Configuration of the portal's step 12 from the
 // presentation model, and the last validation's checks.
 func (p *portalScreen) facts() string {
 	s := p.c.styles

@@ -49,7 +49,7 @@ func newSecretPane(c *common, svc tenant.Service) *secretPane {
 	return p
 }
 
-func (p *secretPane) title(svc tenant.Service) string {
+func (p *secretPane) title() string {
 	if p.pending {
 		return "Add credentials"
 	}
@@ -109,11 +109,7 @@ func newEditPane(c *common, svc tenant.Service) *editPane {
 	// Prefilled with what is stored: Enter need not visit it to save.
 	p.admin.touched = true
 	fields := []*field{p.license, p.users}
-	if r := svc.LastValidation; svc.HasCredentials() && (r == nil || r.SecretExpiresAt == nil) {
-		typed := ""
-		if at := svc.App.ManualExpiry; at != nil {
-			typed = at.UTC().Format(present.DateLayout)
-		}
+	if typed, ask := typedExpiry(svc); ask {
 		p.expiry = textField("Secret expires", "YYYY-MM-DD as the Entra admin center shows it; Graph cannot read it", typed, 10, checkExpiryDate)
 		fields = append(fields, p.expiry)
 	}
@@ -121,7 +117,20 @@ func newEditPane(c *common, svc tenant.Service) *editPane {
 	return p
 }
 
-func (p *editPane) title(svc tenant.Service) string { return "Edit" }
+// typedExpiry says whether an edit of svc asks for the secret expiry
+// shown in the Entra admin center (only where Graph could not read it),
+// and the date typed before, if any (both modes).
+func typedExpiry(svc tenant.Service) (typed string, ask bool) {
+	if r := svc.LastValidation; !svc.HasCredentials() || r != nil && r.SecretExpiresAt != nil {
+		return "", false
+	}
+	if at := svc.App.ManualExpiry; at != nil {
+		typed = at.UTC().Format(present.DateLayout)
+	}
+	return typed, true
+}
+
+func (p *editPane) title() string { return "Edit" }
 
 func (p *editPane) bindings() []key.Binding {
 	k := p.c.keys
@@ -155,18 +164,24 @@ func newHistoryPane(c *common, h []tenant.ValidationReport) *historyPane {
 	clock := c.clock()
 	opts := make([]option, len(h))
 	for i, r := range h {
-		trigger := ""
-		if r.Trigger != "" {
-			trigger = "  " + string(r.Trigger)
-		}
-		e := tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)
-		opts[i] = option{label: clock.Time(r.At) + "  " + present.Verdict(r.Status) + trigger,
-			desc: "secret " + r.SecretHint + "…  " + present.DaysWords(e), value: strconv.Itoa(i)}
+		opts[i] = historyOption(clock, r, i, "  ")
 	}
 	return &historyPane{c: c, history: h, pick: newPicker(c, false, opts...)}
 }
 
-func (p *historyPane) title(svc tenant.Service) string { return "Validation history" }
+// historyOption is report i of a history as both modes list it: when,
+// the verdict and what ran it; the secret validated and its expiry. sep
+// joins the parts (two spaces on the screen, a comma read aloud).
+func historyOption(clock present.Clock, r tenant.ValidationReport, i int, sep string) option {
+	label := clock.Time(r.At) + sep + present.Verdict(r.Status)
+	if r.Trigger != "" {
+		label += sep + string(r.Trigger)
+	}
+	e := tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)
+	return option{label: label, desc: "secret " + r.SecretHint + "…" + sep + present.DaysWords(e), value: strconv.Itoa(i)}
+}
+
+func (p *historyPane) title() string { return "Validation history" }
 
 func (p *historyPane) bindings() []key.Binding {
 	k := p.c.keys

@@ -11,8 +11,9 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 9: the validation result. Next only when it passed (warnings
-// allowed); on failure edit the credentials, retry or cancel.
+// The portal's step 9 (docs/onboarding.md): the validation result. Next
+// only when it passed (warnings allowed); on failure edit the credentials,
+// retry or cancel.
 
 func resultActions(c *common, r *tenant.ValidationReport, shared bool, createdApp bool) *picker {
 	cancel := option{label: "Cancel onboarding", desc: "nothing is saved", value: "cancel"}
@@ -56,7 +57,7 @@ func (f *addFlow) updateResult(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.Copy) && !f.report.Passed():
 		name := f.in.Name
-		f.note, f.noteBad = f.c.copyText("what the customer's admin must fix", present.Instructions(name, f.report)), false
+		f.note, f.noteBad = f.c.copyText("what the customer's admin must fix", present.Instructions(name, f.report))
 		return nil
 	case msg.Type == tea.KeyEnter:
 		o, _ := f.actions.selected()
@@ -117,9 +118,9 @@ func (f *addFlow) editCredentials() tea.Cmd {
 			}
 		}
 	}
-	if d := f.demoFilled; d != nil && d.RightSecret != "" && f.report != nil && !f.report.Passed() {
+	if f.demo >= 0 && f.c.demo[f.demo].RightSecret != "" && f.report != nil && !f.report.Passed() {
 		// A demo value, not a real secret: "wrong, then corrected".
-		f.credNote += " (Demo: the right secret is " + d.RightSecret + ".)"
+		f.credNote += " (Demo: the right secret is " + f.c.demo[f.demo].RightSecret + ".)"
 	}
 	return f.goBack()
 }
@@ -137,15 +138,11 @@ func (f *addFlow) viewResult() string {
 	}
 	// Wrapped, never cut: the reason is what the engineer reads first.
 	b.WriteString(wrap(verdictText(s, r.Status)+"  "+s.Faint.Render(why), f.c.width))
-	for _, sh := range f.sharing {
-		tid := f.report.TenantID
-		if tid == "" {
-			tid = f.in.TenantID
-		}
-		b.WriteString("\n" + wrap(s.Warning.Render("! "+sh.Warning(tid)), f.c.width))
+	for _, w := range f.sharing {
+		b.WriteString("\n" + wrap(s.Warning.Render("! "+w), f.c.width))
 	}
 	if f.note != "" {
-		b.WriteString("\n" + wrap(s.Success.Render(f.note), f.c.width))
+		b.WriteString("\n" + outcome(s, f.note, f.noteBad, f.c.width))
 	}
 	b.WriteString("\n\n" + f.actions.view(4) + "\n\n")
 	b.WriteString(scrolled(reportDetails(f.c, r), f.scroll, f.c.bodyHeight()-strings.Count(b.String(), "\n")))

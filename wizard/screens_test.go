@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +17,13 @@ import (
 	"onboard/tenant"
 	"onboard/tenant/entra/entratest"
 	"onboard/tenant/entrasim"
+	"onboard/tenant/usecase"
 )
 
-// toCredentials walks the add flow from its first step (service type) to
-// the credentials, for a new customer, with no full name, Hosted
+// toKnownApp walks the add flow from its first step (service type) to
+// the App registration, for a new customer, with no full name, Hosted
 // Essentials+ and 10 users.
-func (h *harness) toCredentials(customer, name string) {
+func (h *harness) toKnownApp(customer, name string) {
 	h.t.Helper()
 	h.enter()
 	h.typ(customer)
@@ -32,6 +34,15 @@ func (h *harness) toCredentials(customer, name string) {
 	h.enter() // Hosted Essentials+
 	h.typ("10")
 	h.enter()
+	if f := h.flow(); f.step != stepKnownApp {
+		h.t.Fatalf("walked to %s, want the App registration", f.step)
+	}
+}
+
+// toCredentials walks on to the credentials.
+func (h *harness) toCredentials(customer, name string) {
+	h.t.Helper()
+	h.toKnownApp(customer, name)
 	h.enter() // Use known App registration
 	if f := h.flow(); f.step != stepCredentials {
 		h.t.Fatalf("walked to %s, want the credentials", f.step)
@@ -212,11 +223,24 @@ func TestServicePageEditAndDelete(t *testing.T) {
 	h.contains("0 of 0 services") // back on the Services list it came from
 }
 
+// countedStore counts the reads of every service's summary (a list of
+// 10,000 services takes a while: the add flow reads it once).
+type countedStore struct {
+	usecase.Store
+	lists *int
+}
+
+func (c countedStore) ListSummaries() ([]tenant.Summary, error) {
+	*c.lists++
+	return c.Store.ListSummaries()
+}
+
 func TestReuseTenantPrefillsCredentialsButNotTheSecret(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	d := demoTenant(t, "Contoso")
 	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
-	h := newHarness(t, e.options())
+	lists := 0
+	h := newHarness(t, Options{Cases: usecase.New(countedStore{e.store, &lists}, e.v, usecase.Options{Now: nowFn})})
 	h.enter()
 	h.enter()
 	h.typ("contoso")
@@ -236,6 +260,9 @@ func TestReuseTenantPrefillsCredentialsButNotTheSecret(t *testing.T) {
 	h.enter() // Add new tenant clears what the reuse filled in
 	if cf.tenantID.value() != "" || cf.clientID.value() != "" {
 		t.Errorf("Add new tenant kept the reused IDs")
+	}
+	if lists != 1 {
+		t.Errorf("the add flow listed every service %d times, want once", lists)
 	}
 }
 
@@ -394,6 +421,26 @@ func TestDemoScreenFillsTheCredentials(t *testing.T) {
 	h.contains("Summary")
 	h.enter()
 	h.contains("M365 Configuration")
+}
+
+// A demo tenant whose secret is wrong on purpose says the right one
+// after the failure, so the engineer can see it pass.
+func TestDemoWrongSecretSaysTheRightOne(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	opts := e.options()
+	opts.Demo = demoList()
+	h := newHarness(t, opts)
+	for !strings.Contains(h.view(), "> Wingtip") {
+		h.key(tea.KeyDown)
+	}
+	d := demoTenant(t, "Wingtip")
+	h.typ("a")
+	h.secrets = []string{d.Secret}
+	h.toCredentials("Wingtip", "wt-1")
+	h.enter() // validate: the wrong secret
+	h.contains("AADSTS7000215")
+	h.esc() // edit credentials
+	h.contains("(Demo: the right secret is " + d.RightSecret + ".)")
 }
 
 func TestAccessibleModeOnboardsWithLinePrompts(t *testing.T) {
@@ -867,6 +914,48 @@ func TestAnotherCustomersTenantIsNamedBeforeGoingOn(t *testing.T) {
 	h.enter()
 	if h.flow().step != stepM365 {
 		t.Errorf("going on did not lead to the Microsoft 365 settings")
+	}
+}
+
+// The accessible mode reads the secrets out soonest first, unknown last,
+// as the Secret expiry screen lists them, and validates all.
+func TestAccessibleModeReadsSecretExpiryAndValidatesAll(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "adt-1", "Adatum", demoTenant(t, "Adatum"))        // unknown
+	e.validated(t, "ctso-1", "Contoso Ltd", demoTenant(t, "Contoso")) // 400 days
+	e.validated(t, "nw-1", "Northwind", demoTenant(t, "Northwind"))   // 9 days
+	e.validated(t, "tsp-1", "Tailspin", demoTenant(t, "Tailspin"))    // expired: unknown, refused
+	out := speak(t, e, "4", "y", "6")
+	var order []string
+	for _, m := range regexp.MustCompile(`- (\S+) \([^)]*\): secret `).FindAllStringSubmatch(out, -1) {
+		order = append(order, m[1])
+	}
+	if got := strings.Join(order, " "); got != "nw-1 ctso-1 adt-1 tsp-1" {
+		t.Errorf("read out in the order %s, want nw-1 ctso-1 adt-1 tsp-1 (unknown last, by name):\n%s", got, out)
+	}
+	wantSaid(t, out, "- nw-1 (Northwind): secret 9 d", "- adt-1 (Adatum): secret unknown", "Validated 4 of 4 services with credentials; 1 failed.")
+}
+
+// The accessible mode names another customer's tenant too, and asks
+// before going on; no saves nothing.
+func TestAccessibleModeNamesAnotherCustomersTenant(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	d := demoTenant(t, "Contoso")
+	e.validated(t, "ctso-dr1", "Contoso Ltd", d)
+	out := speak(t, e,
+		"1", "1", "Fabrikam", // Add service for a new customer
+		"fab-1", "", "1", "5", "y",
+		d.TenantID, d.ClientID, d.Secret, "", // Contoso's credentials
+		"n", // Go on anyway? no
+		"6", // Quit
+	)
+	wantSaid(t, out,
+		"Warning: Tenant 8d3c5a0e-6b1f-4e2a-9c7d-1f2e3a4b5c60 is already used by service ctso-dr1 of another customer, Contoso Ltd",
+		"Go on anyway?",
+		"Nothing was saved.",
+	)
+	if _, err := e.store.GetService("fab-1"); err == nil {
+		t.Error("saved after the engineer did not go on")
 	}
 }
 

@@ -8,8 +8,8 @@ import (
 	"onboard/tenant"
 )
 
-// Seed step 4: the service's unique short name, checked on every keystroke,
-// and an optional full name.
+// The portal's step 4 (docs/onboarding.md): the service's unique short
+// name, checked on every keystroke, and an optional full name.
 
 func newNameForm(f *addFlow) *form {
 	f.shortName = textField("Short name", "3–15 characters, unique", "", 64, shortNameCheck(f.takenNames))

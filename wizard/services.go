@@ -57,22 +57,13 @@ type servicesScreen struct {
 	err    string
 }
 
+// newServicesScreen lists the services, the table as the engineer left
+// it if they are coming back from a service page.
 func newServicesScreen(c *common) *servicesScreen {
 	sums, err := c.cases.Store().ListSummaries()
-	s := newServicesScreenFrom(c, sums)
+	s := newServicesScreenFrom(c, sums, c.services)
 	if err != nil {
 		s.err = fmt.Sprintf("could not read the services: %v", err)
-	}
-	if at := c.services; at != nil {
-		s.filter.SetValue(at.filter)
-		s.filter.CursorEnd()
-		s.sortBy, s.desc = at.sortBy, at.desc
-		s.sort()
-		for i, idx := range s.shown {
-			if s.rows[idx].Name == at.selected {
-				s.cursor = i
-			}
-		}
 	}
 	return s
 }
@@ -85,15 +76,30 @@ type servicesPlace struct {
 	selected string
 }
 
-func newServicesScreenFrom(c *common, sums []tenant.Summary) *servicesScreen {
-	s := &servicesScreen{c: c}
+// newServicesScreenFrom is the table of sums, filtered, sorted and with
+// the cursor where at says (nil: by name, on the first row).
+func newServicesScreenFrom(c *common, sums []tenant.Summary, at *servicesPlace) *servicesScreen {
+	s := &servicesScreen{c: c, rows: serviceRows(c.clock(), sums)}
 	s.filter = textinput.New()
 	s.filter.Prompt = "Filter: "
 	s.filter.Placeholder = "type a name, customer, license …"
 	s.filter.Cursor.SetMode(cursor.CursorStatic)
 	s.filter.Focus()
-	clock := c.clock()
-	s.rows = make([]serviceRow, len(sums))
+	selected := ""
+	if at != nil {
+		s.filter.SetValue(at.filter)
+		s.filter.CursorEnd()
+		s.sortBy, s.desc, selected = at.sortBy, at.desc, at.selected
+	}
+	s.sort()
+	s.selectName(selected)
+	return s
+}
+
+// serviceRows are the table's rows: each service's cells, sort keys and
+// search key, computed once.
+func serviceRows(clock present.Clock, sums []tenant.Summary) []serviceRow {
+	rows := make([]serviceRow, len(sums))
 	for i, sum := range sums {
 		r := serviceRow{ListRow: present.ListRowOf(sum, clock), nUsers: sum.Users, rank: 3, nDays: sum.Expiry(clock.Now).Days}
 		switch sum.LastStatus {
@@ -106,10 +112,18 @@ func newServicesScreenFrom(c *common, sums []tenant.Summary) *servicesScreen {
 		}
 		r.nameKey, r.customerKey = tenant.NameKey(sum.Name), tenant.NameKey(sum.Customer)
 		r.search = strings.ToLower(strings.Join([]string{sum.Name, sum.FullName, sum.Customer, sum.License.Title(), string(sum.License), r.Verdict, sum.TenantName}, "\x00"))
-		s.rows[i] = r
+		rows[i] = r
 	}
-	s.sort()
-	return s
+	return rows
+}
+
+// selectName puts the cursor on the service named name, if it is shown.
+func (s *servicesScreen) selectName(name string) {
+	for i, idx := range s.shown {
+		if s.rows[idx].Name == name {
+			s.cursor = i
+		}
+	}
 }
 
 func (s *servicesScreen) title() string { return "Services" }
@@ -126,14 +140,9 @@ func (s *servicesScreen) refresh() {
 		s.err = fmt.Sprintf("could not read the services: %v", err)
 		return
 	}
-	fresh := newServicesScreenFrom(s.c, sums)
-	s.rows, s.err = fresh.rows, ""
+	s.rows, s.err = serviceRows(s.c.clock(), sums), ""
 	s.sort()
-	for i, idx := range s.shown {
-		if s.rows[idx].Name == selected {
-			s.cursor = i
-		}
-	}
+	s.selectName(selected)
 }
 func (s *servicesScreen) busy() bool { return false }
 func (s *servicesScreen) stop()      {}

@@ -36,7 +36,7 @@ func manySummaries(n int) []tenant.Summary {
 
 func newTestServicesScreen(sums []tenant.Summary) *servicesScreen {
 	c := newCommon(Options{Cases: usecase.New(listedStore{sums: sums}, nil, usecase.Options{Now: nowFn})})
-	return newServicesScreenFrom(c, sums)
+	return newServicesScreenFrom(c, sums, nil)
 }
 
 func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
@@ -142,7 +142,7 @@ func BenchmarkServicesFilterKeystroke10k(b *testing.B) {
 func BenchmarkServicesRootFrame10k(b *testing.B) {
 	// The whole frame as Bubble Tea asks for it: title, table, help line.
 	c := newCommon(Options{Cases: usecase.New(listedStore{}, nil, usecase.Options{Now: nowFn})})
-	m := &model{common: c, state: stateServices, screen: newServicesScreenFrom(c, manySummaries(10000))}
+	m := &model{common: c, state: stateServices, screen: newServicesScreenFrom(c, manySummaries(10000), nil)}
 	b.ResetTimer()
 	for b.Loop() {
 		m.Update(keyRunes("9"))
@@ -159,7 +159,7 @@ func BenchmarkServicesScreenBuild10k(b *testing.B) {
 	c := newCommon(Options{Cases: usecase.New(listedStore{}, nil, usecase.Options{Now: nowFn})})
 	b.ResetTimer()
 	for b.Loop() {
-		_ = newServicesScreenFrom(c, svcs)
+		_ = newServicesScreenFrom(c, svcs, nil)
 	}
 }
 

@@ -2,7 +2,8 @@ package wizard
 
 import tea "github.com/charmbracelet/bubbletea"
 
-// Seed step 1: Services > Add Service > Direct Routing.
+// The portal's step 1 (docs/onboarding.md): Services > Add Service > Direct
+// Routing.
 
 func (f *addFlow) updateType(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyEnter {

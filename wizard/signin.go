@@ -17,18 +17,37 @@ import (
 	"onboard/tenant/usecase"
 )
 
-// Seed step 7 without a known App registration: "Sign in as the
-// customer's admin now". The admin signs in on their own device with the
-// code this screen shows large, with a countdown; the use case creates the
-// App registration, each step shown as it ends, and validates it; the flow
-// goes on to the validation result with the new credentials filled in (the
-// secret never drawn). A failure names the admin right that is missing,
-// lists what was created and offers to remove it.
+// The portal's step 7 (docs/onboarding.md) without a known App
+// registration: "Sign in as the customer's admin now". The admin signs in
+// on their own device with the code this screen shows large, with a
+// countdown; the use case creates the App registration, each step shown as
+// it ends, and validates it; the flow goes on to the validation result with
+// the new credentials filled in (the secret never drawn). A failure names
+// the admin right that is missing, lists what was created and offers to
+// remove it.
 
 const (
 	withoutAppSignIn       = "sign-in"
 	withoutAppInstructions = "instructions"
 )
+
+// The choices both modes offer without a known App registration, and
+// after a creation failed.
+var (
+	signInOption       = option{label: "Sign in as the customer's admin now", desc: "onboard creates the App registration", value: withoutAppSignIn}
+	instructionsOption = option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions}
+	tryAgainOption     = option{label: "Try again", desc: "the admin signs in with a new code", value: "again"}
+)
+
+// secretLifetimeOptions are the lifetimes of the client secret onboard
+// creates, for both modes.
+func secretLifetimeOptions() []option {
+	opts := make([]option, len(tenant.SecretLifetimes))
+	for i, m := range tenant.SecretLifetimes {
+		opts[i] = option{label: fmt.Sprintf("%d months", m), value: strconv.Itoa(m)}
+	}
+	return opts
+}
 
 // offerSignIn: "Use known App registration" is unchecked and the use
 // cases can create one.
@@ -39,9 +58,7 @@ func (f *addFlow) offerSignIn() bool {
 // withoutApp is the choice offered under the unchecked box.
 func (f *addFlow) withoutApp() *picker {
 	if f.noApp == nil {
-		f.noApp = newPicker(f.c, false,
-			option{label: "Sign in as the customer's admin now", desc: "onboard creates the App registration", value: withoutAppSignIn},
-			option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions})
+		f.noApp = newPicker(f.c, false, signInOption, instructionsOption)
 	}
 	return f.noApp
 }
@@ -86,7 +103,9 @@ type signIn struct {
 	tenantID *field
 	months   *field
 
-	job        *job               // the creation or the removal in flight
+	// job is the creation (phaseCode, phaseWork) or the removal
+	// (phaseFailed) in flight; nil when nothing is.
+	job        *job
 	cancelWork context.CancelFunc // stops the creation (its result still arrives)
 	spin       spinner.Model
 
@@ -96,10 +115,12 @@ type signIn struct {
 	creation *usecase.AppCreation
 	failure  *tenant.CreateError
 	actions  *picker
-	removing bool
 	note     string
 	noteBad  bool
 }
+
+// removing: what was created is being removed (after a failure).
+func (s *signIn) removing() bool { return s.phase == phaseFailed && s.job != nil }
 
 // The creation's messages, tagged with the job's run.
 type (
@@ -122,11 +143,7 @@ func newSignIn(f *addFlow) *signIn {
 	s := &signIn{}
 	s.tenantID = textField("Tenant ID", "the customer's, GUID or domain (contoso.onmicrosoft.com)", "", 260, checkTenantID)
 	s.tenantID.refuseSecret = true
-	var opts []option
-	for _, m := range tenant.SecretLifetimes {
-		opts = append(opts, option{label: fmt.Sprintf("%d months", m), value: strconv.Itoa(m)})
-	}
-	s.months = choiceField("Client secret lifetime", "←/→ choose", opts, strconv.Itoa(tenant.DefaultSecretMonths))
+	s.months = choiceField("Client secret lifetime", "←/→ choose", secretLifetimeOptions(), strconv.Itoa(tenant.DefaultSecretMonths))
 	s.form = newForm(f.c, s.tenantID, s.months)
 	s.spin = spinner.New(spinner.WithSpinner(spinner.Dot), spinner.WithStyle(f.c.styles.Accent))
 	return s
@@ -151,7 +168,7 @@ func (f *addFlow) openSignIn() tea.Cmd {
 
 func (f *addFlow) signInBusy() bool {
 	s := f.signin
-	return f.step == stepSignIn && s != nil && (s.phase == phaseCode || s.phase == phaseWork || s.removing)
+	return f.step == stepSignIn && s != nil && s.job != nil
 }
 
 func (f *addFlow) signInTyping() bool { return f.signin == nil || f.signin.phase == phaseForm }
@@ -186,7 +203,7 @@ func (f *addFlow) updateSignIn(msg tea.KeyMsg) tea.Cmd {
 	}
 	// phaseFailed
 	switch {
-	case s.removing:
+	case s.removing():
 		return nil
 	case key.Matches(msg, k.Back):
 		if s.creation.CanRemove() {
@@ -279,7 +296,7 @@ func (f *addFlow) signInMsg(msg tea.Msg) (tea.Cmd, bool) {
 		if m.run != run {
 			return nil, true
 		}
-		s.job, s.removing = nil, false
+		s.job = nil
 		s.creation.Removed = m.removed
 		if m.err != nil {
 			s.note, s.noteBad = "Could not remove everything: "+m.err.Error(), true
@@ -363,9 +380,7 @@ func (s *signIn) failedActions() *picker {
 		opts = append(opts, option{label: "Go on with this App registration", desc: "keep it; see the report, save pending", value: "report"})
 	}
 	if !c.CanRemove() {
-		opts = append(opts,
-			option{label: "Try again", desc: "the admin signs in with a new code", value: "again"},
-			option{label: "Send instructions to the admin", desc: "save the service pending authentication", value: "instructions"})
+		opts = append(opts, tryAgainOption, instructionsOption)
 	}
 	return newPicker(s.form.c, false, opts...)
 }
@@ -376,7 +391,7 @@ func (f *addFlow) signInAction() tea.Cmd {
 	switch o.value {
 	case "remove":
 		c, cases := s.creation, f.c.cases
-		s.removing, s.note, s.noteBad = true, "Removing what was created…", false
+		s.note, s.noteBad = "Removing what was created…", false
 		s.job = startJob(func(ctx context.Context, run int, send func(tea.Msg)) {
 			removed, err := cases.RemoveApp(ctx, c)
 			send(signInRemovedMsg{run: run, removed: removed, err: err})
@@ -388,10 +403,10 @@ func (f *addFlow) signInAction() tea.Cmd {
 		s.actions = s.failedActions()
 	case "report":
 		return f.useCreated(s.creation, ", but it did not pass validation")
-	case "again":
+	case tryAgainOption.value:
 		s.creation.Close()
 		return f.startSignIn()
-	case "instructions":
+	case withoutAppInstructions:
 		s.creation.Close()
 		s.phase = phaseForm
 		f.in.UseKnownApp, f.knownApp.checked = false, false
@@ -409,7 +424,7 @@ func (f *addFlow) signInBindings() []key.Binding {
 		return []key.Binding{k.NextFld, k.Choose, withHelp(k.Enter, "sign in"), withHelp(k.Back, "back"), withHelp(k.Cancel, "quit")}
 	case s.phase == phaseCode:
 		return []key.Binding{withHelp(k.Back, "cancel the sign-in")}
-	case s.phase == phaseWork || s.removing:
+	case s.phase == phaseWork || s.removing():
 		return []key.Binding{withHelp(k.Back, "stop")}
 	}
 	b := []key.Binding{k.Move, k.Enter}
@@ -425,11 +440,7 @@ func (f *addFlow) viewSignIn() string {
 	name := tenant.AppDisplayName(f.in.Name)
 	note := func() {
 		if s.note != "" {
-			style := st.Success
-			if s.noteBad {
-				style = st.Error
-			}
-			b.WriteString("\n\n" + wrap(style.Render(s.note), f.c.width))
+			b.WriteString("\n\n" + outcome(st, s.note, s.noteBad, f.c.width))
 		}
 	}
 	switch s.phase {
@@ -442,6 +453,7 @@ func (f *addFlow) viewSignIn() string {
 			b.WriteString(s.spin.View() + " Asking Entra ID for a sign-in code…")
 			break
 		}
+		// The wall clock, not c.now: MSAL dates the code's expiry by it.
 		p := present.SignInOf(*s.code, time.Now())
 		b.WriteString("Ask the customer's admin to open, on their own phone or computer:\n\n")
 		b.WriteString("    " + st.Accent.Render(p.URL) + "\n\nand to enter this code:\n\n")
@@ -474,11 +486,7 @@ func (f *addFlow) viewSignIn() string {
 	case phaseFailed:
 		// The failed step; what was done before it is in the list below.
 		fail := s.failure
-		b.WriteString(indentWrap(st.Error.Render("✗ "+fail.Step)+st.Faint.Render(" — ")+fail.Detail, f.c.width, "", "  "))
-		if s.failure.Fix != "" {
-			b.WriteString("\n" + indentWrap(st.Faint.Render("Fix: ")+s.failure.Fix, f.c.width, "  ", "    "))
-		}
-		b.WriteString("\n\n")
+		b.WriteString(markedLine(st, st.Error, tenant.StatusFail.Symbol(), fail.Step, fail.Detail, fail.Fix, f.c.width) + "\n\n")
 		objs := s.creation.App.Objects()
 		switch {
 		case len(objs) > 0 && s.creation.Removed != nil && !s.creation.CanRemove():
@@ -506,7 +514,7 @@ func (f *addFlow) stepLines() string {
 		if s.Status == tenant.StatusWarn {
 			tone = st.Faint
 		}
-		lines = append(lines, indentWrap(tone.Render(s.Status.Symbol()+" "+s.Name)+st.Faint.Render(" — ")+s.Detail, f.c.width, "", "  "))
+		lines = append(lines, markedLine(st, tone, s.Status.Symbol(), s.Name, s.Detail, "", f.c.width))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -23,17 +23,11 @@ var errCancelOnboarding = errors.New("onboarding cancelled")
 // the passing report of an App registration created now (in then holds
 // its credentials, UseKnownApp set), or nil to send instructions instead.
 func (a *accessible) withoutApp(in *tenant.ServiceInput) (*tenant.ValidationReport, error) {
-	how, err := a.choose("Without an App registration", []option{
-		{label: "Sign in as the customer's admin now", desc: "the admin signs in on their own device with a code; onboard creates the App registration", value: withoutAppSignIn},
-		{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions},
-	})
+	how, err := a.choose("Without an App registration", []option{signInOption, instructionsOption})
 	if err != nil || how != withoutAppSignIn {
 		return nil, err
 	}
-	var lifetimes []option
-	for _, m := range tenant.SecretLifetimes {
-		lifetimes = append(lifetimes, option{label: fmt.Sprintf("%d months", m), value: strconv.Itoa(m)})
-	}
+	lifetimes := secretLifetimeOptions()
 	for {
 		if in.TenantID, err = a.ask("The customer's Tenant ID (GUID or domain)", in.TenantID, checkTenantID); err != nil {
 			return nil, err
@@ -46,7 +40,7 @@ func (a *accessible) withoutApp(in *tenant.ServiceInput) (*tenant.ValidationRepo
 		a.say("Asking Entra ID for a sign-in code…")
 		c, err := a.c.cases.CreateApp(a.ctx, usecase.NewApp{TenantID: in.TenantID, ServiceName: in.Name, SecretMonths: n}, usecase.CreateProgress{
 			Code: func(code tenant.DeviceCode) {
-				p := present.SignInOf(code, time.Now())
+				p := present.SignInOf(code, time.Now()) // MSAL's clock, as signin.go
 				a.say(p.Instruction())
 				a.say("The code, character by character: " + p.Spaced + ".")
 				a.say("It expires at " + p.Expires + ". Waiting for the admin to sign in; ctrl+c stops.")
@@ -79,11 +73,7 @@ func (a *accessible) withoutApp(in *tenant.ServiceInput) (*tenant.ValidationRepo
 		if err := a.removeCreated(c, true); err != nil {
 			return nil, err
 		}
-		next, err := a.choose("Nothing was saved. What now?", []option{
-			{label: "Try again", desc: "the admin signs in with a new code", value: "again"},
-			{label: "Send instructions to the admin", desc: "save the service pending authentication", value: withoutAppInstructions},
-			{label: "Cancel onboarding", value: "cancel"},
-		})
+		next, err := a.choose("Nothing was saved. What now?", []option{tryAgainOption, instructionsOption, {label: "Cancel onboarding", value: "cancel"}})
 		switch {
 		case err != nil:
 			return nil, err

@@ -65,31 +65,6 @@ func (e *env) createdApp(t *testing.T, tenantName string) (entrasim.App, bool) {
 	return apps[0], true
 }
 
-// toKnownApp walks the add flow to the App registration step for a new
-// customer.
-func (p *prog) toKnownApp(customer, name string) {
-	p.waitFor("Add service")
-	p.enter()
-	p.waitFor("Direct Routing")
-	p.enter()
-	p.waitFor("New customer")
-	p.enter()
-	p.waitFor("Customer name")
-	p.typ(customer)
-	p.enter()
-	p.waitFor("Short name")
-	p.typ(name)
-	p.waitFor("available")
-	p.enter()
-	p.enter()
-	p.waitFor("Hosted Pro")
-	p.enter()
-	p.waitFor("How many users")
-	p.typ("25")
-	p.enter()
-	p.waitFor("Use known App registration")
-}
-
 // The whole path in the full-screen wizard: uncheck, sign in now, the
 // code shown large, the App registration created and validated, the
 // result with the new credentials, Create service. The new secret is in
@@ -97,7 +72,7 @@ func (p *prog) toKnownApp(customer, name string) {
 func TestCreateAppInTheWizard(t *testing.T) {
 	e := signInEnv(t, true)
 	p := startProg(t, e.creating(t))
-	p.toKnownApp("Tailwind Traders", "tw-dr1")
+	p.toKnownApp("Tailwind Traders", "tw-dr1", "")
 	p.typ(" ")
 	p.waitFor("(•) Sign in as the customer's admin now")
 	p.enter()
@@ -147,15 +122,7 @@ func TestCreateAppFramesNeverShowTheSecret(t *testing.T) {
 	var frames []string
 	h.seen = func(tea.Msg) { frames = append(frames, h.view()) }
 	h.enter() // Add service
-	h.enter() // Direct Routing
-	h.typ("Tailwind Traders")
-	h.enter()
-	h.typ("tw-dr1")
-	h.enter()
-	h.enter()
-	h.enter() // Hosted Essentials+
-	h.typ("10")
-	h.enter()
+	h.toKnownApp("Tailwind Traders", "tw-dr1")
 	h.typ(" ") // uncheck
 	h.enter()  // Sign in as the customer's admin now
 	h.typ(tailwindDomain)
@@ -203,16 +170,8 @@ func TestCreateAppFramesNeverShowTheSecret(t *testing.T) {
 func TestCreateAppFailureOffersRemoval(t *testing.T) {
 	e := signInEnv(t, true)
 	h := newHarness(t, e.creating(t))
-	h.enter()
-	h.enter()
-	h.typ("Wide World Importers")
-	h.enter()
-	h.typ("ww-dr1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
+	h.enter() // Add service
+	h.toKnownApp("Wide World Importers", "ww-dr1")
 	h.typ(" ")
 	h.enter()
 	h.typ(wideWorldDomain)
@@ -248,7 +207,7 @@ func TestCreateAppCancelWhileTheCodeIsShown(t *testing.T) {
 	p := startProg(t, opts)
 	p.waitFor("Demo tenants")
 	p.enter() // main menu
-	p.toKnownApp("Tailwind Traders", "tw-dr1")
+	p.toKnownApp("Tailwind Traders", "tw-dr1", "")
 	p.typ(" ")
 	p.enter()
 	p.waitFor("Client secret lifetime")
@@ -275,16 +234,8 @@ func TestCreateAppCancelWhileTheCodeIsShown(t *testing.T) {
 func TestKnownAppStepWithoutACreator(t *testing.T) {
 	e := newEnv(t, entrasim.Demo(testNow))
 	h := newHarness(t, e.options())
-	h.enter()
-	h.enter()
-	h.typ("Fourth Coffee")
-	h.enter()
-	h.typ("4c-1")
-	h.enter()
-	h.enter()
-	h.enter()
-	h.typ("10")
-	h.enter()
+	h.enter() // Add service
+	h.toKnownApp("Fourth Coffee", "4c-1")
 	h.typ(" ")
 	if strings.Contains(h.view(), "Sign in as the customer's admin now") {
 		t.Error("sign-in offered without a creator")

@@ -10,8 +10,8 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 10, last part: the summary and Create service, the flow's only
-// write.
+// The portal's step 10 (docs/onboarding.md), last part: the summary and
+// Create service, the flow's only write.
 
 func (f *addFlow) updateSummary(msg tea.KeyMsg) tea.Cmd {
 	if msg.Type == tea.KeyEnter {
@@ -28,36 +28,34 @@ func (f *addFlow) viewSummary() string {
 	} else if f.report != nil {
 		m365 = f.report.InitialDomain
 	}
-	in := f.in
+	// The service as Create will save it: every value cleaned by the
+	// rules (each step has checked its own, so this does not fail).
+	svc, _, err := f.in.Parse(f.c.now())
+	if err != nil {
+		return wrap(s.Error.Render("✗ "+err.Error()), f.c.width)
+	}
 	newNote := ""
 	if f.newCustomer {
 		newNote = "new"
 	}
-	lic, _ := tenant.ParseLicense(in.License)
-	users := in.Users
-	if n, err := tenant.ParseUsers(in.Users); err == nil {
-		users = strconv.Itoa(n)
-	}
 	rows := []present.Row{
 		row("Service type", "Direct Routing"),
-		{Label: "Customer", Value: in.Customer, Note: newNote},
-		row("Short name", in.Name),
-		row("Full name", present.Or(strings.TrimSpace(in.FullName))),
-		row("License", lic.Title()),
-		row("Licensed users", users),
+		{Label: "Customer", Value: svc.Customer, Note: newNote},
+		row("Short name", svc.Name),
+		row("Full name", present.Or(svc.FullName)),
+		row("License", svc.License.Title()),
+		row("Licensed users", strconv.Itoa(svc.Users)),
 	}
 	if f.parking {
 		rows = append(rows, present.Row{Label: "State", Value: "pending authentication", Tone: present.Warn, Note: "the credentials are kept; validate again later"})
 	}
-	if in.UseKnownApp && f.report != nil {
-		secret, _, _ := tenant.CleanSecret(in.Secret)
-		admin, _ := tenant.CleanAdminUPN(in.AdminUser)
+	if f.in.UseKnownApp && f.report != nil {
 		rep := present.ReportOf(f.report, f.c.clock())
 		rows = append(rows,
 			row("Tenant ID", present.Or(f.report.TenantID)),
-			row("Application ID", strings.ToLower(strings.TrimSpace(in.ClientID))),
-			row("Client secret", secret.Masked()),
-			row("Customer admin", present.Or(admin)),
+			row("Application ID", svc.App.ClientID),
+			row("Client secret", svc.App.Secret.Masked()),
+			row("Customer admin", present.Or(svc.App.AdminUser)),
 			row("M365 domain", present.Or(m365)),
 			present.Row{Label: "Validation", Value: rep.Verdict, Tone: rep.Tone},
 		)

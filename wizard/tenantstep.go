@@ -10,9 +10,9 @@ import (
 	"onboard/tenant/present"
 )
 
-// Seed step 3: Add New Tenant, or reuse an App registration this customer
-// already has (the provider's advice: one App registration per customer,
-// a new secret per service).
+// The portal's step 3 (docs/onboarding.md): Add New Tenant, or reuse an App
+// registration this customer already has (the provider's advice: one App
+// registration per customer, a new secret per service).
 
 const newTenantValue = "\x00new"
 
@@ -20,14 +20,10 @@ func (f *addFlow) loadTenants() {
 	f.reusable = map[string]tenant.AppRegistration{}
 	opts := []option{}
 	if !f.newCustomer {
-		sums, err := f.c.cases.Store().ListSummaries()
-		if err != nil {
-			f.loadErr = fmt.Sprintf("could not read the customer's services: %v", err)
-		}
 		users := map[string][]string{}
 		order := []string{}
 		labels := map[string]string{}
-		for _, s := range sums {
+		for _, s := range f.services {
 			if tenant.NameKey(s.Customer) != tenant.NameKey(f.in.Customer) || s.ClientID == "" {
 				continue // another customer's, or pending authentication: nothing to reuse
 			}

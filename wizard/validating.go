@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -9,10 +10,12 @@ import (
 
 	"onboard/tenant"
 	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
-// Seed step 8, "the tenant credentials are validated": a spinner and each
-// check as it completes. Esc or ctrl+c cancels the network calls.
+// The portal's step 8 (docs/onboarding.md), "the tenant credentials are
+// validated": a spinner and each check as it completes. Esc or ctrl+c
+// cancels the network calls.
 
 // validation is one use case in the background that validates, with its
 // live view (a spinner and the checks so far); the add flow and the
@@ -61,6 +64,9 @@ func (v *validation) update(msg tea.Msg) (tea.Cmd, *doneMsg) {
 	}
 	return nil, nil
 }
+
+// running reports a run in progress (its result not arrived yet).
+func (v *validation) running() bool { return v.job != nil }
 
 // cancel stops the network calls; nothing of the run is kept.
 func (v *validation) cancel() {
@@ -117,13 +123,23 @@ func (f *addFlow) finishValidation(d *doneMsg) tea.Cmd {
 	f.scroll = 0
 	f.sharing = nil
 	if r.Passed() || r.CustomerSide() {
-		secret, _, _ := tenant.CleanSecret(f.in.Secret)
-		tid := r.TenantID
-		if tid == "" {
-			tid = f.in.TenantID
-		}
-		f.sharing, _ = f.c.cases.Sharings(f.in.Customer, tid, f.in.ClientID, secret)
+		f.sharing = sharingWarnings(f.c.cases, f.in, r)
 	}
 	f.actions = resultActions(f.c, r, len(f.sharing) > 0, f.createdApp != "")
 	return nil
+}
+
+// sharingWarnings are the other services a new service would share its
+// tenant or its App registration and secret with (usecase.Sharings), each
+// in a sentence; the tenant is the GUID the report read, else the one
+// typed. Both modes warn with them before going on.
+func sharingWarnings(cases *usecase.Cases, in tenant.ServiceInput, r *tenant.ValidationReport) []string {
+	tid := cmp.Or(r.TenantID, in.TenantID)
+	secret, _, _ := tenant.CleanSecret(in.Secret)
+	sharing, _ := cases.Sharings(in.Customer, tid, in.ClientID, secret)
+	out := make([]string, len(sharing))
+	for i, sh := range sharing {
+		out[i] = sh.Warning(tid)
+	}
+	return out
 }

@@ -58,6 +58,16 @@ func rowsView(s styles, rows []present.Row, width int) string {
 	return b.String()
 }
 
+// outcome is what an action did, said on its own line: as a success, or
+// as an error when it failed; wrapped, never cut.
+func outcome(s styles, text string, bad bool, width int) string {
+	st := s.Success
+	if bad {
+		st = s.Error
+	}
+	return wrap(st.Render(text), width)
+}
+
 // row is a plain label/value row.
 func row(label, value string) present.Row { return present.Row{Label: label, Value: value} }
 
@@ -88,19 +98,24 @@ func checkGroups(s styles, groups []present.Group, width int) string {
 		}
 		b.WriteString(s.Heading.Render(g.Title) + " " + toneStyle(s, present.StatusTone(g.Status)).Render(g.Status.Symbol()) + "\n")
 		for i, c := range g.Checks {
-			st := toneStyle(s, c.Tone)
-			line := st.Render(c.Mark+" "+c.Name) + s.Faint.Render(" — ") + c.Detail
-			b.WriteString(indentWrap(line, width, "", "  "))
-			if c.Fix != "" {
-				b.WriteByte('\n')
-				b.WriteString(indentWrap(s.Faint.Render("Fix: ")+c.Fix, width, "  ", "    "))
-			}
+			b.WriteString(markedLine(s, toneStyle(s, c.Tone), c.Mark, c.Name, c.Detail, c.Fix, width))
 			if i < len(g.Checks)-1 {
 				b.WriteByte('\n')
 			}
 		}
 	}
 	return b.String()
+}
+
+// markedLine is one check, or one step of creating an App registration:
+// "✓ name — detail" with the mark and the name in their tone, wrapped
+// under the mark, and "Fix: …" indented below when there is a fix.
+func markedLine(s styles, tone lipgloss.Style, mark, name, detail, fix string, width int) string {
+	line := indentWrap(tone.Render(mark+" "+name)+s.Faint.Render(" — ")+detail, width, "", "  ")
+	if fix != "" {
+		line += "\n" + indentWrap(s.Faint.Render("Fix: ")+fix, width, "  ", "    ")
+	}
+	return line
 }
 
 // indentWrap wraps text to width, the first line after first and the

@@ -150,10 +150,9 @@ type common struct {
 	// allKeys: "?" asked for every key of the screen (helpLines of them).
 	allKeys   bool
 	helpLines int
-	// term is the terminal, for the clipboard sequence; copied is the last
-	// text put on the clipboard.
-	term   io.Writer
-	copied string
+	// term is the terminal, for the clipboard sequence (nil in tests
+	// that do not look at it).
+	term io.Writer
 }
 
 // clock is now in the engineer's time zone, for the presentation model.
