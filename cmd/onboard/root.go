@@ -43,7 +43,8 @@ about to expire.
 Without a command it opens the interactive wizard; every screen action also
 has a command below, for scripts, cron jobs and monitoring.
 
-Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.`,
+Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or
+usage, 130 interrupted by ctrl+c.`,
 		Example: `  onboard                       # the wizard
   onboard --demo                # the wizard on a throw-away database and simulated tenants
   onboard services list
