@@ -146,3 +146,31 @@ func TestCreateAppDeclined(t *testing.T) {
 		t.Errorf("declined:\n%s", r)
 	}
 }
+
+// A Conditional Access policy blocks the new App registration's token:
+// with --keep-on-failure the app is kept and the service saved pending
+// authentication with it (exit 1, what comes next on stderr); without, it
+// is removed and nothing saved.
+func TestCreateAppParksWithKeepOnFailure(t *testing.T) {
+	d := signInDirectory(time.Now(), false)
+	for i := range d.Tenants {
+		if strings.HasPrefix(d.Tenants[i].DisplayName, "Tailwind") {
+			d.Tenants[i].Block = entrasim.BlockConditionalAccess
+		}
+	}
+	w := newWorld(t, d)
+	w.must(t, 0, "", "customers", "add", "Tailwind")
+	r := w.must(t, 1, "", createArgs("Tailwind", "tw-dr1", "tailwindtraders.onmicrosoft.com")...)
+	if !strings.Contains(r.stderr, "AADSTS53003") || !strings.Contains(r.stderr, "Removed:") || len(appsOf(w, "Tailwind")) != 0 {
+		t.Errorf("blocked without --keep-on-failure:\n%s", r)
+	}
+	r = w.must(t, 1, "", createArgs("Tailwind", "tw-dr1", "tailwindtraders.onmicrosoft.com", "--keep-on-failure", "--json")...)
+	if !strings.Contains(r.stderr, "onboard: service tw-dr1 was saved pending authentication with the new App registration") ||
+		strings.Contains(r.stderr, "Removed:") || len(appsOf(w, "Tailwind")) != 1 {
+		t.Errorf("blocked with --keep-on-failure:\n%s", r)
+	}
+	var got struct{ State string }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.State != "pending-authentication" {
+		t.Errorf("the parked service's JSON: %v\n%s", err, r.stdout)
+	}
+}
