@@ -87,6 +87,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate unknown service", nil, []string{"validate", "NOPE"}, `there is no service named "NOPE"`},
 		{"demo latency without demo", nil, []string{"--demo-latency", "1s"}, "--demo-latency goes with --demo"},
 		{"demo latency negative", nil, []string{"--demo", "--demo-latency", "-1s"}, "--demo-latency must not be negative"},
+		{"sbc domain not a domain", nil, []string{"--sbc-domain", "sbc provider", "services", "list"}, "--sbc-domain (ONBOARD_SBC_DOMAIN): the SBC domain must be a domain name"},
+		{"sbc domain env not a domain", []string{"ONBOARD_SBC_DOMAIN=https://sbc.example/x"}, []string{"services", "list"}, "--sbc-domain (ONBOARD_SBC_DOMAIN)"},
+		{"sign-in client env no GUID", []string{"ONBOARD_SIGNIN_CLIENT_ID=graph-cli"}, []string{"services", "list"}, "--signin-client-id (ONBOARD_SIGNIN_CLIENT_ID): the sign-in client ID must be an Application ID"},
+		{"db copy without --to", nil, []string{"db", "copy", "--from", "laptop.db"}, "give the source file with --from and the target database with --to"},
+		{"db copy from a team database", nil, []string{"db", "copy", "--from", "postgres://db.example/onboard", "--to", "x.db"}, "--from is a bbolt file"},
+		{"db backup without a file", nil, []string{"db", "backup"}, "exactly 1 argument: the new backup file"},
+		{"audit since not a day", nil, []string{"audit", "--since", "last week"}, "--since must be a day"},
+		{"report format", nil, []string{"services", "report", "X1X", "--format", "pdf"}, "--format must be md or html"},
 	}
 	before := w.dbBytes(t)
 	for _, c := range cases {
@@ -107,6 +115,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 				t.Errorf("a usage error repeated the value given:\n%s", r.stderr)
 			}
 		})
+	}
+	// An error cobra raises (flag, argument, command) points at --help;
+	// one of onboard's own words says the fix itself.
+	if r := w.run(t, "", nil, "services", "list", "--colour"); !strings.HasSuffix(r.stderr, "Run 'onboard services list --help' for usage.\n") {
+		t.Errorf("a cobra usage error should end pointing at --help:\n%s", r)
+	}
+	if r := w.run(t, "", nil, "validate"); strings.Contains(r.stderr, "--help' for usage") {
+		t.Errorf("onboard's own usage error should not point at --help:\n%s", r)
 	}
 	if string(before) != string(w.dbBytes(t)) {
 		t.Error("a rejected command changed the database")
