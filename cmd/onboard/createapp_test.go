@@ -105,8 +105,14 @@ func TestCreateAppSavesTheService(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, secret) || strings.Contains(string(w.dbBytes(t)), secret) {
 		t.Error("the new secret is in the output or unsealed in the database")
 	}
-	if v := w.must(t, 0, "", "validate", "tw-dr1"); strings.Contains(v.stdout+v.stderr, secret) {
-		t.Error("the secret is in validate's output")
+	v := w.must(t, 0, "", "validate", "tw-dr1", "--json")
+	rep := w.must(t, 0, "", "services", "report", "tw-dr1")
+	for _, out := range []result{r, v, rep} {
+		for _, form := range leakForms(secret) {
+			if strings.Contains(out.stdout+out.stderr, form) {
+				t.Errorf("the new secret is in the output as %q:\n%s", form, out)
+			}
+		}
 	}
 }
 
