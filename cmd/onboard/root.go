@@ -59,7 +59,7 @@ usage, 130 interrupted by ctrl+c.`,
 	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.dbPath, "db", "", "database file (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
+	pf.StringVar(&a.dbPath, "db", "", "the database: a bbolt file or a postgres:// URL (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
 	pf.StringVar(&a.cloud, "cloud", "global", "Microsoft cloud: global, usgov, usdod or china (env "+envCloud+")")
 	pf.StringVar(&a.authorityHost, "authority-host", "", "Entra ID authority host override, an https:// URL (env "+envAuthorityHost+")")
 	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
