@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -28,8 +27,6 @@ func version() string {
 	}
 	return "dev"
 }
-
-const defaultTimeout = 20 * time.Second
 
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
@@ -64,7 +61,7 @@ usage, 130 interrupted by ctrl+c.`,
 	pf.StringVar(&a.authorityHost, "authority-host", "", "Entra ID authority host override, an https:// URL (env "+envAuthorityHost+")")
 	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
-	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
+	pf.DurationVar(&a.timeout, "timeout", entra.DefaultTimeout, "time allowed for one validation (env "+envTimeout+")")
 	pf.BoolVar(&a.noCache, "no-cache", false, "skip the cache of Entra ID's tenant metadata for this run (env "+envNoCache+")")
 	pf.StringVar(&a.signInClientID, "signin-client-id", "", "the public client app the customer's admin signs in to when onboard creates an App registration (env "+envSignInClientID+"; default Microsoft Graph Command Line Tools, "+entra.DefaultSignInClientID+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))
