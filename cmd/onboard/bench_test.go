@@ -12,7 +12,7 @@ import (
 	"onboard/tenant/entrasim"
 )
 
-// BenchmarkValidateAll500 is issue 5's bulk measurement: 500 services in
+// BenchmarkValidateAll500 is the README's bulk measurement: 500 services in
 // 500 tenants, `onboard validate --all --concurrency 32` as a child
 // process against the simulated directory with 100 ms latency on every
 // request. Targets: under 8 s (three round trips per first validation make

@@ -9,7 +9,7 @@ import (
 	"onboard/tenant/entrasim"
 )
 
-// BenchmarkValidateAll50KnownTenants is issue 11's measurement: 50
+// BenchmarkValidateAll50KnownTenants is the README's measurement: 50
 // services in 50 tenants re-validated by a new `onboard validate --all`
 // process (default concurrency) against the simulated directory at
 // 100 ms per request, side by side in one run: "empty" with an empty
