@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	onboardbolt "onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entra/entratest"
 	"onboard/tenant/usecase"
@@ -577,4 +578,53 @@ func TestAddTakesTheDatabaseBeforeTheSecret(t *testing.T) {
 		t.Errorf("a second process during services add:\n%s", r)
 	}
 	w.must(t, 0, "", "services", "show", "CONTOSO01")
+}
+
+// TestUnreadableServiceIsNamed: a service whose secret no key given can
+// unseal (sealed with a key this engineer lacks) is named on stderr by
+// validate --all and the JSON listings, while every other service is
+// validated and listed (docs/cli.md).
+func TestUnreadableServiceIsNamed(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD1", fxHealthy, fxHealthy.secret)
+	other, err := seal.NewKey(bytes.Repeat([]byte{0x7e}, 32), "another engineer's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := seal.NewKey(w.key, "the test's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := onboardbolt.Open(w.db, onboardbolt.Options{Keys: seal.NewKeyring(other, ours)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.CreateService(tenant.Service{Name: "SEALED", Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 1, State: tenant.StateActive,
+		App: tenant.AppRegistration{TenantID: fxExpiring.tenantID, ClientID: fxExpiring.clientID, Secret: tenant.NewSecret(fxExpiring.secret)}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The line names the service (its stored spelling is in the reason).
+	namesSealed := func(stderr string) bool {
+		for _, line := range strings.Split(stderr, "\n") {
+			if strings.HasPrefix(line, "onboard: skipped service ") && strings.Contains(line, "SEALED") {
+				return true
+			}
+		}
+		return false
+	}
+	r := w.run(t, "", nil, "validate", "--all")
+	if !namesSealed(r.stderr) || !strings.Contains(r.stdout, "GOOD1") || strings.Contains(r.stdout, "SEALED") {
+		t.Errorf("validate --all should validate GOOD1 and name SEALED on stderr:\n%s", r)
+	}
+	r = w.must(t, 0, "", "services", "list", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 || list[0]["name"] != "GOOD1" {
+		t.Errorf("services list --json: %v\n%s", err, r)
+	}
+	if !namesSealed(r.stderr) {
+		t.Errorf("services list --json should name SEALED on stderr:\n%s", r)
+	}
 }
