@@ -288,15 +288,6 @@ func (a *app) openStoreWith(ring *seal.Keyring) (usecase.Store, error) {
 			return nil, err
 		}
 		ring, created = seal.NewKeyring(key.Key), key.Created
-		if !postgres.IsURL(where) {
-			// A key file just created for a bbolt file is removed again
-			// when the file turns out to need another key.
-			st, err := bolt.Open(where, bolt.Options{Keys: ring, CreatedKeyFile: key.Created, Actor: a.actor(), Now: a.now})
-			if err != nil {
-				return nil, storeError("open the database "+where, err)
-			}
-			return st, nil
-		}
 	}
 	if postgres.IsURL(where) {
 		st, err := postgres.Open(a.ctx, where, postgres.Options{Keys: ring, Actor: a.actor(), Now: a.now})
@@ -308,7 +299,9 @@ func (a *app) openStoreWith(ring *seal.Keyring) (usecase.Store, error) {
 		}
 		return st, nil
 	}
-	st, err := bolt.Open(where, bolt.Options{Keys: ring, Actor: a.actor(), Now: a.now})
+	// A key file just created for a bbolt file is removed again when the
+	// file turns out to need another key.
+	st, err := bolt.Open(where, bolt.Options{Keys: ring, CreatedKeyFile: created, Actor: a.actor(), Now: a.now})
 	if err != nil {
 		return nil, storeError("open the database "+where, err)
 	}

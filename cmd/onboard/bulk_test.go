@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -76,9 +77,9 @@ func (w *world) seedBulk(t testing.TB, fx []fixture) {
 }
 
 // TestValidateAllInterrupt sends ctrl+c (SIGINT) to a bulk validation in
-// the middle of its work: it must stop starting validations, exit 1 with
-// a message, keep every report it had recorded, and leave a database that
-// opens.
+// the middle of its work: it must stop starting validations, exit 130
+// with a message, keep every report it had recorded, and leave a database
+// that opens. validate --help says the same.
 func TestValidateAllInterrupt(t *testing.T) {
 	const n = 40
 	d, fx := bulkDirectory(n, time.Now())
@@ -110,6 +111,12 @@ func TestValidateAllInterrupt(t *testing.T) {
 	}
 	if !bytes.Contains(stderr.Bytes(), []byte("onboard: interrupted:")) {
 		t.Errorf("stderr should say it was interrupted:\n%s", stderr.String())
+	}
+	if h := w.must(t, 0, "", "validate", "--help"); !strings.Contains(h.stdout, "exits 130") {
+		t.Errorf("validate --help should say ctrl+c exits 130:\n%s", h.stdout)
+	}
+	if h := w.must(t, 0, "", "--help"); !strings.Contains(h.stdout, "130 interrupted by ctrl+c") {
+		t.Errorf("--help's exit codes lack 130:\n%s", h.stdout)
 	}
 	if tokens := w.srv.Count(entrasim.KindToken); tokens >= n {
 		t.Errorf("every validation started (%d token requests): ctrl+c did not stop the run", tokens)

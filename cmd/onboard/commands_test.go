@@ -14,6 +14,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	onboardbolt "onboard/store/bolt"
+	"onboard/store/seal"
 	"onboard/tenant"
 	"onboard/tenant/entra/entratest"
 	"onboard/tenant/usecase"
@@ -87,6 +88,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate unknown service", nil, []string{"validate", "NOPE"}, `there is no service named "NOPE"`},
 		{"demo latency without demo", nil, []string{"--demo-latency", "1s"}, "--demo-latency goes with --demo"},
 		{"demo latency negative", nil, []string{"--demo", "--demo-latency", "-1s"}, "--demo-latency must not be negative"},
+		{"sbc domain not a domain", nil, []string{"--sbc-domain", "sbc provider", "services", "list"}, "--sbc-domain (ONBOARD_SBC_DOMAIN): the SBC domain must be a domain name"},
+		{"sbc domain env not a domain", []string{"ONBOARD_SBC_DOMAIN=https://sbc.example/x"}, []string{"services", "list"}, "--sbc-domain (ONBOARD_SBC_DOMAIN)"},
+		{"sign-in client env no GUID", []string{"ONBOARD_SIGNIN_CLIENT_ID=graph-cli"}, []string{"services", "list"}, "--signin-client-id (ONBOARD_SIGNIN_CLIENT_ID): the sign-in client ID must be an Application ID"},
+		{"db copy without --to", nil, []string{"db", "copy", "--from", "laptop.db"}, "give the source file with --from and the target database with --to"},
+		{"db copy from a team database", nil, []string{"db", "copy", "--from", "postgres://db.example/onboard", "--to", "x.db"}, "--from is a bbolt file"},
+		{"db backup without a file", nil, []string{"db", "backup"}, "exactly 1 argument: the new backup file"},
+		{"audit since not a day", nil, []string{"audit", "--since", "last week"}, "--since must be a day"},
+		{"report format", nil, []string{"services", "report", "X1X", "--format", "pdf"}, "--format must be md or html"},
 	}
 	before := w.dbBytes(t)
 	for _, c := range cases {
@@ -107,6 +116,14 @@ func TestUsageErrorsExit2(t *testing.T) {
 				t.Errorf("a usage error repeated the value given:\n%s", r.stderr)
 			}
 		})
+	}
+	// An error cobra raises (flag, argument, command) points at --help;
+	// one of onboard's own words says the fix itself.
+	if r := w.run(t, "", nil, "services", "list", "--colour"); !strings.HasSuffix(r.stderr, "Run 'onboard services list --help' for usage.\n") {
+		t.Errorf("a cobra usage error should end pointing at --help:\n%s", r)
+	}
+	if r := w.run(t, "", nil, "validate"); strings.Contains(r.stderr, "--help' for usage") {
+		t.Errorf("onboard's own usage error should not point at --help:\n%s", r)
 	}
 	if string(before) != string(w.dbBytes(t)) {
 		t.Error("a rejected command changed the database")
@@ -561,4 +578,53 @@ func TestAddTakesTheDatabaseBeforeTheSecret(t *testing.T) {
 		t.Errorf("a second process during services add:\n%s", r)
 	}
 	w.must(t, 0, "", "services", "show", "CONTOSO01")
+}
+
+// TestUnreadableServiceIsNamed: a service whose secret no key given can
+// unseal (sealed with a key this engineer lacks) is named on stderr by
+// validate --all and the JSON listings, while every other service is
+// validated and listed (docs/cli.md).
+func TestUnreadableServiceIsNamed(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.seedService(t, "Contoso Ltd", "GOOD1", fxHealthy, fxHealthy.secret)
+	other, err := seal.NewKey(bytes.Repeat([]byte{0x7e}, 32), "another engineer's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, err := seal.NewKey(w.key, "the test's key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := onboardbolt.Open(w.db, onboardbolt.Options{Keys: seal.NewKeyring(other, ours)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.CreateService(tenant.Service{Name: "SEALED", Customer: "Contoso Ltd", License: tenant.LicensePro, Users: 1, State: tenant.StateActive,
+		App: tenant.AppRegistration{TenantID: fxExpiring.tenantID, ClientID: fxExpiring.clientID, Secret: tenant.NewSecret(fxExpiring.secret)}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The line names the service (its stored spelling is in the reason).
+	namesSealed := func(stderr string) bool {
+		for _, line := range strings.Split(stderr, "\n") {
+			if strings.HasPrefix(line, "onboard: skipped service ") && strings.Contains(line, "SEALED") {
+				return true
+			}
+		}
+		return false
+	}
+	r := w.run(t, "", nil, "validate", "--all")
+	if !namesSealed(r.stderr) || !strings.Contains(r.stdout, "GOOD1") || strings.Contains(r.stdout, "SEALED") {
+		t.Errorf("validate --all should validate GOOD1 and name SEALED on stderr:\n%s", r)
+	}
+	r = w.must(t, 0, "", "services", "list", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list) != 1 || list[0]["name"] != "GOOD1" {
+		t.Errorf("services list --json: %v\n%s", err, r)
+	}
+	if !namesSealed(r.stderr) {
+		t.Errorf("services list --json should name SEALED on stderr:\n%s", r)
+	}
 }

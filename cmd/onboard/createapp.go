@@ -79,12 +79,8 @@ func (a *app) addServiceCreatingApp(in tenant.ServiceInput, secretStdin bool, op
 	clock := present.NewClock(a.now())
 	return a.withCases(func(c *usecase.Cases) error {
 		in.UseKnownApp = false // the credentials come from the creation
-		svc, err := c.CheckNew(in, false)
+		svc, err := a.checkAdd(c, in, tid, opts.allowShared)
 		if err != nil {
-			return storeError("check the new service", addCustomerHint(err, in.Customer))
-		}
-		svc.App.TenantID = tid
-		if err := a.refuseShared(c, svc, tenant.Secret{}, opts.allowShared); err != nil {
 			return err
 		}
 		watch := usecase.CreateProgress{
@@ -134,22 +130,9 @@ func (a *app) addServiceCreatingApp(in tenant.ServiceInput, secretStdin bool, op
 			fmt.Fprintf(a.stderr, "onboard: the App registration %q (Application ID %s) was created in the customer's tenant, but the service could not be saved: delete the App registration in the Entra admin center, or add the service with its own credentials.\n", creation.App.DisplayName, cr.ClientID)
 			return storeError(fmt.Sprintf("save service %s", svc.Name), err)
 		}
-		if opts.asJSON {
-			if err := writeJSON(a.stdout, present.JSONOf(saved, clock)); err != nil {
-				return err
-			}
-		} else {
-			fmt.Fprintf(a.stdout, "Created App registration %q (Application ID %s) and service %s (%s, validation %s); customer admin %s.\n\n",
-				creation.App.DisplayName, cr.ClientID, saved.Name, saved.State.Title(), creation.Report.Status, present.Or(cr.AdminUPN))
-			if err := printService(a.stdout, saved, clock); err != nil {
-				return err
-			}
-		}
-		if park {
-			fmt.Fprintf(a.stderr, "onboard: service %s was saved pending authentication with the new App registration; send the customer's admin what to fix (onboard services report %s) and validate it again later.\n", saved.Name, saved.Name)
-			return silentFailure
-		}
-		return nil
+		return a.printAdded(saved, fmt.Sprintf("Created App registration %q (Application ID %s) and service %s (%s, validation %s); customer admin %s.",
+			creation.App.DisplayName, cr.ClientID, saved.Name, saved.State.Title(), creation.Report.Status, present.Or(cr.AdminUPN)),
+			"the new App registration", opts.asJSON, clock)
 	})
 }
 

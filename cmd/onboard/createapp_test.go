@@ -105,8 +105,14 @@ func TestCreateAppSavesTheService(t *testing.T) {
 	if strings.Contains(r.stdout+r.stderr, secret) || strings.Contains(string(w.dbBytes(t)), secret) {
 		t.Error("the new secret is in the output or unsealed in the database")
 	}
-	if v := w.must(t, 0, "", "validate", "tw-dr1"); strings.Contains(v.stdout+v.stderr, secret) {
-		t.Error("the secret is in validate's output")
+	v := w.must(t, 0, "", "validate", "tw-dr1", "--json")
+	rep := w.must(t, 0, "", "services", "report", "tw-dr1")
+	for _, out := range []result{r, v, rep} {
+		for _, form := range leakForms(secret) {
+			if strings.Contains(out.stdout+out.stderr, form) {
+				t.Errorf("the new secret is in the output as %q:\n%s", form, out)
+			}
+		}
 	}
 }
 
@@ -144,5 +150,33 @@ func TestCreateAppDeclined(t *testing.T) {
 	r := w.must(t, 1, "", createArgs("Tailwind", "tw-dr1", "tailwindtraders.onmicrosoft.com")...)
 	if !strings.Contains(r.stderr, "declined") || !strings.Contains(r.stderr, "Nothing was created") || w.srv.Count(entrasim.KindGraph) != 0 {
 		t.Errorf("declined:\n%s", r)
+	}
+}
+
+// A Conditional Access policy blocks the new App registration's token:
+// with --keep-on-failure the app is kept and the service saved pending
+// authentication with it (exit 1, what comes next on stderr); without, it
+// is removed and nothing saved.
+func TestCreateAppParksWithKeepOnFailure(t *testing.T) {
+	d := signInDirectory(time.Now(), false)
+	for i := range d.Tenants {
+		if strings.HasPrefix(d.Tenants[i].DisplayName, "Tailwind") {
+			d.Tenants[i].Block = entrasim.BlockConditionalAccess
+		}
+	}
+	w := newWorld(t, d)
+	w.must(t, 0, "", "customers", "add", "Tailwind")
+	r := w.must(t, 1, "", createArgs("Tailwind", "tw-dr1", "tailwindtraders.onmicrosoft.com")...)
+	if !strings.Contains(r.stderr, "AADSTS53003") || !strings.Contains(r.stderr, "Removed:") || len(appsOf(w, "Tailwind")) != 0 {
+		t.Errorf("blocked without --keep-on-failure:\n%s", r)
+	}
+	r = w.must(t, 1, "", createArgs("Tailwind", "tw-dr1", "tailwindtraders.onmicrosoft.com", "--keep-on-failure", "--json")...)
+	if !strings.Contains(r.stderr, "onboard: service tw-dr1 was saved pending authentication with the new App registration") ||
+		strings.Contains(r.stderr, "Removed:") || len(appsOf(w, "Tailwind")) != 1 {
+		t.Errorf("blocked with --keep-on-failure:\n%s", r)
+	}
+	var got struct{ State string }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.State != "pending-authentication" {
+		t.Errorf("the parked service's JSON: %v\n%s", err, r.stdout)
 	}
 }

@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"onboard/tenant/present"
-	"onboard/tenant/usecase"
 
 	"github.com/spf13/cobra"
 
 	"onboard/tenant"
+	"onboard/tenant/present"
+	"onboard/tenant/usecase"
 )
 
 const defaultWithin = 30

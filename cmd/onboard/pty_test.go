@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"onboard/tenant/entra/entratest"
-	"onboard/tenant/usecase"
 	"os"
 	"os/exec"
 	"strings"
@@ -17,6 +15,9 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"onboard/tenant/entra/entratest"
+	"onboard/tenant/usecase"
 )
 
 // openPTY opens a pseudo-terminal pair: what the child gets as a terminal

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -29,8 +28,6 @@ func version() string {
 	return "dev"
 }
 
-const defaultTimeout = 20 * time.Second
-
 func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "onboard",
@@ -43,7 +40,8 @@ about to expire.
 Without a command it opens the interactive wizard; every screen action also
 has a command below, for scripts, cron jobs and monitoring.
 
-Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.`,
+Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or
+usage, 130 interrupted by ctrl+c.`,
 		Example: `  onboard                       # the wizard
   onboard --demo                # the wizard on a throw-away database and simulated tenants
   onboard services list
@@ -58,12 +56,12 @@ Exit codes: 0 success, 1 a validation or operation failed, 2 bad input or usage.
 	root.SetFlagErrorFunc(flagError)
 
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.dbPath, "db", "", "database file (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
+	pf.StringVar(&a.dbPath, "db", "", "the database: a bbolt file or a postgres:// URL (env "+envDB+"; default $XDG_DATA_HOME/onboard/onboard.db or ~/.local/share/onboard/onboard.db)")
 	pf.StringVar(&a.cloud, "cloud", "global", "Microsoft cloud: global, usgov, usdod or china (env "+envCloud+")")
 	pf.StringVar(&a.authorityHost, "authority-host", "", "Entra ID authority host override, an https:// URL (env "+envAuthorityHost+")")
 	pf.StringVar(&a.graphURL, "graph-url", "", "Microsoft Graph root override, an https:// URL (env "+envGraphURL+")")
 	pf.StringVar(&a.sbcDomain, "sbc-domain", "", "the provider's SBC base domain: the customer's tenant must have a verified sub-domain of it (env "+envSBCDomain+"; empty: not checked)")
-	pf.DurationVar(&a.timeout, "timeout", defaultTimeout, "time allowed for one validation (env "+envTimeout+")")
+	pf.DurationVar(&a.timeout, "timeout", entra.DefaultTimeout, "time allowed for one validation (env "+envTimeout+")")
 	pf.BoolVar(&a.noCache, "no-cache", false, "skip the cache of Entra ID's tenant metadata for this run (env "+envNoCache+")")
 	pf.StringVar(&a.signInClientID, "signin-client-id", "", "the public client app the customer's admin signs in to when onboard creates an App registration (env "+envSignInClientID+"; default Microsoft Graph Command Line Tools, "+entra.DefaultSignInClientID+")")
 	_ = root.RegisterFlagCompletionFunc("cloud", fixedChoices(cloudChoices()...))

@@ -1,10 +1,11 @@
 package main
 
 import (
-	"onboard/tenant/usecase"
 	"strings"
 	"testing"
 	"time"
+
+	"onboard/tenant/usecase"
 )
 
 // TestServicesAddRejectsEveryRule runs `services add` once per rule of docs/rules.md

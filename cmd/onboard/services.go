@@ -121,11 +121,8 @@ func (a *app) addService(in tenant.ServiceInput, opts addOptions) error {
 		// Every other field, the customer and the short name are checked
 		// before the secret: an engineer at a terminal should not type it
 		// only to learn the short name is taken.
-		svc, err := c.CheckNew(in, false)
+		svc, err := a.checkAdd(c, in, "", opts.allowShared)
 		if err != nil {
-			return storeError("check the new service", addCustomerHint(err, in.Customer))
-		}
-		if err := a.refuseShared(c, svc, tenant.Secret{}, opts.allowShared); err != nil {
 			return err
 		}
 		raw, err := readSecret(a.ctx, a.stdin, a.stderr)
@@ -170,22 +167,46 @@ func (a *app) addService(in tenant.ServiceInput, opts addOptions) error {
 		if err != nil {
 			return storeError(fmt.Sprintf("save service %s", parsed.Name), err)
 		}
-		if opts.asJSON {
-			if err := writeJSON(a.stdout, present.JSONOf(saved, clock)); err != nil {
-				return err
-			}
-		} else {
-			fmt.Fprintf(a.stdout, "Created service %s (%s, validation %s).\n\n", saved.Name, saved.State.Title(), report.Status)
-			if err := printService(a.stdout, saved, clock); err != nil {
-				return err
-			}
-		}
-		if park {
-			fmt.Fprintf(a.stderr, "onboard: service %s was saved pending authentication with its credentials; send the customer's admin what to fix (onboard services report %s) and validate it again later.\n", saved.Name, saved.Name)
-			return silentFailure
-		}
-		return nil
+		return a.printAdded(saved, fmt.Sprintf("Created service %s (%s, validation %s).", saved.Name, saved.State.Title(), report.Status),
+			"its credentials", opts.asJSON, clock)
 	})
+}
+
+// checkAdd is what both forms of services add check before the secret is
+// read and before any network call: every rule, that the customer exists
+// and the short name is free, then a tenant another customer already uses
+// (tenantID, when the service carries none yet).
+func (a *app) checkAdd(c *usecase.Cases, in tenant.ServiceInput, tenantID string, allowShared bool) (tenant.Service, error) {
+	svc, err := c.CheckNew(in, false)
+	if err != nil {
+		return tenant.Service{}, storeError("check the new service", addCustomerHint(err, in.Customer))
+	}
+	if tenantID != "" {
+		svc.App.TenantID = tenantID
+	}
+	return svc, a.refuseShared(c, svc, tenant.Secret{}, allowShared)
+}
+
+// printAdded prints a service services add saved: as JSON, or headline
+// and its page. A service saved pending authentication (with what: its
+// credentials, the new App registration) ends in exit 1, saying what
+// comes next.
+func (a *app) printAdded(saved tenant.Service, headline, with string, asJSON bool, clock present.Clock) error {
+	if asJSON {
+		if err := writeJSON(a.stdout, present.JSONOf(saved, clock)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(a.stdout, "%s\n\n", headline)
+		if err := printService(a.stdout, saved, clock); err != nil {
+			return err
+		}
+	}
+	if saved.State != tenant.StatePendingAuth {
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "onboard: service %s was saved pending authentication with %s; send the customer's admin what to fix (onboard services report %s) and validate it again later.\n", saved.Name, with, saved.Name)
+	return silentFailure
 }
 
 // refuseShared warns on stderr about another customer's tenant, or an App

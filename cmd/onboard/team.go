@@ -348,8 +348,14 @@ engineer of a team) and the old key can be destroyed.`,
 			case !res.Complete():
 				return failedf("the rotation is not finished: keys %s are still in use; replace the secrets named above, then run it again", strings.Join(res.KeyIDs, ", "))
 			}
-			fmt.Fprintf(a.stdout, "Every secret is sealed with the new key; the database now accepts only it. Use it from now on (%s=%s) and destroy the old key%s.\n",
-				seal.EnvKeyFile, fresh.Key.Source()[len("key file "):], retired(res.Retired))
+			// ONBOARD_KEY wins over ONBOARD_KEY_FILE: pointing the file
+			// variable at the new key is not enough while it is set.
+			use := fmt.Sprintf("%s=%s", seal.EnvKeyFile, newKeyFile)
+			if strings.TrimSpace(a.getenv(seal.EnvKey)) != "" {
+				use = fmt.Sprintf("unset %s and set %s, or set %s to the file's line", seal.EnvKey, use, seal.EnvKey)
+			}
+			fmt.Fprintf(a.stdout, "Every secret is sealed with the new key; the database now accepts only it. Use it from now on (%s) and destroy the old key%s.\n",
+				use, retired(res.Retired))
 			return nil
 		}),
 	}

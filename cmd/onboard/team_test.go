@@ -123,6 +123,56 @@ func TestDBCopyToATeamDatabase(t *testing.T) {
 	}
 }
 
+// TestKeyRotate re-seals every secret with a new key file (created
+// 0600): a missing --new-key-file or the key in use is bad usage (exit
+// 2); afterwards the old key is refused, the new one alone opens every
+// secret, and the advice says ONBOARD_KEY must go, since it wins over
+// ONBOARD_KEY_FILE.
+func TestKeyRotate(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.must(t, 0, "", "customers", "add", "Contoso Ltd")
+	w.must(t, 0, fxHealthy.secret+"\n", addArgs("Contoso Ltd", "CONTOSO01", fxHealthy)...)
+	w.must(t, 0, fxExpiring.secret+"\n", addArgs("Contoso Ltd", "FAB01", fxExpiring)...)
+
+	if r := w.must(t, 2, "", "key", "rotate"); !strings.Contains(r.stderr, "--new-key-file") {
+		t.Errorf("rotate without a file:\n%s", r)
+	}
+	same := filepath.Join(w.dir, "same.key")
+	if err := os.WriteFile(same, []byte(base64Key(w.key)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.must(t, 2, "", "key", "rotate", "--new-key-file", same); !strings.Contains(r.stderr, "holds the key in use") {
+		t.Errorf("rotate to the key in use:\n%s", r)
+	}
+
+	fresh := filepath.Join(w.dir, "keys", "onboard-2027.key")
+	if err := os.MkdirAll(filepath.Dir(fresh), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := w.must(t, 0, "", "key", "rotate", "--new-key-file", fresh)
+	for _, want := range []string{"Re-sealed 2 client secret(s)", "accepts only it", "unset ONBOARD_KEY and set ONBOARD_KEY_FILE=" + fresh} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("rotate lacks %q:\n%s", want, r)
+		}
+	}
+	if fi, err := os.Stat(fresh); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("new key file: %v %v", fi, err)
+	}
+	if r := w.run(t, "", nil, "services", "show", "CONTOSO01"); r.code != 1 || !strings.Contains(r.stderr, "not the one") {
+		t.Errorf("the old key after the rotation: want exit 1, refused\n%s", r)
+	}
+	newKey := []string{"ONBOARD_KEY=", "ONBOARD_KEY_FILE=" + fresh}
+	if r := w.run(t, "", newKey, "db", "check"); r.code != 0 || !strings.Contains(r.stdout, "every secret unseals") {
+		t.Errorf("db check with the new key:\n%s", r)
+	}
+	// Without ONBOARD_KEY, the advice is the file variable alone.
+	other := filepath.Join(w.dir, "keys", "onboard-2028.key")
+	r = w.run(t, "", newKey, "key", "rotate", "--new-key-file", other)
+	if r.code != 0 || !strings.Contains(r.stdout, "(ONBOARD_KEY_FILE="+other+")") {
+		t.Errorf("second rotation:\n%s", r)
+	}
+}
+
 func base64Key(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
 
 // teamSchema is a fresh schema on the test server, dropped at the end, as

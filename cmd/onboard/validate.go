@@ -35,8 +35,8 @@ func (a *app) validateCommand() *cobra.Command {
 permissions, admin user) for the named services or for all of them, and
 record each report in the service's history. Exits 1 if any validation
 failed. Ctrl+C stops starting new validations, keeps every report already
-finished and exits 1. Services pending authentication (no App registration
-yet) are skipped by --all. Progress (done/total, rate, ETA) goes to stderr
+finished and exits 130. Services pending authentication (no App
+registration yet) are skipped by --all. Progress (done/total, rate, ETA) goes to stderr
 when it is a terminal.`,
 		Example: `  onboard validate CONTOSO01 FABRIKAM02
   onboard validate --all --concurrency 32 --json > reports.json`,

@@ -58,7 +58,8 @@ func lastCell(r present.ListRow) string {
 	return r.Verdict + " " + r.LastAt
 }
 
-// printService is `services show`: the service page of the seed's step 12.
+// printService is `services show`: the service's page, the portal's
+// M365 Configuration (docs/onboarding.md, step 12).
 func printService(w io.Writer, s tenant.Service, c present.Clock) error {
 	page := present.PageOf(s, c)
 	tw := table(w)
