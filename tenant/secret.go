@@ -60,8 +60,12 @@ func (s Secret) Masked() string {
 	if s.IsZero() {
 		return ""
 	}
-	return s.Hint() + "****"
+	return MaskedHint(s.Hint())
 }
+
+// MaskedHint is a stored hint as a secret is shown ("abc****"), for what
+// keeps only the hint (a report, a summary).
+func MaskedHint(hint string) string { return hint + "****" }
 
 // String implements fmt.Stringer with the masked form.
 func (s Secret) String() string { return s.Masked() }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"onboard/tenant"
-	"onboard/tenant/usecase"
 )
 
 // The live checks under the fields: each returns the rule's message for
@@ -93,11 +92,11 @@ func checkDomain(v string) (string, bool) {
 	if strings.TrimSpace(v) == "" {
 		return "the M365 domain must be a domain name such as contoso.onmicrosoft.com", true
 	}
-	_, err := usecase.CleanM365Domain(v)
+	_, err := tenant.CleanM365Domain(v)
 	return ruleMessage(err)
 }
 
 func checkExpiryDate(v string) (string, bool) {
-	_, err := usecase.ParseExpiryDate(v)
+	_, err := tenant.ParseExpiryDate(v)
 	return ruleMessage(err)
 }

@@ -178,7 +178,7 @@ func historyOption(clock present.Clock, r tenant.ValidationReport, i int, sep st
 		label += sep + string(r.Trigger)
 	}
 	e := tenant.ExpiryAt(clock.Now, r.SecretExpiresAt)
-	return option{label: label, desc: "secret " + r.SecretHint + "…" + sep + present.DaysWords(e), value: strconv.Itoa(i)}
+	return option{label: label, desc: "secret " + tenant.MaskedHint(r.SecretHint) + sep + present.DaysWords(e), value: strconv.Itoa(i)}
 }
 
 func (p *historyPane) title() string { return "Validation history" }

@@ -73,7 +73,7 @@ func (a *app) addServiceCreatingApp(in tenant.ServiceInput, secretStdin bool, op
 	if err != nil {
 		return err
 	}
-	if _, err := usecase.CleanM365Domain(opts.m365Domain); err != nil {
+	if _, err := tenant.CleanM365Domain(opts.m365Domain); err != nil {
 		return err
 	}
 	clock := present.NewClock(a.now())

@@ -113,7 +113,7 @@ type addOptions struct {
 // before the secret is asked for, never after a validation that could not
 // be saved.
 func (a *app) addService(in tenant.ServiceInput, opts addOptions) error {
-	if _, err := usecase.CleanM365Domain(opts.m365Domain); err != nil {
+	if _, err := tenant.CleanM365Domain(opts.m365Domain); err != nil {
 		return err
 	}
 	clock := present.NewClock(a.now())

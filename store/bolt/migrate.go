@@ -150,8 +150,6 @@ func (s *Store) migrateV1() error {
 // its credentials work, the roles a service page shows) reads them right.
 func groupChecks(r *tenant.ValidationReport) {
 	for i, c := range r.Checks {
-		if c.Group == "" {
-			r.Checks[i].Group = tenant.GroupOf(c.Name)
-		}
+		r.Checks[i].Group = c.InGroup()
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Config sets up a Validator. The zero value validates against the global
@@ -182,11 +181,9 @@ func (v *Validator) Validate(ctx context.Context, c tenant.Credentials, progress
 	started := time.Now()
 	z := newSanitizer(c.Secret)
 	// Roles and Permissions stay nil (unknown) until read: [] means none.
-	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: safeHint(c.Secret)}
+	r := &tenant.ValidationReport{At: v.now(), Cloud: string(v.cloud), ClientID: strings.TrimSpace(c.ClientID), SecretHint: c.Secret.Hint()}
 	add := func(ch tenant.Check) {
-		if ch.Group == "" {
-			ch.Group = tenant.GroupOf(ch.Name)
-		}
+		ch.Group = ch.InGroup() // progress sees it before Add would set it
 		z.strings(&ch, checkTextMax)
 		r.Add(ch)
 		if progress != nil {
@@ -387,13 +384,4 @@ func (v *Validator) ValidateMany(ctx context.Context, services []tenant.Service,
 		}(s)
 	}
 	wg.Wait()
-}
-
-// safeHint is the secret's hint, or nothing when the "secret" is so short
-// that its first three characters are all of it.
-func safeHint(s tenant.Secret) string {
-	if utf8.RuneCountInString(s.Reveal()) <= 3 {
-		return ""
-	}
-	return s.Hint()
 }

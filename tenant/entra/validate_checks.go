@@ -182,7 +182,7 @@ func (v *Validator) secretCheck(ctx context.Context, z *sanitizer, r *tenant.Val
 				Fix: manual})
 		return tenant.Check{Name: tenant.CheckSecret, Status: tenant.StatusWarn, Detail: fl.Detail, Fix: fl.Fix}
 	}
-	hint := safeHint(secret)
+	hint := secret.Hint()
 	var matches, valid []graphPasswordCredential
 	for _, pc := range f.app.PasswordCredentials {
 		if pc.Hint != nil && *pc.Hint == hint {

@@ -76,7 +76,7 @@ func DescribeValidation(r tenant.ValidationReport) string {
 		d += " " + r.AADSTS
 	}
 	if r.SecretHint != "" {
-		d += ", secret " + r.SecretHint + "****"
+		d += ", secret " + tenant.MaskedHint(r.SecretHint)
 	}
 	return d
 }

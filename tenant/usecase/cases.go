@@ -245,16 +245,6 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 	return c.store.GetService(svc.Name)
 }
 
-// CleanM365Domain is tenant.CleanM365Domain.
-//
-// Deprecated: call tenant.CleanM365Domain: the input rules live in tenant.
-func CleanM365Domain(d string) (string, error) { return tenant.CleanM365Domain(d) }
-
-// ParseExpiryDate is tenant.ParseExpiryDate.
-//
-// Deprecated: call tenant.ParseExpiryDate: the input rules live in tenant.
-func ParseExpiryDate(v string) (*time.Time, error) { return tenant.ParseExpiryDate(v) }
-
 // Sharing is another service that uses the same customer tenant, or the
 // same App registration with the same secret: a mix-up to warn about
 // (customer Contoso ending up with Fabrikam's tenant), or the provider's
