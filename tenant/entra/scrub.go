@@ -118,32 +118,71 @@ func (z *sanitizer) scrub(s string) string {
 // matchEscaped returns where a run of the secret's leading characters,
 // each in any of its textual encodings, ends when it starts at i and is
 // at least z.need characters long; i when there is none.
+// A '%' or '\\' of the secret may stand as itself or begin another
+// character's encoding ("%25" is '%', but so is the '%' of "%25"), so
+// both readings are followed and the longest match wins: taking the
+// first let the rest of a form-encoded secret after a '%' through.
 func (z *sanitizer) matchEscaped(s string, i int) int {
-	p, n := i, 0
-	for _, r := range z.runes {
-		q := matchRune(s, p, r)
-		if q < 0 {
-			break
+	best, bestN := i, 0
+	var seen map[[2]int]bool // allocated at the first fork only
+	var walk func(k, p int)
+	walk = func(k, p int) {
+		for {
+			if k > bestN || k == bestN && p > best {
+				best, bestN = p, k
+			}
+			if k == len(z.runes) {
+				return
+			}
+			if seen != nil {
+				if seen[[2]int{k, p}] {
+					return
+				}
+				seen[[2]int{k, p}] = true
+			}
+			raw, enc := matchRune(s, p, z.runes[k])
+			switch {
+			case raw >= 0 && enc >= 0 && raw != enc:
+				if seen == nil {
+					seen = map[[2]int]bool{}
+				}
+				walk(k+1, enc)
+				p = raw
+			case raw >= 0:
+				p = raw
+			case enc >= 0:
+				p = enc
+			default:
+				return
+			}
+			k++
 		}
-		p, n = q, n+1
 	}
-	if n >= z.need {
-		return p
+	walk(0, i)
+	if bestN >= z.need {
+		return best
 	}
 	return i
 }
 
-// matchRune matches one character of the secret at s[p:] in any of its
-// forms and returns where it ends, or -1.
-func matchRune(s string, p int, r rune) int {
+// matchRune matches one character of the secret at s[p:] and returns
+// where it ends as itself (raw) and in an encoding (enc), -1 for no match.
+func matchRune(s string, p int, r rune) (raw, enc int) {
 	if p >= len(s) {
-		return -1
+		return -1, -1
 	}
 	var buf [utf8.UTFMax]byte
-	enc := buf[:utf8.EncodeRune(buf[:], r)]
-	if strings.HasPrefix(s[p:], string(enc)) {
-		return p + len(enc)
+	b := buf[:utf8.EncodeRune(buf[:], r)]
+	raw = -1
+	if strings.HasPrefix(s[p:], string(b)) {
+		raw = p + len(b)
 	}
+	return raw, matchEncoded(s, p, r, b)
+}
+
+// matchEncoded matches r, whose UTF-8 bytes are enc, at s[p:] in one of
+// its textual encodings and returns where it ends, or -1.
+func matchEncoded(s string, p int, r rune, enc []byte) int {
 	if r == ' ' && s[p] == '+' {
 		return p + 1 // form encoding
 	}
