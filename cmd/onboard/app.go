@@ -265,7 +265,7 @@ func (a *app) actor() usecase.Actor {
 		}
 	}
 	host, _ := os.Hostname()
-	return usecase.Actor{Engineer: who, Host: host}
+	return usecase.ActorOf(who, host)
 }
 
 // openStore opens the database with its sealing key and turns the store's

@@ -49,6 +49,21 @@ func TestAuditTrail(t *testing.T) {
 	w.must(t, 2, "", "audit", "--since", "yesterday")
 }
 
+// An engineer name from the environment carrying escape sequences is
+// written cleaned: teammates' audit trails and service pages never get
+// the raw sequence (it would clear their screens or write their
+// clipboards).
+func TestEngineerNameCleaned(t *testing.T) {
+	w := newWorld(t, testDirectory(time.Now()))
+	w.run(t, "", []string{"ONBOARD_ENGINEER=eve\x1b]52;c;aGk=\x07\x1b[2J\u202e"}, "customers", "add", "Contoso Ltd")
+	for _, args := range [][]string{{"audit"}, {"audit", "--json"}} {
+		r := w.must(t, 0, "", args...)
+		if strings.ContainsAny(r.stdout, "\x1b\x07\u202e") || !strings.Contains(r.stdout, "eve") {
+			t.Errorf("%v:\n%q", args, r.stdout)
+		}
+	}
+}
+
 // TestDBCheckAndBackup: a healthy database checks clean; its backup is a
 // 0600 bbolt file onboard opens with the same key; a damaged file is one
 // line and exit 1, never a panic.

@@ -210,6 +210,14 @@ type Actor struct {
 	Host     string
 }
 
+// ActorOf is the actor named by the environment (ONBOARD_ENGINEER or the
+// OS user, the host name), cleaned as text from outside is: teammates'
+// screens show both in the audit trail and on each service, so an escape
+// sequence in either must not reach their terminals.
+func ActorOf(engineer, host string) Actor {
+	return Actor{Engineer: tenant.Untrusted(engineer, tenant.UntrustedNameMax), Host: tenant.Untrusted(host, tenant.UntrustedNameMax)}
+}
+
 // The kinds of failure the use cases and the screens act on. Every error a
 // store returns that is one of these wraps it (errors.Is works) under a
 // message that says what happened to which record, never with a secret.
