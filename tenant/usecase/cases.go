@@ -202,7 +202,8 @@ type NewService struct {
 	Report *tenant.ValidationReport
 	// Park saves a service whose validation failed on the customer's side
 	// as pending authentication, with the credentials typed (the secret
-	// sealed as usual), to be re-validated later.
+	// sealed as usual), to be re-validated later. Any other failure is
+	// refused with tenant.ErrNotValidated, parked or not.
 	Park bool
 }
 
@@ -224,7 +225,9 @@ func (c *Cases) Create(req NewService) (tenant.Service, error) {
 			return tenant.Service{}, tenant.ErrNotValidated
 		}
 		r.Trigger = tenant.TriggerCreated
-		if req.Park && !r.Passed() {
+		// Only a failure on the customer's side may be parked: wrong
+		// credentials are never saved, whoever asks.
+		if req.Park && !r.Passed() && r.CustomerSide() {
 			svc.Apply(r)
 			svc.State = tenant.StatePendingAuth
 		} else if err := svc.Activate(r); err != nil {

@@ -291,3 +291,36 @@ func TestCheckNewRefusesBeforeTheSecret(t *testing.T) {
 		t.Errorf("stored spelling of the customer: %+v %v", svc.Customer, err)
 	}
 }
+
+// Parking keeps a service whose tenant the customer's admin must fix; a
+// wrong secret is refused even when parking is asked for, and nothing is
+// saved.
+func TestCreateParksOnlyTheCustomersSide(t *testing.T) {
+	r := newRig(t, entrasim.Demo(testNow))
+	for _, c := range []struct {
+		demo, name string
+		parked     bool
+	}{{"Proseware", "prose-1", true}, {"Wingtip", "wing-1", false}} {
+		d := demo(t, c.demo)
+		in := tenant.ServiceInput{Customer: c.demo, Name: c.name, License: "pro", Users: "5",
+			TenantID: d.TenantID, ClientID: d.ClientID, Secret: d.Secret, UseKnownApp: true}
+		svc, _, err := in.Parse(testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := r.cases.Validate(context.Background(), tenant.CredentialsOf(svc), nil)
+		if rep.Passed() {
+			t.Fatalf("%s passed", c.demo)
+		}
+		saved, err := r.cases.Create(usecase.NewService{Input: in, NewCustomer: true, Report: rep, Park: true})
+		switch {
+		case c.parked && (err != nil || saved.State != tenant.StatePendingAuth):
+			t.Errorf("%s: %+v %v, want it parked", c.demo, saved.State, err)
+		case !c.parked && !errors.Is(err, tenant.ErrNotValidated):
+			t.Errorf("%s parked: %v, want ErrNotValidated", c.demo, err)
+		}
+		if _, err := r.st.GetService(c.name); (err == nil) != c.parked {
+			t.Errorf("%s stored: %v", c.name, err)
+		}
+	}
+}
