@@ -222,13 +222,16 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 			return usecase.Listing{}, err
 		}
 		svcs := make([]tenant.Service, len(vals))
+		names := make([]string, len(vals)) // as stored, where the record reads
 		errs := make([]error, len(vals))
 		// bbolt's read transactions may be read from many goroutines while
 		// they are open.
 		par.Each(len(vals), func(i int) {
 			rec, err := s.decodeService(keys[i], vals[i])
+			names[i] = string(keys[i])
 			var last *tenant.ValidationReport
 			if err == nil {
+				names[i] = rec.Name
 				last, err = s.lastReport(tx, rec)
 			}
 			if err == nil {
@@ -236,7 +239,7 @@ func (s *Store) ListServices() (usecase.Listing, error) {
 			}
 			errs[i] = err
 		})
-		return usecase.ListingOf(svcs, errs, func(i int) string { return string(keys[i]) }), nil
+		return usecase.ListingOf(svcs, errs, func(i int) string { return names[i] }), nil
 	})
 }
 

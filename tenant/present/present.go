@@ -335,7 +335,7 @@ func firstSentence(s string) string {
 
 // --- A service's page --------------------------------------------------
 
-// Page is a service's page: the M365 Configuration of the seed's step 12
+// Page is a service's page: its M365 Configuration (docs/onboarding.md)
 // and the last validation.
 type Page struct {
 	Name      string
