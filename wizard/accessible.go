@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/huh"
@@ -182,26 +183,54 @@ func (a *accessible) choose(title string, opts []option) (string, error) {
 }
 
 // chooseFrom asks for one of opts by number; an empty line keeps the
-// option whose value is def.
+// option whose value is def (the first when none is).
+//
+// It reads the number as a line of text, not with huh's accessible
+// Select: at the end of input that returns the last number refused and
+// indexes its options with it, so "9" then ctrl+d panicked.
 func (a *accessible) chooseFrom(title string, opts []option, def string) (string, error) {
-	v := def
-	hopts := make([]huh.Option[string], len(opts))
+	chosen := 0
+	a.say("")
+	fmt.Fprintln(a.out, title+" ")
 	for i, o := range opts {
 		label := o.label
 		if o.desc != "" {
 			label += " (" + o.desc + ")"
 		}
-		hopts[i] = huh.NewOption(label, o.value)
+		fmt.Fprintf(a.out, "%d. %s\n", i+1, label)
+		if o.value == def {
+			chosen = i
+		}
 	}
-	sel := huh.NewSelect[string]().Title(title).Options(hopts...).Value(&v)
-	a.say("")
-	if err := sel.RunAccessible(a.out, a.in); err != nil {
+	prompt := fmt.Sprintf("Enter a number between 1 and %d:", len(opts))
+	if len(opts) == 1 {
+		prompt = "There is only one option available; enter the number 1:"
+	}
+	number := func(s string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 || n > len(opts) {
+			return 0, fmt.Errorf("Invalid: must be a number between 1 and %d", len(opts)) //nolint:staticcheck // huh's wording, kept
+		}
+		return n, nil
+	}
+	v := ""
+	in := huh.NewInput().Title(prompt).Value(&v).Validate(func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil // keeps the default
+		}
+		_, err := number(s)
+		return err
+	})
+	if err := in.RunAccessible(a.out, a.in); err != nil {
 		return "", err
 	}
 	if err := a.closed(); err != nil {
 		return "", err
 	}
-	return v, nil
+	if n, err := number(v); err == nil {
+		chosen = n - 1
+	}
+	return opts[chosen].value, nil
 }
 
 // ask reads a line checked by check (a rule message blocks, a note is said).
@@ -544,16 +573,7 @@ func (a *accessible) servicePage(name string) error {
 		switch choice {
 		case "validate":
 			a.say("Validating…")
-			out, err := a.c.cases.Revalidate(a.ctx, svc.Name, a.sayCheck)
-			if a.ctx.Err() != nil {
-				a.say("Validation cancelled; nothing was recorded.")
-				return a.ctx.Err()
-			}
-			if err != nil {
-				a.say("Could not record the validation: " + err.Error())
-				continue
-			}
-			a.sayVerdict(out.Report)
+			err = a.revalidate(svc.Name)
 		case "checks":
 			a.sayReport(svc.LastValidation)
 		case "secret":
@@ -668,7 +688,28 @@ func (a *accessible) editService(svc tenant.Service) error {
 		a.say("Could not save: " + err.Error())
 		return nil
 	}
-	a.say(done)
+	a.say(done.Said)
+	if done.CheckAdmin {
+		a.say("Checking the new customer admin (validating)…")
+		return a.revalidate(svc.Name)
+	}
+	return nil
+}
+
+// revalidate validates a stored service again and reads out the verdict;
+// ctrl+c ends the session, a failure to record is said and the session
+// goes on.
+func (a *accessible) revalidate(name string) error {
+	out, err := a.c.cases.Revalidate(a.ctx, name, a.sayCheck)
+	if a.ctx.Err() != nil {
+		a.say("Validation cancelled; nothing was recorded.")
+		return a.ctx.Err()
+	}
+	if err != nil {
+		a.say("Could not record the validation: " + err.Error())
+		return nil
+	}
+	a.sayVerdict(out.Report)
 	return nil
 }
 

@@ -280,9 +280,7 @@ func (p *portalScreen) finish(d *doneMsg) {
 }
 
 func (p *portalScreen) saveEdit(pn *editPane) tea.Cmd {
-	e := pn.edit()
-	adminChanged := e.Admin != nil && strings.TrimSpace(*e.Admin) != pn.opened.App.AdminUser
-	done, err := p.c.cases.EditService(pn.opened, e)
+	done, err := p.c.cases.EditService(pn.opened, pn.edit())
 	p.pane = nil
 	if err != nil {
 		p.flash, p.bad = fmt.Sprintf("could not save: %v", err), true
@@ -290,10 +288,8 @@ func (p *portalScreen) saveEdit(pn *editPane) tea.Cmd {
 		return nil
 	}
 	p.reload()
-	p.flash, p.bad = done, false
-	if adminChanged && p.svc.App.AdminUser != "" && p.svc.HasCredentials() {
-		// A new admin is checked at once: the page should not show a
-		// User Name nobody has looked up.
+	p.flash, p.bad = done.Said, false
+	if done.CheckAdmin {
 		name, cases := p.name, p.c.cases
 		return p.start("Checking the new customer admin (validating)…", func(ctx context.Context, progress func(tenant.Check)) (any, error) {
 			return cases.Revalidate(ctx, name, progress)

@@ -1027,3 +1027,38 @@ func TestParkWhenTheCustomerMustFixTheTenant(t *testing.T) {
 		t.Fatalf("parked service: %+v %v", svc, err)
 	}
 }
+
+// The accessible mode checks a new customer admin at once, as the screen
+// does: the page never reads out a User Name nobody has looked up.
+func TestAccessibleModeRechecksANewAdmin(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	e.validated(t, "ctso-dr1", "Contoso Ltd", demoTenant(t, "Contoso"))
+	out := speak(t, e,
+		"2", "2", // Services, ctso-dr1
+		"5", "", "", "nobody@contoso.com", // Edit: license and users kept, a new admin
+		"1", "1", "6", // Back, Back, Quit
+	)
+	wantSaid(t, out, "Saved: Hosted Pro, 20 users.", "Checking the new customer admin (validating)…", "nobody@contoso.com")
+	svc, err := e.store.GetService("ctso-dr1")
+	if err != nil || svc.App.AdminUser != "nobody@contoso.com" || svc.LastValidation == nil || svc.LastValidation.Trigger != tenant.TriggerRevalidated {
+		t.Fatalf("after the edit: %+v %v", svc.LastValidation, err)
+	}
+}
+
+// The input ending after a number out of range ends the session cleanly
+// (huh's accessible Select indexed its options with that number).
+func TestAccessibleModeEndOfInputAfterABadNumber(t *testing.T) {
+	e := newEnv(t, entrasim.Demo(testNow))
+	var out bytes.Buffer
+	opts := e.options()
+	opts.Accessible = true
+	opts.Input = strings.NewReader("9\n")
+	opts.Output = &out
+	err := Run(t.Context(), opts)
+	if !strings.Contains(out.String(), "Invalid: must be a number between 1 and 6") {
+		t.Errorf("no refusal of 9:\n%s", out.String())
+	}
+	if err != nil && !errors.Is(err, errInputClosed) {
+		t.Errorf("Run: %v", err)
+	}
+}

@@ -520,9 +520,19 @@ type Edit struct {
 	Expiry *string
 }
 
+// Edited is what an edit saved.
+type Edited struct {
+	// Said is what was saved, in words.
+	Said string
+	// CheckAdmin: a new customer admin was saved on a service with
+	// credentials; re-validate it (Revalidate) at once, so no page shows
+	// a User Name nobody has looked up.
+	CheckAdmin bool
+}
+
 // EditService saves an edit made on opened (its Version guards against a
-// teammate's change meanwhile) and says what was saved, in words.
-func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
+// teammate's change meanwhile).
+func (c *Cases) EditService(opened tenant.Service, e Edit) (Edited, error) {
 	var (
 		lic    tenant.License
 		users  int
@@ -532,22 +542,22 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 	)
 	if e.License != nil {
 		if lic, err = tenant.ParseLicense(*e.License); err != nil {
-			return "", err
+			return Edited{}, err
 		}
 	}
 	if e.Users != nil {
 		if users, err = tenant.ParseUsers(*e.Users); err != nil {
-			return "", err
+			return Edited{}, err
 		}
 	}
 	if e.Admin != nil {
 		if admin, err = tenant.CleanAdminUPN(*e.Admin); err != nil {
-			return "", err
+			return Edited{}, err
 		}
 	}
 	if e.Expiry != nil {
 		if expiry, err = tenant.ParseExpiryDate(*e.Expiry); err != nil {
-			return "", err
+			return Edited{}, err
 		}
 	}
 	var saved tenant.Service
@@ -568,9 +578,12 @@ func (c *Cases) EditService(opened tenant.Service, e Edit) (string, error) {
 		return nil
 	})
 	if err != nil {
-		return "", fmt.Errorf("save service %s: %w", opened.Name, err)
+		return Edited{}, fmt.Errorf("save service %s: %w", opened.Name, err)
 	}
-	return fmt.Sprintf("Saved: %s, %d users.", saved.License.Title(), saved.Users), nil
+	return Edited{
+		Said:       fmt.Sprintf("Saved: %s, %d users.", saved.License.Title(), saved.Users),
+		CheckAdmin: saved.App.AdminUser != opened.App.AdminUser && saved.App.AdminUser != "" && opened.HasCredentials(), // an edit keeps the credentials; the stored copy fn saw has its secret sealed
+	}, nil
 }
 
 // DeleteService removes a service and its history (opened's Version
