@@ -30,12 +30,7 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 		if err != nil {
 			return err
 		}
-		before := rec.App
-		if rec.Sealed != nil {
-			if before.Secret, err = s.keys.Unseal(rec.Name, rec.Sealed); err != nil {
-				before.Secret = tenant.NewSecret(rec.Hint) // only its hint is described
-			}
-		}
+		before, replaced := rec.App, rec.Hint
 		rec.App.TenantID, rec.App.ClientID, rec.App.AdminUser = app.TenantID, app.ClientID, app.AdminUser
 		if err := s.sealInto(&rec, app.Secret); err != nil {
 			return err
@@ -55,7 +50,7 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 		if err := s.noteKey(tx); err != nil {
 			return err
 		}
-		if err := s.audit(tx, now, usecase.ActionCredentials, rec.Customer, rec.Name, usecase.DescribeCredentials(before, after)); err != nil {
+		if err := s.audit(tx, now, usecase.ActionCredentials, rec.Customer, rec.Name, usecase.DescribeCredentials(before, after, replaced)); err != nil {
 			return err
 		}
 		return s.audit(tx, now, usecase.ActionValidated, rec.Customer, rec.Name, usecase.DescribeValidation(r))

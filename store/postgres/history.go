@@ -30,12 +30,7 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 		if err != nil {
 			return err
 		}
-		before := x.svc.App
-		if x.sealed != nil {
-			if before.Secret, err = s.keys.Unseal(x.svc.Name, x.sealed); err != nil {
-				before.Secret = tenant.NewSecret(x.hint) // only its hint is described
-			}
-		}
+		before, replaced := x.svc.App, x.hint
 		x.svc.App.TenantID, x.svc.App.ClientID, x.svc.App.AdminUser = app.TenantID, app.ClientID, app.AdminUser
 		if err := s.sealInto(&x, app.Secret); err != nil {
 			return err
@@ -51,7 +46,7 @@ func (s *Store) SaveCredentials(name string, version int64, app tenant.AppRegist
 		if err := s.noteKey(ctx, tx); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, now, usecase.ActionCredentials, x.svc.Customer, x.svc.Name, usecase.DescribeCredentials(before, after)); err != nil {
+		if err := s.audit(ctx, tx, now, usecase.ActionCredentials, x.svc.Customer, x.svc.Name, usecase.DescribeCredentials(before, after, replaced)); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, now, usecase.ActionValidated, x.svc.Customer, x.svc.Name, usecase.DescribeValidation(r))

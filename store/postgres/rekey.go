@@ -11,18 +11,12 @@ import (
 
 var _ usecase.Rekeyer = (*Store)(nil)
 
-// defaultRekeyBatch is how many secrets one transaction of Rekey re-seals.
-const defaultRekeyBatch = 200
-
 // Rekey re-seals every secret with the keyring's current key, one
 // transaction per batch (see usecase.Rekeyer). The store must be opened
 // with the new key as current and the old one among the older keys.
 func (s *Store) Rekey(ctx context.Context, opts usecase.RekeyOptions) (usecase.RekeyResult, error) {
 	var res usecase.RekeyResult
-	size := opts.BatchSize
-	if size <= 0 {
-		size = defaultRekeyBatch
-	}
+	size := opts.Batch()
 	current := s.keys.Current().ID()
 	// The new key is in use from now on: an interrupted rotation leaves
 	// both keys accepted at open.

@@ -488,6 +488,20 @@ func saveCredentials(t *testing.T, f Factory) {
 	if h, _ := x.st.History("pend-1"); len(h) != 2 {
 		t.Errorf("history %d, want 2", len(h))
 	}
+	// The audit trail says which secret was added, then which replaced
+	// which, by their masked forms only.
+	var said []string
+	if a, err := x.st.Audit(usecase.AuditFilter{Service: "pend-1"}); err == nil {
+		for _, e := range a {
+			if e.Action == usecase.ActionCredentials {
+				said = append(said, e.Detail)
+			}
+		}
+	}
+	if len(said) != 2 || !strings.Contains(said[0], "secret Ab2**** replaced by Zz9****") ||
+		!strings.Contains(said[1], "secret Ab2**** added") || strings.Contains(strings.Join(said, " "), "Q~") {
+		t.Errorf("credentials in the audit trail, newest first: %q", said)
+	}
 }
 
 func historyOrder(t *testing.T, f Factory) {

@@ -49,8 +49,11 @@ func DescribeEdit(before, after tenant.Service) string {
 	return strings.Join(parts, "; ")
 }
 
-// DescribeCredentials is the detail of new credentials saved.
-func DescribeCredentials(before, after tenant.AppRegistration) string {
+// DescribeCredentials is the detail of new credentials saved. replaced is
+// the masked form of the secret they replace, as the store keeps it
+// beside the sealed value ("" when there was none): describing it needs
+// no unsealing.
+func DescribeCredentials(before, after tenant.AppRegistration, replaced string) string {
 	var parts []string
 	if before.TenantID != after.TenantID {
 		parts = append(parts, "tenant "+orNone(after.TenantID))
@@ -58,10 +61,10 @@ func DescribeCredentials(before, after tenant.AppRegistration) string {
 	if before.ClientID != after.ClientID {
 		parts = append(parts, "app "+orNone(after.ClientID))
 	}
-	if before.Secret.IsZero() {
+	if replaced == "" {
 		parts = append(parts, "secret "+after.Secret.Masked()+" added")
 	} else {
-		parts = append(parts, "secret "+before.Secret.Masked()+" replaced by "+after.Secret.Masked())
+		parts = append(parts, "secret "+replaced+" replaced by "+after.Secret.Masked())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -49,13 +49,26 @@ type Rekeyer interface {
 
 // RekeyOptions tune Rekey.
 type RekeyOptions struct {
-	// BatchSize is how many secrets one transaction re-seals (0: 200).
+	// BatchSize is how many secrets one transaction re-seals (0:
+	// DefaultRekeyBatch; see Batch).
 	BatchSize int
 	// AfterBatch, when set, is called after each committed batch with the
 	// number re-sealed so far; an error stops the rotation there (what
 	// was committed stays). Progress output, and tests that interrupt a
 	// rotation, use it.
 	AfterBatch func(resealed int) error
+}
+
+// DefaultRekeyBatch is how many secrets one transaction of a rotation
+// re-seals when the options do not say.
+const DefaultRekeyBatch = 200
+
+// Batch is the batch size a backend uses.
+func (o RekeyOptions) Batch() int {
+	if o.BatchSize <= 0 {
+		return DefaultRekeyBatch
+	}
+	return o.BatchSize
 }
 
 // RekeyResult says what a rotation did.
