@@ -373,11 +373,14 @@ func (v *Validator) ValidateMany(ctx context.Context, services []tenant.Service,
 			defer wg.Done()
 			defer func() { <-sem }()
 			rep := v.Validate(ctx, tenant.CredentialsOf(s), nil)
+			mu.Lock()
+			defer mu.Unlock()
+			// Checked under the lock: a cancel made by an earlier
+			// delivery (each runs one at a time) stops this one too,
+			// however its validation ended.
 			if ctx.Err() != nil {
 				return
 			}
-			mu.Lock()
-			defer mu.Unlock()
 			if each != nil {
 				each(s, rep)
 			}
